@@ -1,0 +1,154 @@
+"""python -m retrieval ask "问题" | search "问题" | search --batch QUESTIONS.jsonl --k 10 --json"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from retrieval.kb import KnowledgeBase
+from retrieval.logs import configure_logging
+from retrieval.settings import Settings
+from retrieval.store import IndexMismatchError
+from retrieval.types import Answer, Hit
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m retrieval", description="检索资料库、回答问题")
+    parser.add_argument("--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="回答一个问题并给出出处")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="输出 JSON")
+    ask.add_argument("--doc", action="append", default=[], help="只在这些文档（doc_id 或标题）中检索，可重复")
+    search = commands.add_parser("search", help="检索段落")
+    search.add_argument("query", nargs="?", help="一个检索词（或用 --batch）")
+    search.add_argument("--batch", type=Path, help='JSONL 文件，每行 {"id": ..., "question": ...}')
+    search.add_argument("--k", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个问题）")
+    search.add_argument("--doc", action="append", default=[], help="只在这些文档（doc_id 或标题）中检索，可重复")
+    return parser.parse_args(argv)
+
+
+def hit_json(hit: Hit) -> dict:
+    chunk = hit.chunk
+    return {
+        "text": chunk.text,
+        "doc": chunk.doc_id,
+        "title": chunk.title,
+        "heading": chunk.heading_path,
+        "page": chunk.page_start,
+        "score": round(hit.score, 6),
+        "chunk_id": chunk.id,
+    }
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "answer": answer.text,
+        "mode": answer.mode,
+        "citations": [
+            {
+                "n": c.number,
+                "title": c.chunk.title,
+                "heading": c.chunk.heading_path,
+                "page": c.chunk.page_start,
+                "doc": c.chunk.doc_id,
+                "chunk_id": c.chunk.id,
+                "passage": c.chunk.text,
+                "sentences": list(c.sentences),
+            }
+            for c in answer.citations
+        ],
+        "notices": list(answer.notices),
+    }
+
+
+def print_answer(answer: Answer) -> None:
+    print(answer.text)
+    for citation in answer.citations:
+        chunk = citation.chunk
+        where = " · ".join(part for part in (chunk.heading_path, chunk.page_label) if part)
+        print(f"\n[{citation.number}] 《{chunk.title}》 {where}".rstrip())
+        print("    " + chunk.text.replace("\n", "\n    "))
+
+
+def read_batch(path: Path) -> Iterator[dict]:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            yield {"id": item.get("id", number), "question": str(item["question"])}
+        except (json.JSONDecodeError, KeyError, AttributeError) as exc:
+            raise SystemExit(f"{path} 第 {number} 行不是有效的问题（需要 JSON 且含 question 字段）：{exc}") from exc
+
+
+def resolve_docs(kb: KnowledgeBase, names: list[str]) -> list[str] | None:
+    """Document filters given as doc ids or (parts of) titles."""
+    if not names:
+        return None
+    docs = kb.documents()
+    chosen = [d.doc_id for d in docs if any(n == d.doc_id or n in d.title for n in names)]
+    if not chosen:
+        raise SystemExit(f"没有找到文档：{'、'.join(names)}")
+    return chosen
+
+
+def ensure_library(kb: KnowledgeBase, settings: Settings) -> None:
+    """An empty library is built from the bundled corpus, so a first question gets an answer."""
+    if not kb.is_empty():
+        return
+    from ingest.pipeline import Ingester
+
+    print(f"资料库为空，正在从 {settings.corpus_dir} 建立索引……", file=sys.stderr)
+    report = Ingester(kb).ingest([settings.corpus_dir])
+    print(report.summary(), file=sys.stderr)
+
+
+def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    doc_ids = resolve_docs(kb, args.doc)
+    if args.command == "ask":
+        answer = kb.ask(args.question, doc_ids)
+        if args.json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False))
+        else:
+            print_answer(answer)
+        return 0
+    if args.batch:
+        for item in read_batch(args.batch):
+            hits = kb.search(item["question"], args.k, doc_ids)
+            print(json.dumps({"id": item["id"], "hits": [hit_json(h) for h in hits]}, ensure_ascii=False), flush=True)
+        return 0
+    if not args.query:
+        raise SystemExit("请给出检索词，或用 --batch 指定问题文件")
+    hits = kb.search(args.query, args.k, doc_ids)
+    if args.json:
+        print(json.dumps({"query": args.query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
+    for rank, hit in enumerate(hits if not args.json else [], start=1):
+        print(f"{rank}. [{hit.score:.3f}] 《{hit.chunk.title}》 {hit.chunk.heading_path} {hit.chunk.page_label}")
+        print("   " + hit.chunk.text[:120].replace("\n", " "))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    configure_logging(args.verbose)
+    settings = Settings()
+    kb = KnowledgeBase(settings)
+    for notice in kb.notices:
+        print(f"提示：{notice}", file=sys.stderr)
+    try:
+        ensure_library(kb, settings)
+        return run(args, kb)
+    except IndexMismatchError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""KnowledgeBase: the one handle callers use (CLI, app, eval) to search, answer and write the library."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from retrieval.answer import ExtractiveAnswerer
+from retrieval.catalog import DocumentRecord
+from retrieval.embeddings import Embedder, load_embedder
+from retrieval.search import HybridSearcher, SearchOptions
+from retrieval.settings import Settings
+from retrieval.store import Index
+from retrieval.tokenizer import ChineseTokenizer
+from retrieval.types import Answer, Chunk, Hit
+
+log = logging.getLogger(__name__)
+_UNSET = object()
+
+
+class KnowledgeBase:
+    """Opens the index in settings.data_dir; heavy parts (model, jieba) can be passed in to share them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tokenizer: ChineseTokenizer | None = None,
+        embedder: Embedder | None | object = _UNSET,
+    ):
+        self.settings = settings
+        self.tokenizer = tokenizer or ChineseTokenizer(settings.data_dir)
+        self.embedder = load_embedder(settings) if embedder is _UNSET else embedder
+        self.index = Index(settings, self.tokenizer, self.embedder)
+        self.searcher = HybridSearcher(self.index)
+        self.answerer = ExtractiveAnswerer(self.tokenizer, settings)
+
+    @property
+    def notices(self) -> list[str]:
+        """Things the user should know (e.g. the English fallback model is in use)."""
+        return list(self.embedder.notices) if self.embedder is not None else []
+
+    @property
+    def catalog(self):
+        return self.index.catalog
+
+    def is_empty(self) -> bool:
+        return self.catalog.chunk_count() == 0
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.catalog.documents()
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        doc_ids: Sequence[str] | None = None,
+        options: SearchOptions | None = None,
+    ) -> list[Hit]:
+        self.index.check_readable()
+        return self.searcher.search(query, k, doc_ids, options)
+
+    def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:
+        """Extractive answer from the top passages (the default answer; needs no LLM)."""
+        hits = self.search(question, k or self.settings.top_k, doc_ids)
+        answer = self.answerer.answer(question, hits, self.index.lexical())
+        return replace(answer, notices=answer.notices + tuple(self.notices))
+
+    def neighbours(self, chunk: Chunk, before: int = 1, after: int = 1) -> list[Chunk]:
+        return self.catalog.neighbours(chunk, before, after)
+
+    def close(self) -> None:
+        self.catalog.close()

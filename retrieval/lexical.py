@@ -1,0 +1,115 @@
+"""The lexical leg: a bm25s index over jieba tokens, derived from the catalog's chunks and saved beside it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
+STATE_FILE = "state.json"
+
+
+def index_text(chunk: Chunk) -> str:
+    """What BM25 sees of a chunk: its heading path and text (so "第五条" or a section name can match)."""
+    return f"{chunk.heading_path}\n{chunk.text}"
+
+
+@dataclass(frozen=True)
+class LexicalState:
+    """What an index on disk was built from: stale when the catalog or the tokenizer has changed since."""
+
+    generation: int
+    tokenizer_version: str
+    chunk_ids: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+
+
+class LexicalIndex:
+    def __init__(self, bm25: bm25s.BM25 | None, state: LexicalState):
+        self._bm25 = bm25
+        self.state = state
+        self._doc_array = np.array(state.doc_ids)
+
+    @classmethod
+    def build(
+        cls, rows: Sequence[tuple[str, str, list[str]]], generation: int, tokenizer_version: str
+    ) -> LexicalIndex:
+        """Index (chunk id, doc id, tokens) rows, as Catalog.iter_tokens yields them."""
+        state = LexicalState(
+            generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows)
+        )
+        if not rows:
+            return cls(None, state)
+        tokens = [r[2] for r in rows]
+        bm25 = bm25s.BM25()
+        bm25.index([list(t) for t in tokens], show_progress=False)
+        return cls(bm25, state)
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex | None:
+        state_path = path / STATE_FILE
+        if not state_path.exists():
+            return None
+        try:
+            raw = json.loads(state_path.read_text(encoding="utf-8"))
+            state = LexicalState(
+                raw["generation"], raw["tokenizer_version"], tuple(raw["chunk_ids"]), tuple(raw["doc_ids"])
+            )
+            bm25 = bm25s.BM25.load(str(path), show_progress=False) if state.chunk_ids else None
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("BM25 index at %s unreadable (%s); it will be rebuilt", path, exc)
+            return None
+        return cls(bm25, state)
+
+    def save(self, path: Path) -> None:
+        """Write to a sibling folder, then swap it in, so a reader never sees half an index."""
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp), show_progress=False)
+        (tmp / STATE_FILE).write_text(json.dumps(self.state.__dict__, ensure_ascii=False), encoding="utf-8")
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def search(self, tokens: list[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best k chunks with a positive score."""
+        if self._bm25 is None or not tokens:
+            return []
+        mask = np.isin(self._doc_array, list(doc_ids)).astype(np.float32) if doc_ids else None
+        k = min(k, len(self.state.chunk_ids))
+        found, scores = self._bm25.retrieve(
+            [list(dict.fromkeys(tokens))], k=k, show_progress=False, weight_mask=mask, n_threads=1
+        )
+        return [
+            (self.state.chunk_ids[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0
+        ]
+
+    def document_frequency(self, token: str) -> int:
+        """In how many chunks a token occurs (read off the sparse score matrix: no scan)."""
+        if self._bm25 is None:
+            return 0
+        column = self._bm25.vocab_dict.get(token)
+        if column is None:
+            return 0
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of a token (0 when unknown): weights question terms."""
+        df = self.document_frequency(token)
+        n = len(self.state.chunk_ids)
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0

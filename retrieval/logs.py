@@ -1,0 +1,23 @@
+"""Logging set-up for entry points (CLI modules and app.py); library modules only create loggers."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+
+def configure_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    # jieba logs its dictionary loading at DEBUG through its own handler; chroma and HF are chatty too.
+    for name in ("jieba", "bm25s", "chromadb", "httpx", "sentence_transformers", "transformers", "huggingface_hub"):
+        logging.getLogger(name).setLevel(logging.WARNING if not verbose else logging.INFO)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", category=FutureWarning)

@@ -1,0 +1,74 @@
+"""The one settings object. The only module that reads the environment (prefix SHUXIANG_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
+
+
+class Settings(BaseSettings):
+    """Configuration; every field can be set as SHUXIANG_<FIELD> (e.g. SHUXIANG_DATA_DIR)."""
+
+    model_config = SettingsConfigDict(env_prefix="SHUXIANG_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Chroma, BM25 index, catalog, jieba cache")
+    corpus_dir: Path = Field(BUNDLED_CORPUS, description="library used when the user gives nothing else")
+    embedding_model: str = Field(
+        "", description="hub id or local path; empty = auto (bge-small-zh, then bundled); 'none' = no dense leg"
+    )
+    embedding_batch_size: int = Field(64, ge=1)
+    chunk_size: int = Field(400, ge=80, description="largest chunk, in characters")
+    fusion: Literal["rrf", "weighted"] = "weighted"
+    bm25_weight: float = Field(1.0, ge=0.0)
+    dense_weight: float = Field(0.1, ge=0.0)
+    rrf_k: int = Field(60, ge=1)
+    top_k: int = Field(5, ge=1, description="passages an answer draws on")
+    candidates: int = Field(50, ge=1, description="passages each search leg returns before fusion")
+    answer_min_coverage: float = Field(
+        0.5, ge=0.0, le=1.0, description="share of the question's weighted terms the evidence must contain"
+    )
+    answer_max_sentences: int = Field(3, ge=1)
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = Field(30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.bm25_weight == 0 and self.dense_weight == 0:
+            raise ValueError("bm25_weight and dense_weight cannot both be 0")
+        return self
+
+    @property
+    def dense_enabled(self) -> bool:
+        return self.embedding_model.strip().lower() != "none"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.json"
+
+    @property
+    def jieba_cache_path(self) -> Path:
+        return self.data_dir / "jieba.cache"

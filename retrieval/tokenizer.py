@@ -1,0 +1,153 @@
+"""Chinese tokenizer for BM25 and answer scoring: our own jieba.Tokenizer plus a domain dictionary.
+
+The same instance tokenizes documents and queries, so both sides see the same vocabulary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+from functools import cached_property
+from pathlib import Path
+
+import jieba
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+USER_DICT = DATA_DIR / "userdict.txt"
+STOPWORDS = DATA_DIR / "stopwords.txt"
+# Bump when the tokenization rules below change: BM25 indexes record it and are rebuilt on mismatch.
+RULES_VERSION = "2"
+
+
+def _is_word(token: str) -> bool:
+    """True for tokens that carry letters, digits or CJK characters (not punctuation or space)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+def normalize(text: str) -> str:
+    """Width- and case-fold so that "２０２４", "2024" and "ＡＩ", "ai" meet."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ORDINAL = re.compile(r"第([零〇一二两三四五六七八九十百千]+|\d+)\s*([编章节条款项])")
+
+
+def chinese_numeral(text: str) -> int | None:
+    """"三十八" → 38, "一百零五" → 105, "十" → 10; None when text is not a plain numeral."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def canonical_ordinal(word: str) -> str | None:
+    """"第三十八条" and "第38条" → "第38条"; None for other words."""
+    match = _ORDINAL.fullmatch(word)
+    if not match:
+        return None
+    number, unit = match.groups()
+    value = int(number) if number.isdigit() else chinese_numeral(number)
+    return f"第{value}{unit}" if value is not None else None
+
+
+def _split_ordinals(text: str) -> list[tuple[str, bool]]:
+    """Cut text into (piece, is_ordinal) runs, ordinals already canonical."""
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in _ORDINAL.finditer(text):
+        canonical = canonical_ordinal(match.group(0).replace(" ", ""))
+        if canonical is None:
+            continue
+        pieces.append((text[last : match.start()], False))
+        pieces.append((canonical, True))
+        last = match.end()
+    pieces.append((text[last:], False))
+    return [(piece, flag) for piece, flag in pieces if piece]
+
+
+class ChineseTokenizer:
+    """jieba in search mode (words and their sub-words), domain terms kept whole, stopwords dropped."""
+
+    def __init__(self, cache_dir: Path | None = None, user_dict: Path = USER_DICT, stopwords: Path = STOPWORDS):
+        self._user_dict = user_dict
+        self._stopwords_path = stopwords
+        self._jieba = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._jieba.tmp_dir = str(cache_dir)
+            self._jieba.cache_file = "jieba.cache"
+        self._lock = threading.Lock()
+        self._ready = False
+
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        lines = self._stopwords_path.read_text(encoding="utf-8").splitlines()
+        return frozenset(line.strip() for line in lines if line.strip())
+
+    @cached_property
+    def version(self) -> str:
+        """Identifies jieba, the rules, the dictionary and the stopwords: an index built with another is stale."""
+        digest = hashlib.sha256(self._user_dict.read_bytes() + self._stopwords_path.read_bytes()).hexdigest()
+        return f"jieba-{jieba.__version__}/r{RULES_VERSION}/{digest[:10]}"
+
+    def _ensure_ready(self) -> None:
+        # jieba loads its 5 MB dictionary lazily; do it once, under a lock (Streamlit serves threads).
+        if self._ready:
+            return
+        with self._lock:
+            if not self._ready:
+                self._jieba.initialize()
+                self._jieba.load_userdict(str(self._user_dict))
+                self._ready = True
+
+    def add_words(self, words: list[str]) -> None:
+        """Teach the tokenizer extra terms (e.g. document titles) so they stay whole."""
+        self._ensure_ready()
+        for word in words:
+            self._jieba.add_word(word)
+
+    def tokenize(self, text: str) -> list[str]:
+        """Search-mode tokens: "书香政协活动" → ["书香", "政协", "书香政协", "活动"], stopwords removed.
+
+        Ordinals such as "第三十八条" become one canonical token "第38条" instead of jieba's
+        pieces (第, 三十八, 条), which would match unrelated numbers everywhere.
+        """
+        self._ensure_ready()
+        tokens: list[str] = []
+        for piece, is_ordinal in _split_ordinals(normalize(text)):
+            if is_ordinal:
+                tokens.append(piece)
+                continue
+            for word in self._jieba.cut(piece):
+                word = word.strip()
+                if word and _is_word(word) and word not in self.stopwords:
+                    tokens.extend(self._subwords(word))
+                    tokens.append(word)
+        return tokens
+
+    def _subwords(self, word: str) -> list[str]:
+        """The 2- and 3-character dictionary words inside a longer word (jieba's search mode)."""
+        found = []
+        for size in (2, 3):
+            if len(word) <= size:
+                continue
+            for start in range(len(word) - size + 1):
+                gram = word[start : start + size]
+                if self._jieba.FREQ.get(gram) and gram not in self.stopwords:
+                    found.append(gram)
+        return found
+
+    def words(self, text: str) -> list[str]:
+        """Plain (non-overlapping) words, for highlighting and sentence scoring."""
+        self._ensure_ready()
+        return [tok for tok in self._jieba.cut(normalize(text)) if tok.strip()]

@@ -1,0 +1,86 @@
+"""Frozen data passed between ingest, retrieval, the app and eval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class PageText:
+    """Text of one page (PDF) or of a whole file (formats without pages: page is None)."""
+
+    text: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """What a loader returns: the document title and its pages, before chunking."""
+
+    source: str
+    title: str
+    pages: tuple[PageText, ...]
+    file_type: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One searchable passage: text plus where it stands in its document."""
+
+    id: str
+    doc_id: str
+    text: str
+    title: str
+    heading: tuple[str, ...] = ()
+    page_start: int | None = None
+    page_end: int | None = None
+    position: int = 0
+
+    @property
+    def heading_path(self) -> str:
+        return " > ".join(self.heading)
+
+    @property
+    def page_label(self) -> str:
+        if self.page_start is None:
+            return ""
+        if self.page_end in (None, self.page_start):
+            return f"第{self.page_start}页"
+        return f"第{self.page_start}-{self.page_end}页"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by search, with its fused score and the legs' scores."""
+
+    chunk: Chunk
+    score: float
+    bm25_score: float = 0.0
+    dense_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer: the passage and the sentences that support the answer."""
+
+    number: int
+    chunk: Chunk
+    sentences: tuple[str, ...] = ()
+    score: float = 0.0
+
+
+AnswerMode = Literal["extractive", "llm", "none"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with `[n]` markers; `found` is False when the library holds no answer."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    found: bool = True
+    mode: AnswerMode = "extractive"
+    notices: tuple[str, ...] = field(default_factory=tuple)
+    query_terms: tuple[str, ...] = ()
