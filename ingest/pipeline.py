@@ -59,12 +59,15 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts[len(path.parts):]))
-            )
+            inside = (p for p in path.rglob("*") if p.is_file())
+            files.extend(sorted(p for p in inside if not _hidden(p.relative_to(path))))
         else:
             files.append(path)
     return list(dict.fromkeys(files))
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def content_id(data: bytes) -> str:

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from retrieval.types import Chunk
@@ -58,7 +58,7 @@ class DocumentRecord:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _row_to_chunk(row: sqlite3.Row) -> Chunk:
@@ -148,8 +148,17 @@ class Catalog:
                 self._conn.executemany(
                     "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (c.id, c.doc_id, c.position, c.text, c.title, json.dumps(c.heading, ensure_ascii=False),
-                         c.page_start, c.page_end, " ".join(toks))
+                        (
+                            c.id,
+                            c.doc_id,
+                            c.position,
+                            c.text,
+                            c.title,
+                            json.dumps(c.heading, ensure_ascii=False),
+                            c.page_start,
+                            c.page_end,
+                            " ".join(toks),
+                        )
                         for c, toks in zip(chunks, tokens, strict=True)
                     ],
                 )

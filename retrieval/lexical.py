@@ -40,13 +40,9 @@ class LexicalIndex:
         self._doc_array = np.array(state.doc_ids)
 
     @classmethod
-    def build(
-        cls, rows: Sequence[tuple[str, str, list[str]]], generation: int, tokenizer_version: str
-    ) -> LexicalIndex:
+    def build(cls, rows: Sequence[tuple[str, str, list[str]]], generation: int, tokenizer_version: str) -> LexicalIndex:
         """Index (chunk id, doc id, tokens) rows, as Catalog.iter_tokens yields them."""
-        state = LexicalState(
-            generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows)
-        )
+        state = LexicalState(generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows))
         if not rows:
             return cls(None, state)
         tokens = [r[2] for r in rows]
@@ -94,9 +90,7 @@ class LexicalIndex:
         found, scores = self._bm25.retrieve(
             [list(dict.fromkeys(tokens))], k=k, show_progress=False, weight_mask=mask, n_threads=1
         )
-        return [
-            (self.state.chunk_ids[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0
-        ]
+        return [(self.state.chunk_ids[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0]
 
     def document_frequency(self, token: str) -> int:
         """In how many chunks a token occurs (read off the sparse score matrix: no scan)."""

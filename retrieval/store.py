@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 from retrieval.catalog import Catalog, DocumentRecord
 from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalIndex, index_text
@@ -115,22 +117,37 @@ class Index:
         chunks: Sequence[Chunk],
         replaces: str | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        tokens: Sequence[list[str]] | None = None,
+        vectors: np.ndarray | None = None,
     ) -> None:
-        """Embed and store a document's chunks, then make it visible in one catalog transaction."""
+        """Store a document's vectors, then make it visible in one catalog transaction.
+
+        tokens and vectors are computed here unless given (the benchmark times each stage on its own).
+        """
         if self.vectors is not None and self.embedder is not None and chunks:
-            self._embed_and_store(chunks, on_progress)
-        tokens = [self.tokenizer.tokenize(index_text(c)) for c in chunks]
+            if vectors is None:
+                self._embed_and_store(chunks, on_progress)
+            else:
+                self.vectors.add([c.id for c in chunks], vectors, [c.doc_id for c in chunks])
+        if tokens is None:
+            tokens = self.tokenize_chunks(chunks)
         self.catalog.commit_document(record, chunks, tokens, replaces)
         if replaces and replaces != record.doc_id:
             self._drop_orphan_vectors()
+
+    def tokenize_chunks(self, chunks: Sequence[Chunk]) -> list[list[str]]:
+        return [self.tokenizer.tokenize(index_text(c)) for c in chunks]
+
+    def embed_chunks(self, chunks: Sequence[Chunk]) -> np.ndarray:
+        return self.embedder.encode_documents(
+            [index_text(c) for c in chunks], batch_size=self.settings.embedding_batch_size
+        )
 
     def _embed_and_store(self, chunks: Sequence[Chunk], on_progress: Callable[[int, int], None] | None) -> None:
         batch = self.settings.embedding_batch_size * 4
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]
-            vectors = self.embedder.encode_documents(
-                [index_text(c) for c in part], batch_size=self.settings.embedding_batch_size
-            )
+            vectors = self.embed_chunks(part)
             self.vectors.add([c.id for c in part], vectors, [c.doc_id for c in part])
             if on_progress:
                 on_progress(min(start + batch, len(chunks)), len(chunks))
@@ -196,7 +213,7 @@ class Index:
             return
         log.info("tokenizer changed (%s → %s): re-tokenizing", manifest.tokenizer_version, self.tokenizer.version)
         chunks = list(self.catalog.iter_chunks())
-        self.catalog.replace_tokens((c.id, self.tokenizer.tokenize(index_text(c))) for c in chunks)
+        self.catalog.replace_tokens(zip([c.id for c in chunks], self.tokenize_chunks(chunks)))
         Manifest(manifest.embedding_model, manifest.dim, self.tokenizer.version).write(self.settings.manifest_path)
 
     def _build_lexical(self, generation: int) -> LexicalIndex:

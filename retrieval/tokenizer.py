@@ -31,13 +31,26 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ORDINAL = re.compile(r"第([零〇一二两三四五六七八九十百千]+|\d+)\s*([编章节条款项])")
 
 
 def chinese_numeral(text: str) -> int | None:
-    """"三十八" → 38, "一百零五" → 105, "十" → 10; None when text is not a plain numeral."""
+    """ "三十八" → 38, "一百零五" → 105, "十" → 10; None when text is not a plain numeral."""
     total, digit = 0, None
     for ch in text:
         if ch in _CN_DIGITS:
@@ -51,7 +64,7 @@ def chinese_numeral(text: str) -> int | None:
 
 
 def canonical_ordinal(word: str) -> str | None:
-    """"第三十八条" and "第38条" → "第38条"; None for other words."""
+    """ "第三十八条" and "第38条" → "第38条"; None for other words."""
     match = _ORDINAL.fullmatch(word)
     if not match:
         return None
