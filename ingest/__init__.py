@@ -1,0 +1,1 @@
+"""Ingestion: load, clean, structure, chunk and index policy documents."""

@@ -1,0 +1,218 @@
+"""Heading detection: turn a document's text into blocks (articles or paragraphs) with a heading path.
+
+Headings: markdown `#`; 第X编/章/节 (编 > 章 > 节); 序言/总纲/目录 lines; 第X条 articles; and, outside
+articles, the enumerators 一、 > （一） > 1. > （1）. Inside an article enumerated lines are items of
+the article, never headings: an article runs until the next article or a higher heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from retrieval.text import split_sentences
+from retrieval.types import PageText
+
+_NUM = "[零〇一二三四五六七八九十百千两0-9０-９]+"
+_CN = "[零〇一二三四五六七八九十百]+"
+_DIGITS = "[0-9０-９]{1,2}"
+_MARKDOWN = re.compile(r"^(#{1,6})\s+(.*?)[\s#]*$")
+_DIVISION = re.compile(rf"^(第{_NUM}[编章节])(?:\s+(.*)|([^，。；：、]{{0,20}}))$")
+_LABEL = re.compile(rf"^(第{_NUM}[编章节])\s*(.*)$")
+_SPECIAL = re.compile(r"^(序\s*言|总\s*纲|目\s*录)$")
+_ARTICLE = re.compile(rf"^(第{_NUM}条)(?:\s|$)")
+# (pattern, rank): the body after the enumerator must not start with a digit, so "3.5%" is no item.
+_ITEMS = (
+    (re.compile(rf"^{_CN}、"), 5.0),
+    (re.compile(rf"^[（(]{_CN}[)）]"), 6.0),
+    (re.compile(rf"^{_DIGITS}[.、．](?![0-9０-９])"), 7.0),
+    (re.compile(rf"^[（(]{_DIGITS}[)）]"), 8.0),
+)
+_DIVISION_RANKS = {"编": 1.0, "章": 2.0, "节": 3.0}
+_SENTENCE_END = re.compile(r"[。！？]")
+_CLAUSE_END = re.compile(r"[，；：,;:]")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+HEADING_MAX_CHARS = 40
+
+Kind = Literal["markdown", "division", "special", "article", "item"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One article (whole) or one paragraph of prose, with the heading path in force.
+
+    `line_pages` holds the page of each "\\n"-separated line of `text`, so a long article that
+    spans pages can be split with exact page ranges.
+    """
+
+    text: str
+    heading: tuple[str, ...]
+    page: int | None
+    is_article: bool
+    page_end: int | None = None
+    line_pages: tuple[int | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Heading:
+    label: str
+    rank: float  # smaller is higher; a heading pops stacked headings of the same or larger rank
+    kind: Kind
+    in_body: bool = False  # a long enumerated paragraph: heading AND body text
+    level: int = 0  # markdown level, 0 for plain lines
+
+
+def parse_blocks(pages: Sequence[PageText], title: str) -> list[Block]:
+    """Blocks of the document in reading order; heading lines themselves are not blocks."""
+    lines = [(line.strip(), page.page) for page in pages for line in page.text.splitlines()]
+    lines = [(text, page) for text, page in lines if text]
+    parser = _Parser(title=_squash(title), ranks=_Ranks.of(text for text, _ in lines))
+    for index, (text, page) in enumerate(lines):
+        parser.feed(text, page, first=index == 0)
+    return parser.finish()
+
+
+def tidy_heading(text: str) -> str:
+    """One space after a 第X章-style label, none between CJK characters ("第一章　总 则" → "第一章 总则")."""
+    text = " ".join(text.split())
+    match = _LABEL.match(text)
+    if match is None:
+        return _CJK_SPACE.sub("", text)
+    return f"{match.group(1)} {_CJK_SPACE.sub('', match.group(2))}".strip()
+
+
+def _classify_line(text: str) -> _Heading | None:
+    """The heading a plain (non-markdown) line starts, or None for a body line."""
+    if match := _ARTICLE.match(text):
+        return _Heading(match.group(1), 4.0, "article")
+    if match := _DIVISION.match(text):
+        return _Heading(tidy_heading(text), _DIVISION_RANKS[match.group(1)[-1]], "division")
+    if _SPECIAL.match(text):
+        return _Heading(tidy_heading(text), 2.0, "special")
+    for pattern, rank in _ITEMS:
+        if pattern.match(text):
+            return _item_heading(text, rank)
+    return None
+
+
+def _item_heading(text: str, rank: float) -> _Heading | None:
+    if len(text) <= HEADING_MAX_CHARS and not _SENTENCE_END.search(text):
+        if text[-1] in "；;，,、":  # a list item ("（一）……；"), not a title
+            return None
+        return _Heading(" ".join(text.split()), rank, "item")
+    first = split_sentences(text)[0].rstrip("。！？；!?;：:，,")
+    if len(first) > HEADING_MAX_CHARS:
+        clauses = [m.start() for m in _CLAUSE_END.finditer(first, 0, HEADING_MAX_CHARS)]
+        first = first[: clauses[-1]] if clauses else first[:HEADING_MAX_CHARS]
+    return _Heading(first, rank, "item", in_body=True)
+
+
+def _markdown_heading(text: str, ranks: _Ranks) -> _Heading | None:
+    match = _MARKDOWN.match(text)
+    if not match:
+        return None
+    level, inner = len(match.group(1)), match.group(2)
+    plain = _classify_line(inner)
+    if plain is not None and plain.kind == "article":
+        return plain  # "## 第一条 ……": still an article, its text is the body
+    return _Heading(tidy_heading(inner), ranks.markdown[level], "markdown", level=level)
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """Ranks that depend on the document: its markdown levels and its top level (for 序言/总纲)."""
+
+    markdown: dict[int, float]
+    top: float
+
+    @classmethod
+    def of(cls, lines: Iterable[str]) -> _Ranks:
+        markdown: dict[int, list[float]] = {}
+        plain: list[float] = []
+        for text in lines:
+            match = _MARKDOWN.match(text)
+            heading = _classify_line(match.group(2) if match else text)
+            if heading is None or heading.kind in ("article", "special"):
+                continue
+            if match:
+                markdown.setdefault(len(match.group(1)), []).append(heading.rank)
+            else:
+                plain.append(heading.rank)
+        return cls(_markdown_ranks(markdown), min(plain, default=2.0))
+
+
+def _markdown_ranks(found: dict[int, list[float]]) -> dict[int, float]:
+    """A level ranks like the highest structural heading written at it ("## 序言" = "## 一、" = 5),
+    and a level without structural headings sits just below the level above it."""
+    ranks: dict[int, float] = {}
+    previous = 0.0
+    for level in range(1, 7):
+        previous = ranks[level] = min(found.get(level, [previous + 0.5]))
+    return ranks
+
+
+class _Parser:
+    """Feeds lines one by one; keeps the heading stack and the article being collected."""
+
+    def __init__(self, title: str, ranks: _Ranks) -> None:
+        self.title = title
+        self.ranks = ranks
+        self.stack: list[_Heading] = []
+        self.article: list[tuple[str, int | None]] = []
+        self.article_heading: tuple[str, ...] = ()
+        self.blocks: list[Block] = []
+
+    def feed(self, text: str, page: int | None, first: bool) -> None:
+        heading = self._classify(text)
+        if heading is None and first and _squash(text) == self.title:
+            return  # the title line of a plain-text file; the title is stored separately
+        if self.article and (heading is None or heading.kind == "item"):
+            self.article.append((text, page))  # items （一） 1. inside an article belong to it
+            return
+        self._close_article()  # any other heading ends the article being collected
+        if heading is None:
+            self._add_paragraph(text, page)
+        elif heading.kind == "article":
+            self.article_heading = (*self._path(), heading.label)
+            self.article = [(text, page)]
+        elif not (heading.level == 1 and _squash(heading.label) == self.title):
+            self._push(heading)
+            if heading.in_body:
+                self._add_paragraph(text, page)
+
+    def finish(self) -> list[Block]:
+        self._close_article()
+        return self.blocks
+
+    def _classify(self, text: str) -> _Heading | None:
+        heading = _markdown_heading(text, self.ranks)
+        if heading is None:
+            heading = _classify_line(text)
+        if heading is not None and heading.kind == "special":
+            return _Heading(heading.label, self.ranks.top, "special")
+        return heading
+
+    def _push(self, heading: _Heading) -> None:
+        while self.stack and self.stack[-1].rank >= heading.rank:
+            self.stack.pop()
+        self.stack.append(heading)
+
+    def _path(self) -> tuple[str, ...]:
+        return tuple(heading.label for heading in self.stack)
+
+    def _add_paragraph(self, text: str, page: int | None) -> None:
+        self.blocks.append(Block(text, self._path(), page, False, page, (page,)))
+
+    def _close_article(self) -> None:
+        if not self.article:
+            return
+        pages = tuple(page for _, page in self.article)
+        text = "\n".join(line for line, _ in self.article)
+        self.blocks.append(Block(text, self.article_heading, pages[0], True, pages[-1], pages))
+        self.article = []
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())

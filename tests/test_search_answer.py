@@ -1,0 +1,106 @@
+"""Hybrid search and the extractive answer over a small real library."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import LIBRARY, write_files
+
+from ingest.pipeline import Ingester
+from retrieval.answer import NO_ANSWER
+from retrieval.fusion import fuse, rrf_fusion, weighted_fusion
+from retrieval.kb import KnowledgeBase
+from retrieval.search import SearchOptions
+
+
+@pytest.fixture
+def library(kb: KnowledgeBase, tmp_path: Path) -> KnowledgeBase:
+    write_files(tmp_path / "lib", LIBRARY)
+    Ingester(kb).ingest([tmp_path / "lib"])
+    return kb
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("政协委员每届任期几年？", "任期五年"),
+        ("信访事项多长时间内要办结？", "60日内办结"),
+        ("委员工作室要做什么", "委员工作室应当定期开展协商议政活动"),
+        ("第一议题制度落实得怎么样", "落实第一议题制度不够扎实"),
+        ("第四条", "每年至少提交一件提案"),
+        ("粮食产量目标", "1.3万亿斤"),
+    ],
+)
+def test_right_passage_ranks_first(library: KnowledgeBase, question: str, expected: str) -> None:
+    assert expected in library.search(question, k=3)[0].chunk.text
+
+
+def test_hits_carry_title_heading_and_scores(library: KnowledgeBase) -> None:
+    hit = library.search("委员履职应当遵循哪些原则", k=1)[0]
+    assert hit.chunk.title == "某市政协委员履职条例"
+    assert hit.chunk.heading == ("第二章 履职", "第五条")
+    assert hit.score > 0 and hit.bm25_score > 0
+
+
+def test_document_filter(library: KnowledgeBase) -> None:
+    farm = next(d.doc_id for d in library.documents() if d.title == "乡村振兴工作要点")
+    hits = library.search("政协委员任期", k=5, doc_ids=[farm])
+    assert hits and all(h.chunk.doc_id == farm for h in hits)
+
+
+def test_bm25_only_and_dense_only_options(library: KnowledgeBase) -> None:
+    bm25 = library.search("信访事项办结期限", k=3, options=SearchOptions(bm25_weight=1.0, dense_weight=0.0))
+    dense = library.search("信访事项办结期限", k=3, options=SearchOptions(bm25_weight=0.0, dense_weight=1.0))
+    assert all(h.dense_score == 0 for h in bm25) and bm25[0].bm25_score > 0
+    assert all(h.bm25_score == 0 for h in dense) and len(dense) == 3
+
+
+def test_answer_cites_only_retrieved_passages(library: KnowledgeBase) -> None:
+    question = "信访事项多长时间内要办结？"
+    answer = library.ask(question)
+    retrieved = {h.chunk.id for h in library.search(question, k=library.settings.top_k)}
+    assert answer.found and "60日内办结" in answer.text
+    assert {c.chunk.id for c in answer.citations} <= retrieved
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.number for c in answer.citations}
+    for citation in answer.citations:
+        assert all(sentence in citation.chunk.text for sentence in citation.sentences)
+
+
+def test_answer_brings_the_items_of_a_list(library: KnowledgeBase) -> None:
+    answer = library.ask("委员履职应当遵循哪些原则？")
+    assert "坚持党的领导" in answer.text and "坚持实事求是" in answer.text
+
+
+@pytest.mark.parametrize("question", ["明天的天气预报怎么样？", "世界杯足球赛冠军是谁", "怎么做红烧肉"])
+def test_unrelated_questions_are_refused(library: KnowledgeBase, question: str) -> None:
+    answer = library.ask(question)
+    assert not answer.found and answer.text.startswith(NO_ANSWER) and answer.citations == ()
+
+
+def test_empty_question_gets_a_prompt(library: KnowledgeBase) -> None:
+    answer = library.ask("   ")
+    assert not answer.found and "请输入" in answer.text
+
+
+def test_answer_notices_name_the_fallback_model(library: KnowledgeBase) -> None:
+    assert any("bge-small-zh" in n for n in library.ask("政协委员任期").notices)
+
+
+def test_weighted_fusion_adds_scaled_scores() -> None:
+    legs = {"bm25": [("a", 10.0), ("b", 5.0), ("c", 0.0)], "dense": [("c", 0.9), ("b", 0.5), ("a", 0.1)]}
+    fused = dict(weighted_fusion(legs, {"bm25": 1.0, "dense": 0.5}))
+    assert fused == pytest.approx({"a": 1.0, "b": 0.5 + 0.5 * 0.5, "c": 0.5})
+
+
+def test_rrf_fusion_uses_ranks() -> None:
+    legs = {"bm25": [("a", 9.0), ("b", 1.0)], "dense": [("b", 0.9)]}
+    fused = dict(rrf_fusion(legs, {"bm25": 1.0, "dense": 1.0}, k=60))
+    assert fused == pytest.approx({"a": 1 / 61, "b": 1 / 62 + 1 / 61})
+
+
+def test_fuse_ignores_legs_with_zero_weight() -> None:
+    legs = {"bm25": [("a", 1.0)], "dense": [("z", 1.0)]}
+    assert [cid for cid, _ in fuse(legs, {"bm25": 1.0, "dense": 0.0})] == ["a"]

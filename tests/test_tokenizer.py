@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from retrieval.tokenizer import ChineseTokenizer, canonical_ordinal, chinese_numeral
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["书香政协", "第一议题", "三会一课", "主题党日", "两个维护", "专委会", "界别", "委员工作室", "政协委员"],
+)
+def test_domain_terms_stay_whole(tokenizer: ChineseTokenizer, term: str) -> None:
+    assert term in tokenizer.tokenize(f"关于{term}的学习要求")
+
+
+def test_search_mode_adds_subwords_of_long_words(tokenizer: ChineseTokenizer) -> None:
+    tokens = tokenizer.tokenize("书香政协活动")
+    assert {"书香政协", "政协", "活动"} <= set(tokens)
+
+
+def test_stopwords_and_punctuation_are_dropped(tokenizer: ChineseTokenizer) -> None:
+    tokens = tokenizer.tokenize("请问，政协委员的任期是多少年？")
+    assert "的" not in tokens and "请问" not in tokens and "，" not in tokens and "？" not in tokens
+    assert "任期" in tokens
+
+
+def test_width_and_case_are_folded(tokenizer: ChineseTokenizer) -> None:
+    assert tokenizer.tokenize("２０２４年ＧＤＰ") == tokenizer.tokenize("2024年gdp")
+
+
+def test_article_ordinals_are_one_canonical_token(tokenizer: ChineseTokenizer) -> None:
+    assert tokenizer.tokenize("第三十八条") == ["第38条"]
+    assert tokenizer.tokenize("第38条") == ["第38条"]
+    assert "第105条" in tokenizer.tokenize("依照第一百零五条的规定")
+
+
+def test_documents_and_queries_share_tokens(tokenizer: ChineseTokenizer) -> None:
+    document = set(tokenizer.tokenize("信访事项应当自受理之日起60日内办结"))
+    query = tokenizer.tokenize("信访事项多少日内办结？")
+    assert {"信访事项", "60", "办结"} <= document
+    assert set(query) - {"日内", "日"} <= document
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("十", 10), ("三十八", 38), ("一百零五", 105), ("二百", 200), ("九", 9), ("四十", 40)]
+)
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert chinese_numeral(text) == value
+
+
+def test_canonical_ordinal_only_for_ordinals() -> None:
+    assert canonical_ordinal("第十二章") == "第12章"
+    assert canonical_ordinal("第一议题") is None
+    assert canonical_ordinal("政协") is None
+
+
+def test_version_changes_with_dictionary(tmp_path, tokenizer: ChineseTokenizer) -> None:
+    other_dict = tmp_path / "dict.txt"
+    other_dict.write_text("新术语 1000 n\n", encoding="utf-8")
+    other = ChineseTokenizer(tmp_path / "cache", user_dict=other_dict)
+    assert other.version != tokenizer.version
+    assert "新术语" in other.tokenize("这是新术语")
