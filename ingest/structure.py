@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.clean import continues_on_next_page
 from retrieval.text import split_sentences
 from retrieval.types import PageText
 
@@ -66,12 +67,24 @@ class _Heading:
 
 def parse_blocks(pages: Sequence[PageText], title: str) -> list[Block]:
     """Blocks of the document in reading order; heading lines themselves are not blocks."""
-    lines = [(line.strip(), page.page) for page in pages for line in page.text.splitlines()]
-    lines = [(text, page) for text, page in lines if text]
+    lines = _page_lines(pages)
     parser = _Parser(title=_squash(title), ranks=_Ranks.of(text for text, _ in lines))
     for index, (text, page) in enumerate(lines):
         parser.feed(text, page, first=index == 0)
     return parser.finish()
+
+
+def _page_lines(pages: Sequence[PageText]) -> list[tuple[str, int | None]]:
+    """Non-empty (line, page) pairs; a sentence broken by a page break is joined onto its first page."""
+    lines: list[tuple[str, int | None]] = []
+    previous = ""
+    for page in pages:
+        page_lines = [line.strip() for line in page.text.splitlines() if line.strip()]
+        if lines and page_lines and continues_on_next_page(previous, page.text):
+            lines[-1] = (lines[-1][0] + page_lines.pop(0), lines[-1][1])
+        lines.extend((line, page.page) for line in page_lines)
+        previous = page.text
+    return lines
 
 
 def tidy_heading(text: str) -> str:
