@@ -7,14 +7,16 @@ Evidence strength is the share of the question's IDF-weighted terms that the bes
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from retrieval.lexical import LexicalIndex, index_text
 from retrieval.settings import Settings
+from retrieval.synonyms import Thesaurus
 from retrieval.text import split_sentences, strip_punctuation
-from retrieval.tokenizer import ChineseTokenizer
-from retrieval.types import Answer, Citation, Hit
+from retrieval.tokenizer import ChineseTokenizer, normalize
+from retrieval.types import Answer, Chunk, Citation, Hit
 
 NO_ANSWER = "未在资料库中找到相关内容。"
 NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在左侧选择要检索的文件后再问。"
@@ -25,32 +27,69 @@ LIST_CONTINUATION_CHARS = 240
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """The question's terms and their weights (IDF; unseen terms weigh the most, they are the rarest)."""
+    """The question's terms, their weights and the thesaurus words that count as the same term."""
 
     weights: dict[str, float]
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
         return sum(self.weights.values())
 
+    def _covered(self, term: str, tokens: set[str]) -> bool:
+        return term in tokens or any(alt in tokens for alt in self.alternatives.get(term, ()))
+
     def coverage(self, tokens: set[str]) -> float:
         total = self.total
-        return sum(w for t, w in self.weights.items() if t in tokens) / total if total else 0.0
+        return sum(w for t, w in self.weights.items() if self._covered(t, tokens)) / total if total else 0.0
 
 
-def weigh_terms(tokens: Sequence[str], lexical: LexicalIndex) -> QueryTerms:
+FUNCTION_WORD_FACTOR = 0.1
+
+
+def weigh_terms(classes: dict[str, str], lexical: LexicalIndex, thesaurus: Thesaurus | None = None) -> QueryTerms:
+    """IDF weights for a question's tokens, by the class of the word they come from.
+
+    A noun the library has never seen (红烧肉, 世界杯) is the rarest kind of evidence, so it weighs the
+    most and pulls coverage down; an unseen verb or particle is usually just colloquial phrasing (得批, 交上去)
+    and weighs nothing; known function words (最多, 哪些) count a little. A term and its thesaurus
+    alternatives (上访 → 信访) count as one term, weighed by the rarest of them the library knows.
+    """
     n = max(len(lexical.state.chunk_ids), 1)
     unseen_weight = math.log(1 + (n + 0.5) / 0.5)
-    known = {t for t in tokens if lexical.document_frequency(t) > 0}
+    alternatives = {t: thesaurus.alternatives(t) for t in classes} if thesaurus else {}
+    known = {t for t in classes if lexical.document_frequency(t) > 0}
     weights: dict[str, float] = {}
-    for term in dict.fromkeys(tokens):
-        if term in known:
-            weights[term] = lexical.idf(term)
-        elif any(part in term for part in known):
-            weights[term] = 0.0  # an unseen compound whose known pieces already count
-        else:
+    for term, cls in classes.items():
+        idf = max(lexical.idf(t) for t in (term, *alternatives.get(term, ())))
+        if idf > 0:
+            weights[term] = idf * (FUNCTION_WORD_FACTOR if cls == "function" else 1.0)
+        elif cls == "noun" and not any(part in term for part in known):
             weights[term] = unseen_weight
-    return QueryTerms(weights)
+        else:
+            weights[term] = 0.0  # unseen phrasing, or an unseen compound whose known pieces already count
+    return QueryTerms(weights, {t: alts for t, alts in alternatives.items() if alts})
+
+
+# Specifics a question pins its answer to: a named document 《…》, a year, a session (十四届, 三中全会),
+# an anniversary. A passage that lacks them answers another question, however many words it shares.
+_REQUIRED = re.compile(
+    r"《([^》]{2,40})》|((?:19|20)\d{2})(?=年)|([一二三四五六七八九十]+届)|([一二三四五六七八九十]+中全会)|(\d+周年)"
+)
+
+
+def required_terms(question: str) -> list[str]:
+    found = (next(g for g in match.groups() if g) for match in _REQUIRED.finditer(normalize(question)))
+    return list(dict.fromkeys(strip_punctuation(term) for term in found))
+
+
+def _evidence_text(chunk: Chunk) -> str:
+    return strip_punctuation(normalize(f"{chunk.title}{chunk.heading_path}{chunk.text}"))
+
+
+def meets_requirements(chunk: Chunk, required: Sequence[str]) -> bool:
+    text = _evidence_text(chunk)
+    return all(term in text for term in required)
 
 
 @dataclass(frozen=True)
@@ -66,21 +105,34 @@ class Candidate:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, tokenizer: ChineseTokenizer, settings: Settings):
+    def __init__(self, tokenizer: ChineseTokenizer, settings: Settings, thesaurus: Thesaurus | None = None):
         self.tokenizer = tokenizer
         self.settings = settings
+        self.thesaurus = thesaurus
 
     def answer(self, question: str, hits: Sequence[Hit], lexical: LexicalIndex) -> Answer:
         if not question.strip():
             return Answer(question, EMPTY_QUESTION, found=False, mode="none")
-        terms = weigh_terms(self.tokenizer.tokenize(question), lexical)
+        terms = weigh_terms(self.tokenizer.term_classes(question), lexical, self.thesaurus)
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
-        chunk_cover = [terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk)))) for h in hits]
+        required = required_terms(question)
+        chunk_cover = [
+            terms.coverage(set(self.tokenizer.tokenize(f"{h.chunk.title}\n{index_text(h.chunk)}")))
+            if meets_requirements(h.chunk, required)
+            else 0.0
+            for h in hits
+        ]
         if not hits or max(chunk_cover) < self.settings.answer_min_coverage:
-            return Answer(question, NO_ANSWER + NO_ANSWER_HINT, found=False, mode="none", query_terms=display_terms)
+            return self._refusal(question, required, display_terms)
         candidates = self._candidates(hits, terms, chunk_cover)
         chosen = self._choose(candidates)
         return self._compose(question, hits, chosen, display_terms)
+
+    @staticmethod
+    def _refusal(question: str, required: list[str], terms: tuple[str, ...]) -> Answer:
+        missing = "、".join(f"「{term}」" for term in required)
+        detail = f"资料库中没有提到{missing}的段落。" if required else ""
+        return Answer(question, NO_ANSWER + detail + NO_ANSWER_HINT, found=False, mode="none", query_terms=terms)
 
     def _candidates(self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float]) -> list[Candidate]:
         top_score = max(h.score for h in hits) or 1.0

@@ -12,6 +12,7 @@ from retrieval.embeddings import Embedder, load_embedder
 from retrieval.search import HybridSearcher, SearchOptions
 from retrieval.settings import Settings
 from retrieval.store import Index
+from retrieval.synonyms import Thesaurus
 from retrieval.tokenizer import ChineseTokenizer
 from retrieval.types import Answer, Chunk, Hit
 
@@ -32,8 +33,9 @@ class KnowledgeBase:
         self.tokenizer = tokenizer or ChineseTokenizer(settings.data_dir)
         self.embedder = load_embedder(settings) if embedder is _UNSET else embedder
         self.index = Index(settings, self.tokenizer, self.embedder)
-        self.searcher = HybridSearcher(self.index)
-        self.answerer = ExtractiveAnswerer(self.tokenizer, settings)
+        self.thesaurus = Thesaurus(self.tokenizer)
+        self.searcher = HybridSearcher(self.index, self.thesaurus)
+        self.answerer = ExtractiveAnswerer(self.tokenizer, settings, self.thesaurus)
 
     @property
     def notices(self) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from retrieval.fusion import fuse
 from retrieval.store import Index
+from retrieval.synonyms import Thesaurus
 from retrieval.types import Hit
 
 
@@ -22,15 +23,19 @@ class SearchOptions:
 
 
 class HybridSearcher:
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, thesaurus: Thesaurus | None = None):
         self.index = index
+        self.thesaurus = thesaurus
         settings = index.settings
         self.defaults = SearchOptions(
             settings.bm25_weight, settings.dense_weight, settings.fusion, settings.rrf_k, settings.candidates
         )
 
     def bm25_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        return self.index.lexical().search(self.index.tokenizer.tokenize(query), k, doc_ids)
+        tokens = self.index.tokenizer.tokenize(query)
+        if self.thesaurus is not None:
+            tokens = self.thesaurus.expand(tokens)
+        return self.index.lexical().search(tokens, k, doc_ids)
 
     def dense_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         index = self.index

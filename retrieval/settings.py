@@ -31,13 +31,14 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, description="passages an answer draws on")
     candidates: int = Field(50, ge=1, description="passages each search leg returns before fusion")
     answer_min_coverage: float = Field(
-        0.5, ge=0.0, le=1.0, description="share of the question's weighted terms the evidence must contain"
+        0.6, ge=0.0, le=1.0, description="share of the question's weighted terms the evidence must contain"
     )
     answer_max_sentences: int = Field(3, ge=1)
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout: float = Field(30.0, gt=0)
+    llm_max_seconds: float = Field(120.0, gt=0, description="budget for a whole streamed LLM answer")
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

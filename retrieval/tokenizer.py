@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
@@ -88,6 +89,22 @@ def _split_ordinals(text: str) -> list[tuple[str, bool]]:
     return [(piece, flag) for piece, flag in pieces if piece]
 
 
+# jieba part-of-speech tags of words that shape a question rather than carry its topic:
+# pronouns, adverbs, prepositions, conjunctions, particles, interjections, locatives, measure words, time words.
+FUNCTION_TAGS = ("r", "d", "p", "c", "u", "y", "e", "o", "f", "q", "t", "z", "x")
+NOUN_TAGS = ("n", "j", "l", "i", "eng", "s")
+QUESTION_NUMBERS = ("几", "多少", "多久", "多长", "多大", "哪")
+
+
+def word_class(word: str, tag: str) -> str:
+    """ "noun", "content" or "function": how much a question word says about what is asked."""
+    if tag.startswith(FUNCTION_TAGS):
+        return "function"
+    if tag.startswith("m"):  # numerals: "60" and "一年" matter, "几届" and "多少" only ask
+        return "function" if any(q in word for q in QUESTION_NUMBERS) else "content"
+    return "noun" if tag.startswith(NOUN_TAGS) else "content"
+
+
 class ChineseTokenizer:
     """jieba in search mode (words and their sub-words), domain terms kept whole, stopwords dropped."""
 
@@ -121,6 +138,7 @@ class ChineseTokenizer:
             if not self._ready:
                 self._jieba.initialize()
                 self._jieba.load_userdict(str(self._user_dict))
+                self._pos = jieba.posseg.POSTokenizer(self._jieba)
                 self._ready = True
 
     def add_words(self, words: list[str]) -> None:
@@ -147,6 +165,30 @@ class ChineseTokenizer:
                     tokens.extend(self._subwords(word))
                     tokens.append(word)
         return tokens
+
+    def term_classes(self, text: str) -> dict[str, str]:
+        """Each token of tokenize(text) with the class of the word it came from (see word_class)."""
+        self._ensure_ready()
+        classes: dict[str, str] = {}
+        for pair in self._pos.cut(normalize(text)):
+            word_cls = word_class(pair.word, pair.flag)
+            for token in self.tokenize(pair.word):
+                # a token seen in several words keeps its most meaningful class
+                if classes.get(token) not in ("noun", "content") or word_cls == "noun":
+                    classes[token] = word_cls
+        return {token: classes.get(token) or self._class_of(token) for token in self.tokenize(text)}
+
+    def _class_of(self, token: str) -> str:
+        """Class of a token that posseg segmented differently: function only if all its words are."""
+        pairs = [pair for pair in self._pos.cut(token) if pair.word not in self.stopwords]
+        found = {word_class(pair.word, pair.flag) for pair in pairs}
+        return "function" if found == {"function"} else ("noun" if "noun" in found else "content")
+
+    def query_tokens(self, text: str) -> list[str]:
+        """Tokens for a search query: the question's function words dropped (unless nothing else is left)."""
+        classes = self.term_classes(text)
+        content = [t for t, cls in classes.items() if cls != "function"]
+        return content or list(classes)
 
     def _subwords(self, word: str) -> list[str]:
         """The 2- and 3-character dictionary words inside a longer word (jieba's search mode)."""
