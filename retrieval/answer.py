@@ -64,10 +64,11 @@ def weigh_terms(classes: dict[str, str], lexical: LexicalIndex, thesaurus: Thesa
         idf = max(lexical.idf(t) for t in (term, *alternatives.get(term, ())))
         if idf > 0:
             weights[term] = idf * (FUNCTION_WORD_FACTOR if cls == "function" else 1.0)
-        elif cls == "noun" and not any(part in term for part in known):
+        elif cls == "noun" and len(term) > 1 and not any(part in term for part in known):
             weights[term] = unseen_weight
         else:
-            weights[term] = 0.0  # unseen phrasing, or an unseen compound whose known pieces already count
+            # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count
+            weights[term] = 0.0
     return QueryTerms(weights, {t: alts for t, alts in alternatives.items() if alts})
 
 

@@ -104,3 +104,20 @@ def test_rrf_fusion_uses_ranks() -> None:
 def test_fuse_ignores_legs_with_zero_weight() -> None:
     legs = {"bm25": [("a", 1.0)], "dense": [("z", 1.0)]}
     assert [cid for cid, _ in fuse(legs, {"bm25": 1.0, "dense": 0.0})] == ["a"]
+
+
+def test_colloquial_words_reach_official_wording(library: KnowledgeBase) -> None:
+    assert library.thesaurus.alternatives("上访") == ("信访",)
+    hit = library.search("上访的事一般多久办完", k=1)[0]
+    assert "60日内办结" in hit.chunk.text
+    assert library.ask("上访的事一般多久能办完？").found
+
+
+def test_a_named_document_the_library_lacks_is_refused(library: KnowledgeBase) -> None:
+    answer = library.ask("《政协委员履职规则》规定委员每届任期几年？")
+    assert not answer.found and "政协委员履职规则" in answer.text
+
+
+def test_a_year_the_library_lacks_is_refused(library: KnowledgeBase) -> None:
+    assert library.ask("信访事项多长时间内要办结？").found
+    assert not library.ask("2019年信访事项多长时间内要办结？").found

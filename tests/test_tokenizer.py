@@ -60,3 +60,13 @@ def test_version_changes_with_dictionary(tmp_path, tokenizer: ChineseTokenizer) 
     other = ChineseTokenizer(tmp_path / "cache", user_dict=other_dict)
     assert other.version != tokenizer.version
     assert "新术语" in other.tokenize("这是新术语")
+
+
+def test_question_words_are_function_words(tokenizer: ChineseTokenizer) -> None:
+    classes = tokenizer.term_classes("国务院总理最多能连着当几届？")
+    assert classes["国务院"] == "noun" and classes["总理"] == "noun"
+    assert classes["几届"] == "function"
+
+
+def test_unseen_topic_nouns_are_nouns(tokenizer: ChineseTokenizer) -> None:
+    assert tokenizer.term_classes("红烧肉怎么做")["红烧肉"] == "noun"
