@@ -23,6 +23,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.add_argument("--doc", action="append", default=[], help="只在这些文档（doc_id 或标题）中检索，可重复")
+    ask.add_argument("--no-llm", action="store_true", help="即使配置了大模型（SHUXIANG_LLM_*）也只用摘录式回答")
     search = commands.add_parser("search", help="检索段落")
     search.add_argument("query", nargs="?", help="一个检索词（或用 --batch）")
     search.add_argument("--batch", type=Path, help='JSONL 文件，每行 {"id": ..., "question": ...}')
@@ -110,14 +111,25 @@ def ensure_library(kb: KnowledgeBase, settings: Settings) -> None:
     print(report.summary(), file=sys.stderr)
 
 
+def ask(kb: KnowledgeBase, question: str, doc_ids: list[str] | None, use_llm: bool) -> Answer:
+    """The LLM answer when one is configured (it falls back to the extractive one by itself), else extractive."""
+    if not use_llm:
+        return kb.ask(question, doc_ids)
+    from retrieval.llm import LLMAnswerer
+
+    return LLMAnswerer(kb).ask(question, doc_ids)
+
+
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     doc_ids = resolve_docs(kb, args.doc)
     if args.command == "ask":
-        answer = kb.ask(args.question, doc_ids)
+        answer = ask(kb, args.question, doc_ids, kb.settings.llm_enabled and not args.no_llm)
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False))
         else:
             print_answer(answer)
+            for notice in (n for n in answer.notices if n not in kb.notices):  # e.g. why the LLM was not used
+                print(f"提示：{notice}", file=sys.stderr)
         return 0
     if args.batch:
         for item in read_batch(args.batch):

@@ -62,11 +62,17 @@ class KnowledgeBase:
         self.index.check_readable()
         return self.searcher.search(query, k, doc_ids, options)
 
-    def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:
-        """Extractive answer from the top passages (the default answer; needs no LLM)."""
+    def retrieve(
+        self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None
+    ) -> tuple[list[Hit], Answer]:
+        """The top passages and the extractive answer drawn from them (an LLM answer starts from both)."""
         hits = self.search(question, k or self.settings.top_k, doc_ids)
         answer = self.answerer.answer(question, hits, self.index.lexical())
-        return replace(answer, notices=answer.notices + tuple(self.notices))
+        return hits, replace(answer, notices=answer.notices + tuple(self.notices))
+
+    def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:
+        """Extractive answer from the top passages (the default answer; needs no LLM)."""
+        return self.retrieve(question, doc_ids, k)[1]
 
     def neighbours(self, chunk: Chunk, before: int = 1, after: int = 1) -> list[Chunk]:
         return self.catalog.neighbours(chunk, before, after)

@@ -1,0 +1,61 @@
+"""学习问答: a member asks a study question and gets a short answer whose every sentence cites the library."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from retrieval.kb import KnowledgeBase
+from retrieval.store import IndexMismatchError
+from ui import resources
+from ui.answer_view import new_turn, render_turn
+from ui.examples import example_questions
+
+HISTORY = "history"
+PICKED = "picked_example"
+
+
+def sidebar(kb: KnowledgeBase) -> list[str] | None:
+    titles = {d.doc_id: d.title for d in kb.documents()}
+    with st.sidebar:
+        chosen = st.multiselect(
+            "检索范围", list(titles), format_func=titles.__getitem__, key="doc_filter", placeholder="全部资料"
+        )
+        model = kb.settings.llm_model if kb.settings.llm_enabled else ""
+        st.caption(f"回答方式：{'大模型（' + model + '）' if model else '摘录式（原文句子）'}")
+        if st.button("清空对话", disabled=not st.session_state.get(HISTORY)):
+            st.session_state[HISTORY] = []
+        for notice in kb.notices:
+            st.caption(f"提示：{notice}")
+    return chosen or None
+
+
+def pick(question: str) -> None:
+    st.session_state[PICKED] = question
+
+
+def welcome(kb: KnowledgeBase) -> None:
+    st.markdown("向资料库提问，回答中的每句话都标注出处 **[n]**，可在下方展开原文核对。试试这些问题：")
+    for number, question in enumerate(example_questions(kb.documents())):
+        st.button(question, key=f"example-{number}", on_click=pick, args=(question,))
+
+
+st.title("学习问答")
+kb = resources.knowledge_base()
+if kb.is_empty():
+    st.info("知识库为空，请先在“资料库管理”上传资料，或运行 python -m ingest corpus/ 后刷新本页。")
+    st.stop()
+try:
+    kb.index.check_readable()
+except IndexMismatchError as exc:
+    st.error(str(exc))
+    st.stop()
+
+doc_ids = sidebar(kb)
+history = st.session_state.setdefault(HISTORY, [])
+question = st.chat_input("请输入学习中的问题，按回车提问", max_chars=500) or st.session_state.pop(PICKED, None)
+if not history and not question:
+    welcome(kb)
+for turn in history:
+    render_turn(kb, turn)
+if question and question.strip():
+    history.append(new_turn(kb, question.strip(), doc_ids))

@@ -1,0 +1,32 @@
+"""👍/👎 on an answer with an optional comment, stored for organizers (retrieval/feedback.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from retrieval.feedback import FeedbackStore
+
+if TYPE_CHECKING:
+    from ui.answer_view import Turn
+
+SAVED = "feedback_saved"  # session state: turn id -> rating already stored
+
+
+def render_feedback(store: FeedbackStore, turn: Turn) -> None:
+    saved: dict[str, int] = st.session_state.setdefault(SAVED, {})
+    if turn.id in saved:
+        st.caption(f"{'👍' if saved[turn.id] > 0 else '👎'} 已收到您的反馈，谢谢！")
+        return
+    rating = st.feedback("thumbs", key=f"rating-{turn.id}")
+    if rating is None:
+        return
+    comment = st.text_input(
+        "补充说明（可选）", key=f"comment-{turn.id}", placeholder="例如：引用的条文不对、回答不完整……", max_chars=500
+    )
+    if st.button("提交反馈", key=f"send-{turn.id}"):
+        value = 1 if rating == 1 else -1  # st.feedback("thumbs"): 1 = 👍, 0 = 👎
+        store.add(turn.answer, value, comment)
+        saved[turn.id] = value
+        st.caption("已收到您的反馈，谢谢！")
