@@ -170,16 +170,20 @@ class ExtractiveAnswerer:
         if not ranked:
             return []
         floor = 0.75 * ranked[0].score
-        chosen: list[Candidate] = []
-        seen: list[str] = []
-        for cand in ranked:
+        chosen: list[Candidate] = [ranked[0]]
+        seen = [strip_punctuation(ranked[0].text)]
+        length = len(ranked[0].text)
+        for cand in ranked[1:]:
             if cand.score < floor or len(chosen) == self.settings.answer_max_sentences:
                 break
             key = strip_punctuation(cand.text)
             if any(key in other or other in key for other in seen):
                 continue  # overlapping chunks repeat sentences; list continuations contain their items
+            if length + len(cand.text) > self.settings.answer_max_chars:
+                continue  # a short answer: the passages below hold the rest
             seen.append(key)
             chosen.append(cand)
+            length += len(cand.text)
         return chosen
 
     def _compose(self, question: str, hits: Sequence[Hit], chosen: list[Candidate], terms: tuple[str, ...]) -> Answer:

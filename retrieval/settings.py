@@ -34,6 +34,7 @@ class Settings(BaseSettings):
         0.6, ge=0.0, le=1.0, description="share of the question's weighted terms the evidence must contain"
     )
     answer_max_sentences: int = Field(3, ge=1)
+    answer_max_chars: int = Field(200, ge=20, description="sentences beyond the first are added while this fits")
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
