@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from retrieval.embeddings import use_one_thread_for_queries
 from retrieval.kb import KnowledgeBase
 from retrieval.logs import configure_logging
 from retrieval.settings import Settings
@@ -150,6 +151,7 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_logging(args.verbose)
+    use_one_thread_for_queries()
     settings = Settings()
     kb = KnowledgeBase(settings)
     for notice in kb.notices:

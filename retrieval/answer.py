@@ -1,7 +1,8 @@
 """Extractive answers: the sentences of the top passages that best cover the question, with [n] citations.
 
 Evidence strength is the share of the question's IDF-weighted terms that the best passage contains. Below
-`answer_min_coverage` the answer is a refusal: citing the nearest noise would mislead a member.
+`answer_min_coverage` the answer is a refusal: citing the nearest noise would mislead a member; below
+`answer_confident_coverage` the answer carries a notice asking the member to check it against the passage.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from retrieval.lexical import LexicalIndex, index_text
 from retrieval.settings import Settings
@@ -21,6 +22,7 @@ from retrieval.types import Answer, Chunk, Citation, Hit
 NO_ANSWER = "未在资料库中找到相关内容。"
 NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在左侧选择要检索的文件后再问。"
 EMPTY_QUESTION = "请输入一个问题。"
+LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回答仅供参考，请对照原文核实。"
 LIST_INTRO_ENDS = ("：", ":")
 LIST_CONTINUATION_CHARS = 240
 
@@ -127,12 +129,15 @@ class ExtractiveAnswerer:
             return self._refusal(question, required, display_terms)
         candidates = self._candidates(hits, terms, chunk_cover)
         chosen = self._choose(candidates)
-        return self._compose(question, hits, chosen, display_terms)
+        answer = self._compose(question, hits, chosen, display_terms)
+        if max(chunk_cover) < self.settings.answer_confident_coverage:
+            answer = replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
+        return answer
 
     @staticmethod
     def _refusal(question: str, required: list[str], terms: tuple[str, ...]) -> Answer:
         missing = "、".join(f"「{term}」" for term in required)
-        detail = f"资料库中没有提到{missing}的段落。" if required else ""
+        detail = f"找到的相关段落都没有提到{missing}。" if required else ""
         return Answer(question, NO_ANSWER + detail + NO_ANSWER_HINT, found=False, mode="none", query_terms=terms)
 
     def _candidates(self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float]) -> list[Candidate]:

@@ -26,12 +26,15 @@ class Settings(BaseSettings):
     chunk_size: int = Field(400, ge=80, description="largest chunk, in characters")
     fusion: Literal["rrf", "weighted"] = "weighted"
     bm25_weight: float = Field(1.0, ge=0.0)
-    dense_weight: float = Field(0.1, ge=0.0)
+    dense_weight: float = Field(0.3, ge=0.0)
     rrf_k: int = Field(60, ge=1)
     top_k: int = Field(5, ge=1, description="passages an answer draws on")
     candidates: int = Field(50, ge=1, description="passages each search leg returns before fusion")
     answer_min_coverage: float = Field(
-        0.6, ge=0.0, le=1.0, description="share of the question's weighted terms the evidence must contain"
+        0.4, ge=0.0, le=1.0, description="share of the question's weighted terms the evidence must contain"
+    )
+    answer_confident_coverage: float = Field(
+        0.6, ge=0.0, le=1.0, description="below this share the answer is marked 仅供参考 (check the source)"
     )
     answer_max_sentences: int = Field(3, ge=1)
     answer_max_chars: int = Field(200, ge=20, description="sentences beyond the first are added while this fits")

@@ -121,3 +121,11 @@ def test_a_named_document_the_library_lacks_is_refused(library: KnowledgeBase) -
 def test_a_year_the_library_lacks_is_refused(library: KnowledgeBase) -> None:
     assert library.ask("信访事项多长时间内要办结？").found
     assert not library.ask("2019年信访事项多长时间内要办结？").found
+
+
+def test_weak_evidence_is_marked_for_checking(library: KnowledgeBase) -> None:
+    from retrieval.answer import LOW_CONFIDENCE
+
+    assert LOW_CONFIDENCE not in library.ask("政协委员每届任期几年？").notices
+    partial = library.ask("委员任期满了以后待遇怎么安排")
+    assert partial.found and LOW_CONFIDENCE in partial.notices

@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ingest.pipeline import Ingester, ProgressHooks
-from retrieval.embeddings import Embedder, load_embedder
+from retrieval.embeddings import Embedder, load_embedder, use_one_thread_for_queries
 from retrieval.feedback import FeedbackStore
 from retrieval.kb import KnowledgeBase
 from retrieval.llm import LLMAnswerer
@@ -34,6 +34,7 @@ def setup_logging() -> None:
 
 @st.cache_resource(show_spinner="正在加载向量模型……")
 def _embedder(embedding_model: str, _settings: Settings) -> Embedder | None:
+    use_one_thread_for_queries()
     return load_embedder(_settings)  # keyed on the model setting only: every data dir shares one model
 
 
