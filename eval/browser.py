@@ -1,0 +1,94 @@
+"""Drive the real app in Debian's Chromium: `streamlit run app.py` on a loopback port, Playwright, timings.
+
+Shared by the browser tests and the Enter→answer benchmark (python -m eval browser).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
+ANSWER = '.sx-answer, [data-testid="stAlert"]'  # a cited answer, or the plain "not found" notice
+FEEDBACK = '[data-testid="stFeedback"]'  # rendered last in a turn
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def streamlit_app(env: dict[str, str], log: Path, startup: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free loopback port; yields (url, process) once /_stcore/health answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command += ["--server.fileWatcherType", "none"]
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **env}, stdout=out, stderr=out)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_healthy(url, process, startup)
+            yield url, process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not start within {seconds} s")
+
+
+@contextmanager
+def chromium_page(width: int = 1280, height: int = 2000) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+            yield page
+        finally:
+            browser.close()
+
+
+def ask_in_browser(page: object, question: str, turn: int, timeout_ms: int = 60_000) -> tuple[float, float]:
+    """Type a question and press Enter; seconds until the answer shows, and until the turn is complete
+    (its citations and feedback buttons rendered). `turn` counts the questions asked before on this page."""
+    box = page.locator(CHAT_INPUT)
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.locator(ANSWER).nth(turn).wait_for(timeout=timeout_ms)
+    shown = time.perf_counter() - started
+    page.locator(FEEDBACK).nth(turn).wait_for(timeout=timeout_ms)
+    return shown, time.perf_counter() - started
