@@ -1,0 +1,1 @@
+"""Evaluation: datasets → runs (project systems and baselines) → metrics → report (python -m eval)."""
