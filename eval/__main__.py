@@ -6,6 +6,7 @@ python -m eval retrieval --squad ../shared/datasets/cmrc2018/dev.json --limit 10
 python -m eval answer --qa eval/data/dev_qa.jsonl --corpus ../shared/corpus --coverages 0.3,0.5,0.7
 python -m eval sweep --qa eval/data/dev_qa.jsonl --corpus ../shared/corpus
 python -m eval bench --sizes 1000,10000,100000 [--no-dense]
+python -m eval browser --corpus ../shared/corpus --corpus ../shared/corpus/files
 python -m eval report
 """
 
@@ -99,6 +100,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_bench_args(one)
     one.add_argument("--size", type=int, required=True)
     one.add_argument("--workdir", type=Path, required=True)
+    brw = commands.add_parser("browser", help="Enter→answer in Chromium and the app's memory, on a corpus")
+    brw.add_argument("--corpus", type=Path, action="append", required=True)
+    brw.add_argument("--questions", type=int, default=10)
+    brw.add_argument("--out", type=Path, help="also write the result as JSON here")
     rep = commands.add_parser("report", help="run everything and write eval/REPORT.md")
     report.add_arguments(rep)
     return parser.parse_args(argv)
@@ -219,7 +224,15 @@ def cmd_bench_one(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_browser(args: argparse.Namespace) -> int:
+    from eval import browser_bench  # needs Playwright and Debian's Chromium
+
+    print(json.dumps(browser_bench.run(args.corpus, args.questions, args.out), ensure_ascii=False, indent=2))
+    return 0
+
+
 COMMANDS = {
+    "browser": cmd_browser,
     "retrieval": cmd_retrieval,
     "answer": cmd_answer,
     "sweep": cmd_sweep,
