@@ -120,7 +120,7 @@ class ExtractiveAnswerer:
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
         required = required_terms(question)
         chunk_cover = [
-            terms.coverage(set(self.tokenizer.tokenize(f"{h.chunk.title}\n{index_text(h.chunk)}")))
+            terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk))))
             if meets_requirements(h.chunk, required)
             else 0.0
             for h in hits

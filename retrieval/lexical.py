@@ -19,8 +19,10 @@ STATE_FILE = "state.json"
 
 
 def index_text(chunk: Chunk) -> str:
-    """What BM25 sees of a chunk: its heading path and text (so "第五条" or a section name can match)."""
-    return f"{chunk.heading_path}\n{chunk.text}"
+    """What BM25 sees of a chunk: its document title, heading path and text, so a question that names the
+    document (“二十大报告…”, “信访工作条例第五条”) or a section can match (dev R@1 0.630 → 0.659, held-out
+    0.567 → 0.667, BM25 only)."""
+    return f"{chunk.title}\n{chunk.heading_path}\n{chunk.text}"
 
 
 @dataclass(frozen=True)

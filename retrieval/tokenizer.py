@@ -19,7 +19,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 # Bump when the tokenization rules below change: BM25 indexes record it and are rebuilt on mismatch.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 
 def _is_word(token: str) -> bool:
