@@ -74,6 +74,10 @@ class KnowledgeBase:
         """Extractive answer from the top passages (the default answer; needs no LLM)."""
         return self.retrieve(question, doc_ids, k)[1]
 
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in reading order (quiz generation, the library page's chunk view)."""
+        return self.catalog.chunks_of(doc_id)
+
     def neighbours(self, chunk: Chunk, before: int = 1, after: int = 1) -> list[Chunk]:
         return self.catalog.neighbours(chunk, before, after)
 
