@@ -56,21 +56,37 @@ class LoadError(Exception):
         self.reason = reason
 
 
-def load(path: Path) -> LoadedDocument:
-    """Load a txt/md/pdf/docx/html file; raises LoadError for anything unreadable."""
-    path = Path(path)
+def load(name: str, data: bytes) -> LoadedDocument:
+    """Load an uploaded or read file from its name (for the type and a fallback title) and its bytes.
+
+    The name is never used as a path. Raises LoadError for anything unreadable.
+    """
+    path = Path(display_name(name))
     suffix = path.suffix.lower()
     if suffix not in _FILE_TYPES:
         shown = suffix or "（无扩展名）"
         raise LoadError(f"不支持的文件类型 {shown}（支持 txt/md/pdf/docx/html）")
-    data = _read_bytes(path)
+    if not data.strip():
+        raise LoadError("文件为空")
     file_type = _FILE_TYPES[suffix]
     loader = {"txt": _load_txt, "md": _load_markdown, "pdf": _load_pdf, "docx": _load_docx, "html": _load_html}
     title, pages = loader[file_type](path, data)
     pages = tuple(page for page in pages if page.text)
     if not pages:
         raise LoadError("没有可提取的文字")
-    return LoadedDocument(source=str(path), title=title, pages=pages, file_type=file_type)
+    return LoadedDocument(source=path.name, title=title, pages=pages, file_type=file_type)
+
+
+def load_file(path: Path) -> LoadedDocument:
+    """Read a file on disk and load it (tests, scripts)."""
+    return load(Path(path).name, _read_bytes(Path(path)))
+
+
+def display_name(name: str) -> str:
+    """The last component of an uploaded name, without control characters: shown to users, never a path."""
+    last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in last if unicodedata.category(ch)[0] != "C").strip()
+    return cleaned[:120] or "未命名"
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.chunker import chunk_document
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load, load_file
 from retrieval.catalog import DocumentRecord
 from retrieval.kb import KnowledgeBase
+from retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
 # Bump when loading, cleaning or chunking changes its output: documents ingested before are then redone.
@@ -75,6 +76,40 @@ def content_id(data: bytes) -> str:
 
 
 @dataclass(frozen=True)
+class ParsedDocument:
+    """What parsing makes of (name, bytes): everything the writer stores, nothing about storage."""
+
+    doc_id: str
+    name: str
+    title: str
+    file_type: str
+    size_bytes: int
+    pages: int
+    ocr_pages: int
+    chunks: tuple[Chunk, ...]
+
+
+def parse(name: str, data: bytes, chunk_size: int = 400) -> ParsedDocument:
+    """load → clean → structure → chunk. Raises LoadError (with a Chinese reason) for unusable input."""
+    doc_id = content_id(data)
+    document = load(name, data)
+    chunks = chunk_document(document, doc_id, chunk_size)
+    if not chunks:
+        raise LoadError("没有可提取的文字")
+    numbered = {p.page for p in document.pages if p.page is not None}
+    return ParsedDocument(
+        doc_id=doc_id,
+        name=document.source,
+        title=document.title,
+        file_type=document.file_type,
+        size_bytes=len(data),
+        pages=len(numbered) or 1,
+        ocr_pages=sum(1 for p in document.pages if getattr(p, "ocr", False)),
+        chunks=tuple(chunks),
+    )
+
+
+@dataclass(frozen=True)
 class ProgressHooks:
     """Optional callbacks so a CLI bar or a Streamlit progress widget can follow an ingest."""
 
@@ -124,7 +159,7 @@ class Ingester:
         if twin and twin.source != source and twin.pipeline_version == PIPELINE_VERSION:
             return FileOutcome(name, "unchanged", twin.title, reason=f"内容与已入库的 {twin.source} 相同")
         try:
-            document = load(path)
+            document = load_file(path)
         except LoadError as exc:
             return FileOutcome(name, "skipped", reason=exc.reason)
         chunks = chunk_document(document, doc_id, self.kb.settings.chunk_size)

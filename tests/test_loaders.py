@@ -13,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file as load
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not in this checkout")
@@ -63,7 +63,7 @@ def test_pdf_pages_cleaned_and_rejoined(tmp_path: Path, indent: bool) -> None:
     doc = load(write_pdf(tmp_path / "banfa.pdf", PDF_PAGES, indent=indent))
 
     assert doc.file_type == "pdf"
-    assert doc.source == str(tmp_path / "banfa.pdf")
+    assert doc.source == "banfa.pdf"  # the name, never a path
     assert [page.page for page in doc.pages] == [1, 2, 3]
     assert doc.pages[0].text == (
         "第一条 为了加强政协委员履职管理，提高履职能力和水平，根据有关规定，结合本市实际，制定本办法。\n"
