@@ -101,17 +101,6 @@ def resolve_docs(kb: KnowledgeBase, names: list[str]) -> list[str] | None:
     return chosen
 
 
-def ensure_library(kb: KnowledgeBase, settings: Settings) -> None:
-    """An empty library is built from the bundled corpus, so a first question gets an answer."""
-    if not kb.is_empty():
-        return
-    from ingest.pipeline import Ingester
-
-    print(f"资料库为空，正在从 {settings.corpus_dir} 建立索引……", file=sys.stderr)
-    report = Ingester(kb).ingest([settings.corpus_dir])
-    print(report.summary(), file=sys.stderr)
-
-
 def ask(kb: KnowledgeBase, question: str, doc_ids: list[str] | None, use_llm: bool) -> Answer:
     """The LLM answer when one is configured (it falls back to the extractive one by itself), else extractive."""
     if not use_llm:
@@ -156,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     kb = KnowledgeBase(settings)
     for notice in kb.notices:
         print(f"提示：{notice}", file=sys.stderr)
+    if kb.is_empty():
+        print("知识库为空：请先运行 python -m ingest（加入内置资料 corpus/）或 python -m ingest 文件或文件夹。",
+              file=sys.stderr)
+        return 1
     try:
-        ensure_library(kb, settings)
         return run(args, kb)
     except IndexMismatchError as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -1,4 +1,7 @@
-"""KnowledgeBase: the one handle callers use (CLI, app, eval) to search, answer and write the library."""
+"""KnowledgeBase: the read-only handle callers use (CLI, app, API, eval) to search and answer.
+
+It never writes: library.service.Library is the one writer.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +48,10 @@ class KnowledgeBase:
     @property
     def catalog(self):
         return self.index.catalog
+
+    def needs_rebuild(self) -> str | None:
+        """For organizers: why the derived indexes should be rebuilt (model or tokenizer changed), or None."""
+        return self.index.needs_rebuild()
 
     def is_empty(self) -> bool:
         return self.catalog.chunk_count() == 0

@@ -53,7 +53,8 @@ class LexicalIndex:
         return cls(bm25, state)
 
     @classmethod
-    def load(cls, path: Path) -> LexicalIndex | None:
+    def load(cls, path: Path, mmap: bool = True) -> LexicalIndex | None:
+        """An index saved with `save` (None when missing or unreadable: the caller falls back)."""
         state_path = path / STATE_FILE
         if not state_path.exists():
             return None
@@ -62,26 +63,22 @@ class LexicalIndex:
             state = LexicalState(
                 raw["generation"], raw["tokenizer_version"], tuple(raw["chunk_ids"]), tuple(raw["doc_ids"])
             )
-            bm25 = bm25s.BM25.load(str(path), show_progress=False) if state.chunk_ids else None
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("BM25 index at %s unreadable (%s); it will be rebuilt", path, exc)
+            bm25 = bm25s.BM25.load(str(path), mmap=mmap, show_progress=False) if state.chunk_ids else None
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            log.warning("BM25 index at %s unreadable (%s)", path, exc)
             return None
         return cls(bm25, state)
 
     def save(self, path: Path) -> None:
-        """Write to a sibling folder, then swap it in, so a reader never sees half an index."""
+        """Write to a sibling folder, then rename it into place, so a reader never sees half an index."""
         tmp = path.with_name(path.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.save(str(tmp), show_progress=False)
         (tmp / STATE_FILE).write_text(json.dumps(self.state.__dict__, ensure_ascii=False), encoding="utf-8")
-        old = path.with_name(path.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if path.exists():
-            path.rename(old)
+        shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
 
     def search(self, tokens: list[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best k chunks with a positive score."""
@@ -109,3 +106,32 @@ class LexicalIndex:
         df = self.document_frequency(token)
         n = len(self.state.chunk_ids)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+
+
+# --- generations: the writer publishes one artefact per catalog generation; readers load the matching one.
+_GENERATION_DIR = "gen-{:010d}"
+
+
+def generation_dir(root: Path, generation: int) -> Path:
+    return root / _GENERATION_DIR.format(generation)
+
+
+def publish(index: LexicalIndex, root: Path, keep: int = 2) -> Path:
+    """Save `index` as its generation's artefact (before the catalog commits that generation) and drop
+    artefacts older than the last `keep` (a reader may still be loading the previous one)."""
+    root.mkdir(parents=True, exist_ok=True)
+    target = generation_dir(root, index.state.generation)
+    index.save(target)
+    published = sorted(p for p in root.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp"))
+    for old in published[:-keep]:
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def load_published(root: Path, generation: int) -> LexicalIndex | None:
+    """The artefact published for `generation`, or None when there is none (or it is damaged)."""
+    index = LexicalIndex.load(generation_dir(root, generation))
+    if index is not None and index.state.generation != generation:
+        return None
+    return index

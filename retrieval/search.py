@@ -38,10 +38,10 @@ class HybridSearcher:
         return self.index.lexical().search(tokens, k, doc_ids)
 
     def dense_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        index = self.index
-        if index.embedder is None or index.vectors is None:
+        vectors = self.index.fresh_vectors()
+        if self.index.embedder is None or vectors is None:
             return []
-        return index.vectors.query(index.embedder.encode_query(query), k, doc_ids)
+        return vectors.query(self.index.embedder.encode_query(query), k, doc_ids)
 
     def search(
         self,

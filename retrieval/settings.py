@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     )
     answer_max_sentences: int = Field(3, ge=1)
     answer_max_chars: int = Field(200, ge=20, description="sentences beyond the first are added while this fits")
+    commit_batch_chunks: int = Field(
+        2000, ge=1, description="a big ingest becomes visible in batches of about this many passages"
+    )
+    max_upload_mb: int = Field(100, ge=1, description="largest file accepted, in MB")
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
@@ -69,6 +73,14 @@ class Settings(BaseSettings):
     @property
     def bm25_dir(self) -> Path:
         return self.data_dir / "bm25"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.data_dir / "sources"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / ".write.lock"
 
     @property
     def manifest_path(self) -> Path:

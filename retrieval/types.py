@@ -12,6 +12,7 @@ class PageText:
 
     text: str
     page: int | None = None
+    ocr: bool = False  # the text was recognised from an image
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Chunk:
     page_start: int | None = None
     page_end: int | None = None
     position: int = 0
+    ocr: bool = False  # recognised from a scan: shown with an “OCR 识别” tag
 
     @property
     def heading_path(self) -> str:

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from library.files import uploads_from_paths
+from library.progress import Report
+from library.service import Library
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.kb import KnowledgeBase
 from retrieval.settings import Settings
@@ -39,6 +42,19 @@ def kb(settings: Settings, tokenizer: ChineseTokenizer, embedder: Embedder) -> K
     handle = KnowledgeBase(settings, tokenizer=tokenizer, embedder=embedder)
     yield handle
     handle.close()
+
+
+@pytest.fixture
+def library(settings: Settings, tokenizer: ChineseTokenizer, embedder: Embedder) -> Library:
+    """The writer over the same data dir as `kb` (the one door through which tests fill a library)."""
+    writer = Library(settings, tokenizer=tokenizer, embedder=embedder)
+    yield writer
+    writer.close()
+
+
+def add_folder(library: Library, folder: Path, **options: object) -> Report:
+    """Add every file under folder through the writer, as `python -m ingest folder` does."""
+    return library.add_many(uploads_from_paths([folder]), **options)
 
 
 def write_files(folder: Path, files: dict[str, str], encoding: str = "utf-8") -> list[Path]:

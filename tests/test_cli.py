@@ -25,10 +25,10 @@ def test_ingest_reports_each_file_and_is_idempotent(tmp_path: Path) -> None:
     write_files(tmp_path / "lib", {**LIBRARY, "bad.xls": "x"})
     first = run(["ingest", str(tmp_path / "lib"), "--quiet"], tmp_path / "data")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("[新增]") == 3
-    assert "[跳过]" in first.stdout and "不支持的文件类型 .xls" in first.stdout
+    assert first.stdout.count("[已入库（") == 3
+    assert "[失败：不支持的文件类型 .xls" in first.stdout
     second = run(["ingest", str(tmp_path / "lib"), "--quiet"], tmp_path / "data")
-    assert second.stdout.count("[未变]") == 3 and "新增 0" in second.stdout
+    assert second.stdout.count("[已存在（《") == 3 and "已入库 0" in second.stdout
 
 
 def test_ingest_fails_when_nothing_could_be_ingested(tmp_path: Path) -> None:
@@ -58,8 +58,56 @@ def test_ask_json_and_batch_search(tmp_path: Path) -> None:
     assert "60日内办结" in rows[0]["hits"][0]["text"]
 
 
-def test_ask_on_an_empty_library_builds_the_bundled_corpus(tmp_path: Path) -> None:
+def test_ask_on_an_empty_library_says_how_to_fill_it(tmp_path: Path) -> None:
     result = run(["retrieval", "ask", "政协党组如何发挥领导作用？"], tmp_path / "data")
-    assert result.returncode == 0, result.stderr
-    assert "资料库为空" in result.stderr
+    assert result.returncode == 1
+    assert "知识库为空" in result.stderr and "python -m ingest" in result.stderr
+
+
+def test_ingest_without_paths_indexes_the_bundled_corpus(tmp_path: Path) -> None:
+    assert run(["ingest", "--quiet"], tmp_path / "data").returncode == 0
+    result = run(["retrieval", "ask", "政协党组如何发挥领导作用？"], tmp_path / "data")
     assert "[1]" in result.stdout and "关于全市政协系统党的建设工作的调研报告" in result.stdout
+
+
+def test_list_replace_and_remove(tmp_path: Path) -> None:
+    (law,) = write_files(tmp_path / "lib", {"law.md": LIBRARY["law.md"]})
+    data = tmp_path / "data"
+    run(["ingest", str(law), "--quiet"], data)
+    law.write_text(LIBRARY["law.md"].replace("任期五年", "任期四年"), encoding="utf-8")
+    conflict = run(["ingest", str(law), "--quiet"], data)
+    assert "同名待确认" in conflict.stdout and "--replace" not in conflict.stderr
+    replaced = run(["ingest", str(law), "--replace", "--quiet"], data)
+    assert "[已替换（" in replaced.stdout, replaced.stdout
+    listed = json.loads(run(["ingest", "--list", "--json"], data).stdout)
+    assert [(d["title"], d["source_name"]) for d in listed] == [("某市政协委员履职条例", "law.md")]
+    assert set(listed[0]) >= {"id", "title", "source_name", "chunks", "pages", "added_at"}
+    asked = json.loads(run(["retrieval", "ask", "政协委员每届任期几年？", "--json"], data).stdout)
+    assert "任期四年" in asked["answer"]
+    removed = run(["ingest", "--remove", "某市政协委员履职条例"], data)
+    assert removed.returncode == 0 and "[已删除]" in removed.stdout
+    assert json.loads(run(["ingest", "--list", "--json"], data).stdout) == []
+    unknown = run(["ingest", "--remove", "没有的文档"], data)
+    assert unknown.returncode == 1 and "没有这个文档" in unknown.stdout
+
+
+def test_another_process_sees_adds_and_removes_from_its_next_query(
+    tmp_path: Path, tokenizer, embedder
+) -> None:
+    """The app's reader stays open while the CLI writes: it serves the new text, never the removed one."""
+    from retrieval.kb import KnowledgeBase
+    from retrieval.settings import Settings
+
+    data = tmp_path / "data"
+    write_files(tmp_path / "a", {"farm.md": LIBRARY["farm.md"]})
+    write_files(tmp_path / "b", {"law.md": LIBRARY["law.md"]})
+    run(["ingest", str(tmp_path / "a"), "--quiet"], data)
+    reader = KnowledgeBase(Settings(data_dir=data), tokenizer=tokenizer, embedder=embedder)
+    assert all("任期" not in h.chunk.text for h in reader.search("政协委员每届任期几年", k=5))
+    run(["ingest", str(tmp_path / "b"), "--quiet"], data)
+    hits = reader.search("政协委员每届任期几年", k=5)
+    assert "任期五年" in hits[0].chunk.text
+    assert hits[0].dense_score > 0  # the dense leg sees the other process's new vectors too
+    run(["ingest", "--remove", "某市政协委员履职条例"], data)
+    assert all("任期" not in h.chunk.text for h in reader.search("政协委员每届任期几年", k=5))
+    reader.close()

@@ -1,0 +1,402 @@
+"""Library: the one writer. Everything that changes the library — add, replace, remove, rebuild — goes through
+here, under the write lock, reporting its stages through ProgressHooks.
+
+How a change becomes visible, so that a crash or a concurrent reader never sees half of it:
+1. vectors of new chunks are written to Chroma (orphans until step 3; readers only serve catalog chunks);
+2. the BM25 artefact of the next generation N+1 is built and published (readers still load generation N);
+3. one catalog transaction stores the new documents, drops removed/replaced ones and moves to N+1;
+4. vectors of dropped chunks are deleted (a crash here leaves orphans that the next `prepare` removes).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ingest.loaders import LoadError, display_name
+from ingest.pipeline import PIPELINE_VERSION, ParsedDocument, content_id, parse
+from library.lock import write_lock
+from library.progress import Outcome, ProgressHooks, Report
+from library.sources import SourceStore
+from retrieval.catalog import CatalogWriter, DocumentRecord, StagedDocument
+from retrieval.embeddings import Embedder, load_embedder
+from retrieval.lexical import LexicalIndex, index_text, load_published, publish
+from retrieval.settings import Settings
+from retrieval.store import IndexMismatchError, Manifest, mismatch_message, model_name
+from retrieval.tokenizer import ChineseTokenizer
+from retrieval.types import Chunk
+from retrieval.vectors import VectorStore, open_vector_store
+
+log = logging.getLogger(__name__)
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file offered to the library: its name (shown, never a path) and bytes, or why it could not be read."""
+
+    name: str
+    data: bytes | None
+    reason: str = ""
+
+
+class Library:
+    """The only writer. Heavy parts (jieba, the model) load on first need, after the write lock is held."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tokenizer: ChineseTokenizer | None = None,
+        embedder: Embedder | object | None = _UNSET,
+        wait_for_lock: float = 0.0,
+    ):
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = CatalogWriter(settings.catalog_path)
+        self.sources = SourceStore(settings.sources_dir)
+        self._tokenizer = tokenizer
+        self._embedder = embedder
+        self._vectors: VectorStore | None = None
+        self.wait_for_lock = wait_for_lock
+        self._in_process = threading.Lock()  # sessions of one app process take turns instead of failing
+
+    # --- heavy parts, loaded lazily
+    @property
+    def tokenizer(self) -> ChineseTokenizer:
+        if self._tokenizer is None:
+            self._tokenizer = ChineseTokenizer(self.settings.data_dir)
+        return self._tokenizer
+
+    @property
+    def embedder(self) -> Embedder | None:
+        if self._embedder is _UNSET:
+            self._embedder = load_embedder(self.settings)
+        return self._embedder  # type: ignore[return-value]
+
+    @property
+    def vectors(self) -> VectorStore | None:
+        """Chroma needs no model: removing a document deletes its vectors without loading one."""
+        if self._vectors is None and self.settings.dense_enabled:
+            self._vectors = open_vector_store(self.settings.chroma_dir)
+        return self._vectors
+
+    # --- reads the writer needs
+    def documents(self) -> list[DocumentRecord]:
+        return self.catalog.documents()
+
+    def is_empty(self) -> bool:
+        return self.catalog.chunk_count() == 0
+
+    # --- the write door
+    def add(
+        self, name: str, data: bytes, *, added_by: str = "", replace: bool = False, hooks: ProgressHooks | None = None
+    ) -> Outcome:
+        """Add one file. Same bytes → exists; same title, new bytes → conflict unless replace=True."""
+        return self.add_many([Upload(name, data)], added_by=added_by, replace=replace, hooks=hooks).outcomes[0]
+
+    def replace(
+        self, doc_id: str, name: str, data: bytes, *, added_by: str = "", hooks: ProgressHooks | None = None
+    ) -> Outcome:
+        """Put a new version in place of document `doc_id`, atomically (searches see the old or the new)."""
+        hooks = hooks or ProgressHooks()
+        with self._writing():
+            if self.catalog.document(doc_id) is None:
+                return Outcome(display_name(name), "failed", reason="要替换的文档不存在（可能已被删除）")
+            batch = _Batch()
+            outcome = self._stage(Upload(name, data), added_by, True, hooks, batch, replaces=doc_id)
+            self._commit(batch, hooks)
+            return outcome
+
+    def add_many(
+        self,
+        uploads: Iterable[Upload],
+        *,
+        added_by: str = "",
+        replace: bool = False,
+        hooks: ProgressHooks | None = None,
+    ) -> Report:
+        """Add files in one writer session; commits in batches (settings.commit_batch_chunks) for big folders."""
+        hooks = hooks or ProgressHooks()
+        started = time.perf_counter()
+        uploads = list(uploads)
+        report = Report()
+        with self._writing():
+            batch = _Batch()
+            for number, upload in enumerate(uploads):
+                hooks.started(display_name(upload.name), number, len(uploads))
+                outcome = self._stage(upload, added_by, replace, hooks, batch)
+                if outcome.status in ("added", "replaced"):
+                    batch.waiting.append(outcome)
+                else:
+                    report.outcomes.append(outcome)
+                    hooks.done(outcome)
+                if batch.chunk_count >= self.settings.commit_batch_chunks:
+                    report.outcomes.extend(self._commit(batch, hooks))
+                    batch = _Batch()
+            report.outcomes.extend(self._commit(batch, hooks))
+        report.outcomes.sort(key=lambda o: next(i for i, u in enumerate(uploads) if display_name(u.name) == o.name))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, doc_ids: Sequence[str]) -> Report:
+        """Delete documents (text, vectors, stored sources); unknown ids are reported, nothing else changes."""
+        started = time.perf_counter()
+        report = Report()
+        with self._writing(check_model=False):
+            batch = _Batch()
+            for doc_id in dict.fromkeys(doc_ids):
+                record = self.catalog.document(doc_id)
+                if record is None:
+                    report.outcomes.append(Outcome(doc_id, "failed", reason="没有这个文档"))
+                    continue
+                batch.removed.append(record)
+            self._commit(batch, ProgressHooks())
+            report.outcomes.extend(
+                Outcome(r.name, "removed", r.title, chunks=r.n_chunks, doc_id=r.doc_id) for r in batch.removed
+            )
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def rebuild(self, from_sources: bool = False, hooks: ProgressHooks | None = None) -> int:
+        """Recompute vectors with the current model and republish BM25 (after a model or tokenizer change);
+        with from_sources, re-parse every stored source first (after a parser or chunker change)."""
+        hooks = hooks or ProgressHooks()
+        with self._writing(check_model=False):
+            if from_sources:
+                self._reparse_all(hooks)
+            chunks = list(self.catalog.iter_chunks())
+            if self.vectors is not None:
+                self.vectors.reset()
+                self._embed(chunks, "全部段落", hooks)
+            self._retokenize(chunks)
+            self._manifest().write(self.settings.manifest_path)
+            return len(chunks)
+
+    def prepare(self) -> str | None:
+        """Before serving: clear what a killed writer left, re-tokenize after a tokenizer change, and publish a
+        BM25 artefact when the current generation has none. Returns why vectors need a rebuild, if they do."""
+        with self._writing(check_model=False):
+            manifest = Manifest.read(self.settings.manifest_path)
+            if manifest is not None and self.catalog.chunk_count() and manifest.embedding_model != self._model():
+                return mismatch_message(manifest.embedding_model, self._model())
+            if manifest is None or manifest.tokenizer_version != self.tokenizer.version:
+                self._retokenize(list(self.catalog.iter_chunks()))
+                self._manifest().write(self.settings.manifest_path)
+            else:
+                self._publish_current_if_missing()
+        return None
+
+    def mark(self, key: str, value: str) -> None:
+        """Record a fact about the library (e.g. that it was seeded) in the catalog."""
+        with self._writing(check_model=False):
+            self.catalog.set_meta(key, value)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # --- inside the lock
+    @contextmanager
+    def _writing(self, check_model: bool = True) -> Iterator[None]:
+        """Sessions of this process take turns; another process holding the lock is waited for up to
+        `wait_for_lock` seconds, then refused with a clear message."""
+        with self._in_process, write_lock(self.settings.lock_path, self.wait_for_lock):
+            self._drop_orphan_vectors()
+            if check_model:
+                self._check_model()
+            yield
+
+    def _model(self) -> str:
+        return model_name(self.embedder)
+
+    def _manifest(self) -> Manifest:
+        dim = self.embedder.dim if self.embedder is not None else 0
+        return Manifest(self._model(), dim, self.tokenizer.version)
+
+    def _check_model(self) -> None:
+        """New vectors must come from the model the index was built with (or the index must be empty)."""
+        manifest = Manifest.read(self.settings.manifest_path)
+        if manifest is None or self.catalog.chunk_count() == 0:
+            self._manifest().write(self.settings.manifest_path)
+            return
+        if manifest.embedding_model != self._model():
+            raise IndexMismatchError(mismatch_message(manifest.embedding_model, self._model()))
+
+    def _stage(
+        self,
+        upload: Upload,
+        added_by: str,
+        replace: bool,
+        hooks: ProgressHooks,
+        batch: _Batch,
+        replaces: str | None = None,
+    ) -> Outcome:
+        """Parse, check the duplicate policy, embed and store vectors: everything before the commit."""
+        name = display_name(upload.name)
+        if upload.data is None:
+            return Outcome(name, "failed", reason=upload.reason or "无法读取文件")
+        limit = self.settings.max_upload_mb * 1024 * 1024
+        if len(upload.data) > limit:
+            return Outcome(name, "failed", reason=f"文件超过 {self.settings.max_upload_mb} MB 的上限")
+        doc_id = content_id(upload.data)
+        twin = self.catalog.document(doc_id) or batch.staged_record(doc_id)
+        if twin is not None and replaces is None and twin.pipeline_version == PIPELINE_VERSION:
+            return Outcome(name, "exists", twin.title, reason="内容相同", doc_id=twin.doc_id, existing_id=twin.doc_id)
+        hooks.at(name, "read")
+        try:
+            parsed = parse(upload.name, upload.data, self.settings.chunk_size)
+        except LoadError as exc:
+            return Outcome(name, "failed", reason=exc.reason)
+        if replaces is None:
+            replaces = twin.doc_id if twin is not None else None  # same bytes, older pipeline: redo in place
+        if replaces is None:
+            same_title = self._same_title(parsed, batch)
+            if same_title is not None and not replace:
+                return Outcome(
+                    name,
+                    "conflict",
+                    parsed.title,
+                    reason=f"资料库中已有同名文档《{same_title.title}》（{same_title.added_at[:10]} 入库），"
+                    "确认后可用新版本替换",
+                    doc_id=doc_id,
+                    existing_id=same_title.doc_id,
+                )
+            replaces = same_title.doc_id if same_title is not None else None
+        self._embed(parsed.chunks, name, hooks)
+        hooks.at(name, "commit")
+        self.sources.put(parsed.doc_id, upload.data)
+        batch.add(self._staged(parsed, added_by, replaces))
+        status = "replaced" if replaces else "added"
+        return Outcome(name, status, parsed.title, chunks=len(parsed.chunks), doc_id=doc_id, existing_id=replaces or "")
+
+    def _same_title(self, parsed: ParsedDocument, batch: _Batch) -> DocumentRecord | None:
+        pending = [s.record for s in batch.staged if s.record.title == parsed.title]
+        stored = [d for d in self.catalog.documents_titled(parsed.title) if d.doc_id not in batch.dropped_ids]
+        candidates = [d for d in pending + stored if d.doc_id != parsed.doc_id]
+        return candidates[0] if candidates else None
+
+    def _staged(self, parsed: ParsedDocument, added_by: str, replaces: str | None) -> StagedDocument:
+        record = DocumentRecord(
+            doc_id=parsed.doc_id,
+            name=parsed.name,
+            title=parsed.title,
+            file_type=parsed.file_type,
+            size_bytes=parsed.size_bytes,
+            n_chunks=len(parsed.chunks),
+            n_chars=sum(len(c.text) for c in parsed.chunks),
+            pipeline_version=PIPELINE_VERSION,
+            pages=parsed.pages,
+            ocr_pages=parsed.ocr_pages,
+            added_by=added_by,
+            flags=tuple(getattr(parsed, "flags", ())),
+        )
+        tokens = [self.tokenizer.tokenize(index_text(c)) for c in parsed.chunks]
+        return StagedDocument(record, parsed.chunks, tokens, replaces)
+
+    def _embed(self, chunks: Sequence[Chunk], name: str, hooks: ProgressHooks) -> None:
+        if self.vectors is None or self.embedder is None or not chunks:
+            return
+        step = self.settings.embedding_batch_size * 4
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            vectors = self.embedder.encode_documents(
+                [index_text(c) for c in part], batch_size=self.settings.embedding_batch_size
+            )
+            self.vectors.add([c.id for c in part], vectors, [c.doc_id for c in part])
+            hooks.at(name, "embed", (start + len(part)) / len(chunks))
+
+    def _commit(self, batch: _Batch, hooks: ProgressHooks) -> list[Outcome]:
+        """Publish BM25 for the next generation, then commit the catalog at it, then drop stale vectors."""
+        if batch.empty:
+            return []
+        dropped = batch.dropped_ids
+        stale_chunks = {c.id for doc_id in dropped for c in self.catalog.chunks_of(doc_id)}
+        generation = self.catalog.generation() + 1
+        rows = list(self.catalog.iter_tokens(exclude_docs=dropped | batch.staged_ids))
+        for item in batch.staged:
+            rows.extend((c.id, c.doc_id, list(t)) for c, t in zip(item.chunks, item.tokens, strict=True))
+        publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
+        self.catalog.commit(batch.staged, [r.doc_id for r in batch.removed], generation)
+        kept = {c.id for item in batch.staged for c in item.chunks}
+        if self.vectors is not None and stale_chunks - kept:
+            self.vectors.delete(sorted(stale_chunks - kept))
+        for doc_id in dropped - batch.staged_ids:
+            self.sources.delete(doc_id)
+        log.info("generation %d: +%d documents, -%d", generation, len(batch.staged), len(dropped))
+        done = list(batch.waiting)
+        for outcome in done:
+            hooks.done(outcome)
+        return done
+
+    def _retokenize(self, chunks: Sequence[Chunk]) -> None:
+        generation = self.catalog.generation() + 1
+        tokens = [(c.id, self.tokenizer.tokenize(index_text(c))) for c in chunks]
+        rows = [(c.id, c.doc_id, t) for c, (_, t) in zip(chunks, tokens, strict=True)]
+        publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
+        self.catalog.replace_tokens(tokens, generation)
+
+    def _publish_current_if_missing(self) -> None:
+        generation = self.catalog.generation()
+        if load_published(self.settings.bm25_dir, generation) is None:
+            rows = list(self.catalog.iter_tokens())
+            publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
+
+    def _drop_orphan_vectors(self) -> None:
+        """Vectors whose chunk is not in the catalog: left by a writer killed between its steps."""
+        if self.vectors is None or not self.settings.chroma_dir.exists():
+            return
+        orphans = sorted(self.vectors.ids() - self.catalog.chunk_ids())
+        if orphans:
+            log.info("removing %d orphan vectors", len(orphans))
+            self.vectors.delete(orphans)
+
+    def _reparse_all(self, hooks: ProgressHooks) -> None:
+        batch = _Batch()
+        documents = self.catalog.documents()
+        for number, record in enumerate(documents):
+            hooks.started(record.name, number, len(documents))
+            data = self.sources.get(record.doc_id)
+            if data is None:
+                log.warning("no stored source for %s (%s): kept as it is", record.title, record.doc_id)
+                continue
+            try:
+                parsed = parse(record.name, data, self.settings.chunk_size)
+            except LoadError as exc:
+                log.warning("re-parsing %s failed (%s): kept as it is", record.title, exc.reason)
+                continue
+            batch.add(self._staged(parsed, record.added_by, record.doc_id))
+        self._commit(batch, hooks)
+
+
+class _Batch:
+    """Staged documents and removals that one catalog transaction will make visible together."""
+
+    def __init__(self) -> None:
+        self.staged: list[StagedDocument] = []
+        self.removed: list[DocumentRecord] = []
+        self.waiting: list[Outcome] = []
+
+    def add(self, staged: StagedDocument) -> None:
+        self.staged.append(staged)
+
+    @property
+    def empty(self) -> bool:
+        return not self.staged and not self.removed
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(len(s.chunks) for s in self.staged)
+
+    @property
+    def staged_ids(self) -> set[str]:
+        return {s.record.doc_id for s in self.staged}
+
+    @property
+    def dropped_ids(self) -> set[str]:
+        return {r.doc_id for r in self.removed} | {s.replaces for s in self.staged if s.replaces}
+
+    def staged_record(self, doc_id: str) -> DocumentRecord | None:
+        return next((s.record for s in self.staged if s.record.doc_id == doc_id), None)
