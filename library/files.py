@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from library.service import Upload
+from retrieval.settings import Settings
 
 
 def uploads_from_paths(paths: Iterable[Path]) -> list[Upload]:
@@ -18,6 +19,15 @@ def uploads_from_paths(paths: Iterable[Path]) -> list[Upload]:
         else:
             files.append(path)
     return [_read(path) for path in dict.fromkeys(files)]
+
+
+def uploads_from_upload(name: str, data: bytes, settings: Settings) -> list[Upload]:
+    """An uploaded file as Uploads: a .zip becomes its supported entries (each with a report line)."""
+    if not name.lower().endswith(".zip"):
+        return [Upload(name, data)]
+    from ingest.archive import expand
+
+    return [Upload(entry.name, entry.data, entry.reason) for entry in expand(name, data, settings)]
 
 
 def _hidden(relative: Path) -> bool:

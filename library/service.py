@@ -111,6 +111,15 @@ class Library:
             self._commit(batch, hooks)
             return outcome
 
+    def reindex(self, doc_id: str, hooks: ProgressHooks | None = None) -> Outcome:
+        """Parse a document again from its stored source (after a parser change, or to redo OCR)."""
+        record = self.catalog.document(doc_id)
+        data = self.sources.get(doc_id) if record else None
+        if record is None or data is None:
+            reason = "文档不存在" if record is None else "没有保存该文档的原文件，请重新上传"
+            return Outcome(record.name if record else doc_id, "failed", reason=reason)
+        return self.replace(doc_id, record.name, data, added_by=record.added_by, hooks=hooks)
+
     def add_many(
         self,
         uploads: Iterable[Upload],

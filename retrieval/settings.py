@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         2000, ge=1, description="a big ingest becomes visible in batches of about this many passages"
     )
     max_upload_mb: int = Field(100, ge=1, description="largest file accepted, in MB")
+    web_fetch_timeout: float = Field(15.0, gt=0, description="seconds to wait for a web page added by URL")
+    members_must_login: bool = Field(False, description="members must log in to ask (default: anyone may ask)")
+    login_max_failures: int = Field(5, ge=1, description="wrong passwords in a row before a user name is locked")
+    login_lockout_minutes: int = Field(15, ge=1, description="how long a locked user name stays locked")
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

@@ -15,7 +15,9 @@ from test_llm_server import FakeChatServer, obedient_model
 
 from retrieval.answer import NO_ANSWER
 from retrieval.catalog import Catalog
-from retrieval.feedback import FeedbackStore
+from library.questions import QuestionLog
+from library.service import Library
+from retrieval.settings import Settings
 
 pytestmark = pytest.mark.slow
 APP = str(PROJECT / "app.py")
@@ -58,7 +60,6 @@ def htmls(at: AppTest, css_class: str) -> list[str]:
 
 def test_empty_index_is_built_from_corpus_then_a_question_gets_cited_passages(data_dir: Path) -> None:
     at = start()
-    assert "资料库已建立" in at.toast[0].value
     assert Catalog(data_dir / "catalog.sqlite3").documents()[0].title == SEED_TITLE
     assert QUESTION in [b.label for b in at.button]  # example questions for a first-time member
     ask(at, QUESTION)
@@ -92,11 +93,12 @@ def test_feedback_is_stored_with_question_answer_and_cited_chunks(data_dir: Path
     at.text_input[0].set_value("引用的段落不完整")
     next(b for b in at.button if str(b.key).startswith("send-")).click().run()
     assert any("已收到您的反馈" in c.value for c in at.main.caption)
-    record = FeedbackStore(Catalog(data_dir / "catalog.sqlite3")).recent()[0]
-    assert (record.question, record.rating, record.mode) == (QUESTION, -1, "extractive")
+    record = QuestionLog(Catalog(data_dir / "catalog.sqlite3")).find()[0]
+    assert (record.question, record.rating, record.mode, record.found) == (QUESTION, -1, "extractive", True)
     assert record.comment == "引用的段落不完整"
-    assert record.answer and record.chunk_ids
+    assert record.answer and record.chunk_ids and record.titles == (SEED_TITLE,)
     assert len(record.chunk_ids) == len(htmls(at, "sx-citation"))
+    assert record.user_name == "" and record.latency_ms > 0  # anonymous members leave no identity
 
 
 def test_document_text_is_shown_as_text(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,16 +128,15 @@ def test_library_without_documents_says_what_to_do(
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv("SHUXIANG_CORPUS_DIR", str(tmp_path / "empty"))
     at = start()
-    assert "知识库为空" in at.info[0].value and not at.chat_input
+    assert "资料库还是空的" in at.info[0].value and not at.chat_input
 
 
 def test_a_library_emptied_later_is_not_rebuilt_from_corpus(data_dir: Path) -> None:
     start()
-    catalog = Catalog(data_dir / "catalog.sqlite3")
-    for document in catalog.documents():  # what 资料库管理 does when organizers remove everything
-        catalog.delete_document(document.doc_id)
+    writer = Library(Settings(), embedder=None)
+    writer.remove([d.doc_id for d in writer.documents()])  # what 资料库管理 does when organizers remove everything
     at = start()
-    assert "知识库为空" in at.info[0].value and not at.toast
+    assert "资料库还是空的" in at.info[0].value
 
 
 def test_llm_answer_is_checked_and_cited(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

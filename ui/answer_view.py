@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-import uuid
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from retrieval.kb import KnowledgeBase
 from retrieval.types import Answer, Citation
-from ui import resources
+from ui import auth, resources
 from ui.feedback_form import render_feedback
 from ui.highlight import answer_html, citation_html, context_html
 
@@ -23,7 +23,7 @@ MODE_LABELS = {
 
 @dataclass(frozen=True)
 class Turn:
-    id: str
+    id: str  # the question log's id: feedback is stored on that row
     answer: Answer
 
 
@@ -32,7 +32,7 @@ def render_turn(kb: KnowledgeBase, turn: Turn) -> None:
         st.text(turn.answer.question)
     with st.chat_message("assistant"):
         render_answer(kb, turn.answer)
-        render_feedback(resources.feedback_store(kb), turn)
+        render_feedback(resources.question_log(kb.settings), turn)
 
 
 def render_answer(kb: KnowledgeBase, answer: Answer) -> None:
@@ -41,7 +41,7 @@ def render_answer(kb: KnowledgeBase, answer: Answer) -> None:
     else:
         st.html(answer_html(answer.text))
         st.caption(MODE_LABELS.get(answer.mode, ""))
-    notices = [n for n in answer.notices if n not in kb.notices]  # the model notice is shown once, in the sidebar
+    notices = [n for n in answer.notices if n not in kb.notices]  # model notices are for organizers only
     if notices:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notices)
         st.html(f'<ul class="sx-notices" style="color:#b45309;font-size:.9rem;margin:0">{items}</ul>')
@@ -61,10 +61,14 @@ def new_turn(kb: KnowledgeBase, question: str, doc_ids: list[str] | None) -> Tur
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
+        started = time.perf_counter()
         answer = _answer(kb, question, doc_ids)
-        turn = Turn(uuid.uuid4().hex[:12], answer)
+        questions = resources.question_log(kb.settings)
+        user = auth.current_user()
+        log_id = questions.record(answer, (time.perf_counter() - started) * 1000, user.name if user else "")
+        turn = Turn(str(log_id), answer)
         render_answer(kb, answer)
-        render_feedback(resources.feedback_store(kb), turn)
+        render_feedback(questions, turn)
     return turn
 
 

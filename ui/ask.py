@@ -6,7 +6,7 @@ import streamlit as st
 
 from retrieval.kb import KnowledgeBase
 from retrieval.store import IndexMismatchError
-from ui import resources
+from ui import auth, resources
 from ui.answer_view import new_turn, render_turn
 from ui.examples import example_questions
 
@@ -22,11 +22,12 @@ def sidebar(kb: KnowledgeBase) -> list[str] | None:
         )
         model = kb.settings.llm_model if kb.settings.llm_enabled else ""
         st.caption(f"回答方式：{'大模型（' + model + '）' if model else '摘录式（原文句子）'}")
-        if st.button("清空对话", disabled=not st.session_state.get(HISTORY)):
-            st.session_state[HISTORY] = []
-        for notice in kb.notices:
-            st.caption(f"提示：{notice}")
+        st.button("清空对话", on_click=clear_history)
     return chosen or None
+
+
+def clear_history() -> None:
+    st.session_state[HISTORY] = []
 
 
 def pick(question: str) -> None:
@@ -40,14 +41,16 @@ def welcome(kb: KnowledgeBase) -> None:
 
 
 st.title("学习问答")
+if resources.settings().members_must_login:
+    auth.require_role("member", "trainer")
 kb = resources.knowledge_base()
 if kb.is_empty():
-    st.info("知识库为空，请先在“资料库管理”上传资料，或运行 python -m ingest corpus/ 后刷新本页。")
+    st.info("资料库还是空的，请联系资料库管理员在“资料库管理”页上传学习资料。")
     st.stop()
 try:
     kb.index.check_readable()
-except IndexMismatchError as exc:
-    st.error(str(exc))
+except IndexMismatchError:
+    st.error("资料库正在更新向量索引，暂时无法回答，请稍后再试。")  # organizers see the how-to on their page
     st.stop()
 
 doc_ids = sidebar(kb)

@@ -1,4 +1,4 @@
-"""👍/👎 on an answer with an optional comment, stored for organizers (retrieval/feedback.py)."""
+"""👍/👎 on an answer with an optional comment, stored on the logged question for organizers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from retrieval.feedback import FeedbackStore
+from library.questions import QuestionLog
 
 if TYPE_CHECKING:
     from ui.answer_view import Turn
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 SAVED = "feedback_saved"  # session state: turn id -> rating already stored
 
 
-def render_feedback(store: FeedbackStore, turn: Turn) -> None:
+def render_feedback(store: QuestionLog, turn: Turn) -> None:
     saved: dict[str, int] = st.session_state.setdefault(SAVED, {})
     if turn.id in saved:
         st.caption(f"{'👍' if saved[turn.id] > 0 else '👎'} 已收到您的反馈，谢谢！")
@@ -27,6 +27,6 @@ def render_feedback(store: FeedbackStore, turn: Turn) -> None:
     )
     if st.button("提交反馈", key=f"send-{turn.id}"):
         value = 1 if rating == 1 else -1  # st.feedback("thumbs"): 1 = 👍, 0 = 👎
-        store.add(turn.answer, value, comment)
+        store.rate(int(turn.id), value, comment)
         saved[turn.id] = value
         st.caption("已收到您的反馈，谢谢！")

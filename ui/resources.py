@@ -1,117 +1,137 @@
-"""Heavy resources shared by all sessions (st.cache_resource), and the first-run build of the library.
+"""Heavy resources shared by every session of the process, and the start-up work (seed, prepare).
 
-One process serves every member from threads: the model and jieba load once, each data dir gets one
-KnowledgeBase (its catalog, BM25 refresh and jieba init are locked inside), and one build runs at a time.
+Kept in module globals, not only st.cache_resource, so that `python -m ui.serve` can warm them before the
+server accepts its first visitor; one lock per data dir keeps concurrent first sessions from loading twice.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from pathlib import Path
 
-import streamlit as st
-
-from ingest.pipeline import Ingester, ProgressHooks
+from library.progress import ProgressHooks
+from library.questions import QuestionLog
+from library.seed import seed_if_new
+from library.service import Library
+from library.users import LockoutPolicy, UserStore
 from retrieval.embeddings import Embedder, load_embedder, use_one_thread_for_queries
-from retrieval.feedback import FeedbackStore
 from retrieval.kb import KnowledgeBase
 from retrieval.llm import LLMAnswerer
 from retrieval.logs import configure_logging
 from retrieval.settings import Settings
-from retrieval.store import IndexMismatchError
 from retrieval.tokenizer import ChineseTokenizer
 
 log = logging.getLogger(__name__)
-SEEDED_MARKER = "seeded-from-corpus.json"  # written once the first-run build from corpus_dir has run
+_LOCK = threading.RLock()
+_SHARED: dict[tuple[str, str], object] = {}
+# Sessions of one process take turns at writing; another process is waited for this long, then refused.
+WRITER_WAIT_SECONDS = 300.0
 
 
-@st.cache_resource(show_spinner=False)
+def _shared(kind: str, key: str, make):
+    with _LOCK:
+        if (kind, key) not in _SHARED:
+            _SHARED[kind, key] = make()
+        return _SHARED[kind, key]
+
+
+def settings() -> Settings:
+    """Read per call (cheap): tests and tools may change the environment between runs of the script."""
+    return Settings()
+
+
 def setup_logging() -> None:
-    configure_logging()
+    _shared("logging", "", configure_logging)
 
 
-@st.cache_resource(show_spinner="正在加载向量模型……")
-def _embedder(embedding_model: str, _settings: Settings) -> Embedder | None:
-    use_one_thread_for_queries()
-    return load_embedder(_settings)  # keyed on the model setting only: every data dir shares one model
+def _key(s: Settings) -> str:
+    return s.model_dump_json()
 
 
-@st.cache_resource(show_spinner="正在打开资料库……")
-def _knowledge_base(settings_json: str, _settings: Settings) -> KnowledgeBase:
-    tokenizer = ChineseTokenizer(_settings.data_dir)
-    return KnowledgeBase(_settings, tokenizer=tokenizer, embedder=_embedder(_settings.embedding_model, _settings))
+def embedder(s: Settings | None = None) -> Embedder | None:
+    s = s or settings()
+
+    def load() -> Embedder | None:
+        use_one_thread_for_queries()
+        return load_embedder(s)
+
+    return _shared("embedder", s.embedding_model, load)  # type: ignore[return-value]
 
 
-def knowledge_base(settings: Settings | None = None) -> KnowledgeBase:
-    """The shared KnowledgeBase for these settings (default: Settings() from the environment)."""
-    settings = settings or Settings()
-    return _knowledge_base(settings.model_dump_json(), settings)
+def tokenizer(s: Settings | None = None) -> ChineseTokenizer:
+    s = s or settings()
+    return _shared("tokenizer", str(s.data_dir), lambda: ChineseTokenizer(s.data_dir))  # type: ignore[return-value]
 
 
-@st.cache_resource(show_spinner=False)
-def _llm(settings_json: str, _kb: KnowledgeBase) -> LLMAnswerer:
-    return LLMAnswerer(_kb)
+def knowledge_base(s: Settings | None = None) -> KnowledgeBase:
+    """The shared read side for these settings (default: Settings() from the environment)."""
+    s = s or settings()
+    return _shared(  # type: ignore[return-value]
+        "kb", _key(s), lambda: KnowledgeBase(s, tokenizer=tokenizer(s), embedder=embedder(s))
+    )
+
+
+def library(s: Settings | None = None) -> Library:
+    """The shared writer (it loads nothing heavy until a write needs it; then it shares the reader's parts)."""
+    s = s or settings()
+    return _shared(  # type: ignore[return-value]
+        "library",
+        _key(s),
+        lambda: Library(s, tokenizer=tokenizer(s), embedder=embedder(s), wait_for_lock=WRITER_WAIT_SECONDS),
+    )
+
+
+def question_log(s: Settings | None = None) -> QuestionLog:
+    s = s or settings()
+    return _shared("questions", _key(s), lambda: QuestionLog(knowledge_base(s).catalog))  # type: ignore[return-value]
+
+
+def users(s: Settings | None = None) -> UserStore:
+    s = s or settings()
+    policy = LockoutPolicy(s.login_max_failures, s.login_lockout_minutes)
+    return _shared("users", _key(s), lambda: UserStore(knowledge_base(s).catalog, policy))  # type: ignore[return-value]
 
 
 def llm_answerer(kb: KnowledgeBase) -> LLMAnswerer | None:
     """The LLM answerer when SHUXIANG_LLM_BASE_URL and SHUXIANG_LLM_MODEL are set, else None."""
-    return _llm(kb.settings.model_dump_json(), kb) if kb.settings.llm_enabled else None
+    if not kb.settings.llm_enabled:
+        return None
+    return _shared("llm", _key(kb.settings), lambda: LLMAnswerer(kb))  # type: ignore[return-value]
 
 
-@st.cache_resource(show_spinner=False)
-def _feedback(settings_json: str, _kb: KnowledgeBase) -> FeedbackStore:
-    return FeedbackStore(_kb.catalog)
+def start_up(s: Settings | None = None, hooks: ProgressHooks | None = None) -> list[str]:
+    """Once per process and data dir: load everything, prepare the indexes, seed an empty first library.
+    Returns notices for organizers (e.g. a model change that needs `ingest --rebuild`)."""
+    s = s or settings()
+
+    def run() -> list[str]:
+        writer = library(s)
+        notices: list[str] = []
+        try:
+            problem = writer.prepare()
+            if problem:
+                notices.append(problem)
+            else:
+                report = seed_if_new(writer, hooks)
+                if report is not None:
+                    log.info("first start: %s", report.summary())
+        except RuntimeError as exc:  # busy (another writer) or a model mismatch: serve what there is
+            log.warning("start-up preparation skipped: %s", exc)
+            notices.append(str(exc))
+        kb = knowledge_base(s)
+        if not kb.is_empty():
+            kb.search("政协", k=1)  # warm the BM25 generation and the query path
+        return notices
+
+    return _shared("start_up", _key(s), run)  # type: ignore[return-value]
 
 
-def feedback_store(kb: KnowledgeBase) -> FeedbackStore:
-    return _feedback(kb.settings.model_dump_json(), kb)
-
-
-@st.cache_resource(show_spinner=False)
-def _build_lock(data_dir: str) -> threading.Lock:
-    return threading.Lock()
-
-
-def ensure_library(kb: KnowledgeBase) -> None:
-    """First run: an empty library is built from settings.corpus_dir with a progress bar, then the app serves.
-
-    Only the first run: a marker in the data dir keeps a library that organizers emptied on purpose empty.
-    """
-    marker = kb.settings.data_dir / SEEDED_MARKER
-    if marker.exists() or not kb.is_empty():
-        return
-    lock = _build_lock(str(kb.settings.data_dir))
-    if not lock.acquire(blocking=False):
-        with st.spinner("正在建立资料库索引，请稍候……"):
-            lock.acquire()  # another session is building; wait for it, then use its result
-    try:
-        if not marker.exists() and kb.is_empty():
-            summary = _build(kb, kb.settings.corpus_dir)
-            marker.write_text(
-                json.dumps({"corpus": str(kb.settings.corpus_dir), "report": summary}, ensure_ascii=False)
-            )
-    except (IndexMismatchError, RuntimeError) as exc:
-        st.error(f"建立索引失败：{exc}")
-    finally:
-        lock.release()
-
-
-def _build(kb: KnowledgeBase, corpus: Path) -> str:
-    bar = st.progress(0.0, text=f"首次启动：正在从 {corpus} 建立资料库索引……")
-    state = {"file": 0, "files": 1, "name": ""}
-
-    def started(path: Path, number: int, total: int) -> None:
-        state.update(file=number, files=max(total, 1), name=path.name)
-        bar.progress(number / state["files"], text=f"正在建立索引（{number + 1}/{total}）：{path.name}")
-
-    def embedded(done: int, total: int) -> None:
-        share = (state["file"] + done / max(total, 1)) / state["files"]
-        bar.progress(min(share, 1.0), text=f"正在建立索引：{state['name']}，段落 {done}/{total}")
-
-    report = Ingester(kb).ingest([corpus], ProgressHooks(file_started=started, chunks_embedded=embedded))
-    bar.empty()
-    log.info("first-run build from %s: %s", corpus, report.summary())
-    st.toast(f"资料库已建立：{report.summary()}")
-    return report.summary()
+def organizer_notices(s: Settings | None = None) -> list[str]:
+    """What organizers should know: the fallback model, a needed rebuild, a skipped start-up step."""
+    s = s or settings()
+    kb = knowledge_base(s)
+    notices = list(kb.notices) + list(start_up(s))
+    rebuild = kb.needs_rebuild()
+    if rebuild and rebuild not in notices:
+        notices.append(rebuild)
+    return notices

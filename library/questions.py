@@ -1,0 +1,204 @@
+"""What members ask: every question with its outcome, latency and 👍/👎, for organizers to see what is missing.
+
+Anonymous members leave no identity (user is empty). Kept in the catalog database beside the documents.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from retrieval.catalog import Catalog
+from retrieval.types import Answer
+
+log = logging.getLogger(__name__)
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    asked_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    mode TEXT NOT NULL,
+    doc_ids TEXT NOT NULL DEFAULT '[]',
+    titles TEXT NOT NULL DEFAULT '[]',
+    chunk_ids TEXT NOT NULL DEFAULT '[]',
+    latency_ms INTEGER NOT NULL DEFAULT 0,
+    user_name TEXT NOT NULL DEFAULT '',
+    rating INTEGER CHECK (rating IN (-1, 1)),
+    comment TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS questions_by_time ON questions(asked_at);
+"""
+MAX_COMMENT_CHARS = 2000
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    id: int
+    asked_at: str
+    question: str
+    answer: str
+    found: bool
+    mode: str
+    titles: tuple[str, ...]
+    chunk_ids: tuple[str, ...]
+    latency_ms: int
+    user_name: str
+    rating: int | None
+    comment: str
+
+    @property
+    def unanswered(self) -> bool:
+        """Refused, or answered but marked not helpful: material organizers may need to add."""
+        return not self.found or self.rating == -1
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    since: str = ""  # ISO date (inclusive)
+    until: str = ""  # ISO date (inclusive)
+    refused_only: bool = False
+    disliked_only: bool = False
+    limit: int = 500
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class QuestionLog:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        catalog.executescript(SCHEMA)
+
+    def record(self, answer: Answer, latency_ms: float, user_name: str = "") -> int:
+        """Log a question and how it was answered; returns the id that feedback refers to."""
+        citations = answer.citations
+        rows = self.catalog.execute(
+            "INSERT INTO questions(asked_at, question, answer, found, mode, doc_ids, titles, chunk_ids, latency_ms, "
+            "user_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                _now(),
+                answer.question[:MAX_QUESTION_CHARS],
+                answer.text,
+                int(answer.found),
+                answer.mode,
+                json.dumps(list(dict.fromkeys(c.chunk.doc_id for c in citations))),
+                json.dumps(list(dict.fromkeys(c.chunk.title for c in citations)), ensure_ascii=False),
+                json.dumps([c.chunk.id for c in citations]),
+                round(latency_ms),
+                user_name,
+            ),
+        )
+        return int(rows[0]["id"])
+
+    def rate(self, question_id: int, rating: int, comment: str = "") -> None:
+        """👍 (+1) or 👎 (-1) with an optional comment, on a logged question."""
+        if rating not in (-1, 1):
+            raise ValueError(f"rating must be +1 or -1, not {rating!r}")
+        self.catalog.execute(
+            "UPDATE questions SET rating = ?, comment = ? WHERE id = ?",
+            (rating, comment.strip()[:MAX_COMMENT_CHARS], question_id),
+        )
+        log.info("feedback %+d on question %d", rating, question_id)
+
+    def find(self, where: QuestionFilter = QuestionFilter()) -> list[LoggedQuestion]:
+        """Newest first, filtered by date range, refusals only and/or 👎 only."""
+        clauses, params = ["1 = 1"], []
+        if where.since:
+            clauses.append("asked_at >= ?")
+            params.append(where.since)
+        if where.until:
+            clauses.append("asked_at < ?")
+            params.append(where.until + "T99")  # inclusive of the whole day
+        if where.refused_only:
+            clauses.append("found = 0")
+        if where.disliked_only:
+            clauses.append("rating = -1")
+        rows = self.catalog.execute(
+            f"SELECT * FROM questions WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
+            (*params, where.limit),
+        )
+        return [_record(row) for row in rows]
+
+    def unanswered(self, limit: int = 200) -> list[LoggedQuestion]:
+        """未解答问题: refusals and 👎, newest first."""
+        rows = self.catalog.execute(
+            "SELECT * FROM questions WHERE found = 0 OR rating = -1 ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [_record(row) for row in rows]
+
+    def most_asked(self, limit: int = 10) -> list[tuple[str, int]]:
+        """Questions asked most often (compared without spaces and end punctuation)."""
+        counts: Counter[str] = Counter()
+        shown: dict[str, str] = {}
+        for row in self.catalog.execute("SELECT question FROM questions"):
+            key = _question_key(row["question"])
+            counts[key] += 1
+            shown.setdefault(key, row["question"])
+        return [(shown[key], n) for key, n in counts.most_common(limit)]
+
+    def most_cited(self, limit: int = 10) -> list[tuple[str, int]]:
+        """Documents cited most often in answers (by title at the time of the answer)."""
+        counts: Counter[str] = Counter()
+        for row in self.catalog.execute("SELECT titles FROM questions WHERE found = 1"):
+            counts.update(json.loads(row["titles"]))
+        return counts.most_common(limit)
+
+
+def _question_key(question: str) -> str:
+    return "".join(question.split()).rstrip("？?。！!")
+
+
+def _record(row) -> LoggedQuestion:
+    return LoggedQuestion(
+        id=row["id"],
+        asked_at=row["asked_at"],
+        question=row["question"],
+        answer=row["answer"],
+        found=bool(row["found"]),
+        mode=row["mode"],
+        titles=tuple(json.loads(row["titles"])),
+        chunk_ids=tuple(json.loads(row["chunk_ids"])),
+        latency_ms=row["latency_ms"],
+        user_name=row["user_name"],
+        rating=row["rating"],
+        comment=row["comment"],
+    )
+
+
+EXPORT_COLUMNS = ("时间", "问题", "是否回答", "引用资料", "用时（毫秒）", "用户", "评价", "意见", "回答")
+
+
+def export_xlsx(questions: list[LoggedQuestion]) -> bytes:
+    """The question list as an .xlsx workbook (openpyxl), one row a question."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "委员提问"
+    sheet.append(EXPORT_COLUMNS)
+    for q in questions:
+        rating = {1: "👍", -1: "👎"}.get(q.rating or 0, "")
+        sheet.append(
+            [
+                q.asked_at,
+                q.question,
+                "已回答" if q.found else "未找到",
+                "；".join(q.titles),
+                q.latency_ms,
+                q.user_name,
+                rating,
+                q.comment,
+                q.answer,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,73 @@
+"""The document table: filter, look at a document's passages, delete (confirmed), re-index."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from library.service import Library
+from retrieval.catalog import DocumentRecord
+from retrieval.kb import KnowledgeBase
+
+TYPE_LABELS = {"pdf": "PDF", "docx": "Word", "txt": "文本", "md": "Markdown", "html": "网页", "image": "图片"}
+
+
+def render_documents(library: Library, kb: KnowledgeBase) -> None:
+    documents = kb.documents()
+    if not documents:
+        st.info("资料库中还没有文档，请在“上传资料”中添加。")
+        return
+    wanted = st.text_input("按标题筛选", key="doc_title_filter", placeholder="输入标题中的字词")
+    shown = [d for d in documents if wanted.strip() in d.title] if wanted.strip() else documents
+    st.caption(f"共 {len(documents)} 个文档，{sum(d.n_chunks for d in documents)} 个段落；显示 {len(shown)} 个")
+    st.dataframe([_row(d) for d in shown], hide_index=True)
+    if not shown:
+        return
+    titles = {d.doc_id: d.title for d in shown}
+    chosen = st.selectbox("查看或管理文档", list(titles), format_func=titles.__getitem__, key="doc_chosen")
+    record = next(d for d in shown if d.doc_id == chosen)
+    _actions(library, record)
+    _passages(kb, record)
+
+
+def _row(d: DocumentRecord) -> dict[str, object]:
+    return {
+        "标题": d.title,
+        "类型": TYPE_LABELS.get(d.file_type, d.file_type),
+        "页数": d.pages,
+        "段落": d.n_chunks,
+        "OCR": f"{d.ocr_pages} 页" if d.ocr_pages else "",
+        "添加人": d.added_by,
+        "入库时间": d.added_at.replace("T", " ")[:16],
+        "文件名": d.name,
+        "提示": "含疑似指令文字" if d.flags else "",
+    }
+
+
+def _actions(library: Library, record: DocumentRecord) -> None:
+    delete_col, reindex_col = st.columns(2)
+    confirm_key = f"confirm-delete-{record.doc_id}"
+    if delete_col.button("删除该文档", key=f"delete-{record.doc_id}"):
+        st.session_state[confirm_key] = True
+    if st.session_state.get(confirm_key):
+        st.warning(f"确定删除《{record.title}》吗？删除后问答和组卷都不再使用它。")
+        yes, no = st.columns(2)
+        if yes.button("确认删除", type="primary", key=f"yes-{record.doc_id}"):
+            report = library.remove([record.doc_id])
+            st.session_state.pop(confirm_key, None)
+            st.success(f"已删除《{record.title}》（{report.outcomes[0].chunks} 个段落）")
+            st.rerun()
+        if no.button("取消", key=f"no-{record.doc_id}"):
+            st.session_state.pop(confirm_key, None)
+            st.rerun()
+    if reindex_col.button("重新解析入库", key=f"reindex-{record.doc_id}"):
+        outcome = library.reindex(record.doc_id)
+        (st.success if outcome.status == "replaced" else st.error)(f"《{record.title}》：{outcome.label}")
+
+
+def _passages(kb: KnowledgeBase, record: DocumentRecord) -> None:
+    chunks = kb.chunks_of(record.doc_id)
+    with st.expander(f"《{record.title}》的 {len(chunks)} 个段落"):
+        for chunk in chunks:
+            where = " · ".join(p for p in (chunk.heading_path, chunk.page_label, "OCR 识别" if chunk.ocr else "") if p)
+            st.caption(where or "（无标题层级）")
+            st.text(chunk.text)

@@ -1,0 +1,63 @@
+"""What members ask: the list with filters, most asked, most cited, 未解答问题, export to .xlsx."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from library.questions import LoggedQuestion, QuestionFilter, QuestionLog, export_xlsx
+
+
+def render_questions(log: QuestionLog) -> None:
+    unanswered = log.unanswered()
+    st.markdown(f"#### 未解答问题（{len(unanswered)}）")
+    st.caption("资料库未找到答案、或委员点了 👎 的问题：可据此补充资料。")
+    st.dataframe([_row(q) for q in unanswered], hide_index=True)
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("#### 最常问的问题")
+        st.dataframe([{"问题": q, "次数": n} for q, n in log.most_asked()], hide_index=True)
+    with right:
+        st.markdown("#### 最常引用的资料")
+        st.dataframe([{"资料": t, "次数": n} for t, n in log.most_cited()], hide_index=True)
+
+    st.markdown("#### 全部提问")
+    where = _filters()
+    questions = log.find(where)
+    st.dataframe([_row(q) for q in questions], hide_index=True)
+    st.download_button(
+        "导出为 Excel",
+        data=export_xlsx(questions),
+        file_name=f"委员提问-{date.today().isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="questions_export",
+    )
+
+
+def _filters() -> QuestionFilter:
+    dates, refused, disliked = st.columns([2, 1, 1])
+    today = date.today()
+    chosen = dates.date_input("日期范围", value=(today - timedelta(days=30), today), key="questions_dates")
+    refused_only = refused.checkbox("只看未找到答案", key="questions_refused")
+    disliked_only = disliked.checkbox("只看 👎", key="questions_disliked")
+    since, until = (*chosen, chosen[-1])[:2] if isinstance(chosen, tuple) and chosen else (None, None)
+    return QuestionFilter(
+        since=since.isoformat() if since else "",
+        until=until.isoformat() if until else "",
+        refused_only=refused_only,
+        disliked_only=disliked_only,
+    )
+
+
+def _row(q: LoggedQuestion) -> dict[str, object]:
+    return {
+        "时间": q.asked_at.replace("T", " ")[:16],
+        "问题": q.question,
+        "结果": "已回答" if q.found else "未找到",
+        "评价": {1: "👍", -1: "👎"}.get(q.rating or 0, ""),
+        "意见": q.comment,
+        "引用资料": "、".join(q.titles),
+        "用时（毫秒）": q.latency_ms,
+    }
