@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load
-from ingest.pipeline import collect_files
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
+from library.files import collect_files
 
 log = logging.getLogger(__name__)
 # The shared corpus lists its sources in SOURCES.md: provenance, not part of the library users would load.
@@ -34,7 +34,7 @@ def load_corpus(paths: Sequence[Path]) -> list[CorpusDoc]:
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         try:
-            loaded = load(path)
+            loaded = load_file(path)
         except LoadError as exc:
             log.warning("baseline corpus: skipped %s (%s)", path, exc.reason)
             continue

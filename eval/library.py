@@ -14,7 +14,7 @@ from pathlib import Path
 
 from eval.corpus import load_corpus
 from ingest.chunker import chunk_document
-from ingest.loaders import load
+from ingest.loaders import load_file
 from retrieval.text import split_sentences, strip_punctuation
 
 SEED = 42
@@ -62,7 +62,7 @@ def write_documents(pool: Sequence[str], n_docs: int, folder: Path) -> list[Path
 
 def chunks_per_document(pool: Sequence[str], folder: Path, chunk_size: int) -> float:
     paths = write_documents(pool, PILOT_DOCS, folder)
-    counts = [len(chunk_document(load(p), f"pilot{i}", chunk_size)) for i, p in enumerate(paths)]
+    counts = [len(chunk_document(load_file(p), f"pilot{i}", chunk_size)) for i, p in enumerate(paths)]
     return sum(counts) / len(counts)
 
 

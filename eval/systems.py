@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ingest.pipeline import Ingester, IngestReport
+from library.files import uploads_from_paths
+from library.progress import Report as IngestReport
+from library.service import Library
 from retrieval.kb import KnowledgeBase
 from retrieval.search import SearchOptions
 from retrieval.settings import Settings
@@ -58,8 +60,10 @@ def build_index(
 ) -> tuple[KnowledgeBase, IngestReport]:
     """Ingest the corpus into a fresh data dir through the real pipeline (loaders → chunker → index)."""
     settings = Settings(data_dir=data_dir, **overrides)
+    writer = Library(settings, tokenizer=tokenizer, embedder=embedder)
+    report = writer.add_many(uploads_from_paths(corpus))
+    writer.close()
     kb = KnowledgeBase(settings, tokenizer=tokenizer, embedder=embedder)
-    report = Ingester(kb).ingest(list(corpus))
     log.info("indexed %s: %s", ", ".join(map(str, corpus)), report.summary())
     return kb, report
 

@@ -10,6 +10,11 @@ from retrieval.settings import Settings
 
 
 def uploads_from_paths(paths: Iterable[Path]) -> list[Upload]:
+    """Every file collect_files finds, read into an Upload (or the reason it could not be read)."""
+    return [_read(path) for path in collect_files(paths)]
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Files named, plus every file under named folders (recursively, hidden ones left out), in a stable order."""
     files: list[Path] = []
     for path in paths:
@@ -18,7 +23,7 @@ def uploads_from_paths(paths: Iterable[Path]) -> list[Upload]:
             files.extend(sorted(p for p in inside if not _hidden(p.relative_to(path))))
         else:
             files.append(path)
-    return [_read(path) for path in dict.fromkeys(files)]
+    return list(dict.fromkeys(files))
 
 
 def uploads_from_upload(name: str, data: bytes, settings: Settings) -> list[Upload]:

@@ -13,10 +13,10 @@ from conftest import LIBRARY, PROJECT, write_files
 from streamlit.testing.v1 import AppTest
 from test_llm_server import FakeChatServer, obedient_model
 
-from retrieval.answer import NO_ANSWER
-from retrieval.catalog import Catalog
 from library.questions import QuestionLog
 from library.service import Library
+from retrieval.answer import NO_ANSWER
+from retrieval.catalog import Catalog
 from retrieval.settings import Settings
 
 pytestmark = pytest.mark.slow

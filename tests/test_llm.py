@@ -16,7 +16,8 @@ import pytest
 from conftest import LIBRARY, PROJECT, write_files
 from test_llm_server import INJECTION, FakeChatServer, obedient_model, passages_in
 
-from ingest.pipeline import Ingester
+from library.files import uploads_from_paths
+from library.service import Library
 from retrieval.answer import NO_ANSWER
 from retrieval.embeddings import Embedder
 from retrieval.kb import KnowledgeBase
@@ -102,9 +103,9 @@ def test_cited_sentence_foreign_to_its_passage_is_flagged(tokenizer: ChineseToke
 def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer, embedder: Embedder) -> Path:
     root = tmp_path_factory.mktemp("llm")
     files = write_files(root / "files", {**LIBRARY, "meeting.txt": INJECTED})
-    kb = KnowledgeBase(Settings(data_dir=root / "data"), tokenizer=tokenizer, embedder=embedder)
-    Ingester(kb).ingest(files)
-    kb.close()
+    writer = Library(Settings(data_dir=root / "data"), tokenizer=tokenizer, embedder=embedder)
+    writer.add_many(uploads_from_paths(files))
+    writer.close()
     return root / "data"
 
 
@@ -219,6 +220,9 @@ def test_cli_ask_uses_the_llm_unless_told_not_to(
             "LLM_MODEL": "fake",
         }.items():
             monkeypatch.setenv(f"SHUXIANG_{name}", value)
+        from ingest.__main__ import main as ingest
+
+        assert ingest(["--quiet"]) == 0  # the bundled corpus
         assert main(["ask", question, "--json"]) == 0
         with_llm = json.loads(capsys.readouterr().out)
         assert main(["ask", question, "--json", "--no-llm"]) == 0

@@ -13,7 +13,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file as load
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
+from ingest.loaders import load_file as load
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not in this checkout")

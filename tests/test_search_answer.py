@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import LIBRARY, write_files
+from conftest import LIBRARY, add_folder, write_files
 
-from ingest.pipeline import Ingester
+from library.service import Library
 from retrieval.answer import NO_ANSWER
 from retrieval.fusion import fuse, rrf_fusion, weighted_fusion
 from retrieval.kb import KnowledgeBase
@@ -16,9 +16,9 @@ from retrieval.search import SearchOptions
 
 
 @pytest.fixture
-def library(kb: KnowledgeBase, tmp_path: Path) -> KnowledgeBase:
+def filled(kb: KnowledgeBase, library: Library, tmp_path: Path) -> KnowledgeBase:
     write_files(tmp_path / "lib", LIBRARY)
-    Ingester(kb).ingest([tmp_path / "lib"])
+    add_folder(library, tmp_path / "lib")
     return kb
 
 
@@ -33,34 +33,34 @@ def library(kb: KnowledgeBase, tmp_path: Path) -> KnowledgeBase:
         ("粮食产量目标", "1.3万亿斤"),
     ],
 )
-def test_right_passage_ranks_first(library: KnowledgeBase, question: str, expected: str) -> None:
-    assert expected in library.search(question, k=3)[0].chunk.text
+def test_right_passage_ranks_first(filled: KnowledgeBase, question: str, expected: str) -> None:
+    assert expected in filled.search(question, k=3)[0].chunk.text
 
 
-def test_hits_carry_title_heading_and_scores(library: KnowledgeBase) -> None:
-    hit = library.search("委员履职应当遵循哪些原则", k=1)[0]
+def test_hits_carry_title_heading_and_scores(filled: KnowledgeBase) -> None:
+    hit = filled.search("委员履职应当遵循哪些原则", k=1)[0]
     assert hit.chunk.title == "某市政协委员履职条例"
     assert hit.chunk.heading == ("第二章 履职", "第五条")
     assert hit.score > 0 and hit.bm25_score > 0
 
 
-def test_document_filter(library: KnowledgeBase) -> None:
-    farm = next(d.doc_id for d in library.documents() if d.title == "乡村振兴工作要点")
-    hits = library.search("政协委员任期", k=5, doc_ids=[farm])
+def test_document_filter(filled: KnowledgeBase) -> None:
+    farm = next(d.doc_id for d in filled.documents() if d.title == "乡村振兴工作要点")
+    hits = filled.search("政协委员任期", k=5, doc_ids=[farm])
     assert hits and all(h.chunk.doc_id == farm for h in hits)
 
 
-def test_bm25_only_and_dense_only_options(library: KnowledgeBase) -> None:
-    bm25 = library.search("信访事项办结期限", k=3, options=SearchOptions(bm25_weight=1.0, dense_weight=0.0))
-    dense = library.search("信访事项办结期限", k=3, options=SearchOptions(bm25_weight=0.0, dense_weight=1.0))
+def test_bm25_only_and_dense_only_options(filled: KnowledgeBase) -> None:
+    bm25 = filled.search("信访事项办结期限", k=3, options=SearchOptions(bm25_weight=1.0, dense_weight=0.0))
+    dense = filled.search("信访事项办结期限", k=3, options=SearchOptions(bm25_weight=0.0, dense_weight=1.0))
     assert all(h.dense_score == 0 for h in bm25) and bm25[0].bm25_score > 0
     assert all(h.bm25_score == 0 for h in dense) and len(dense) == 3
 
 
-def test_answer_cites_only_retrieved_passages(library: KnowledgeBase) -> None:
+def test_answer_cites_only_retrieved_passages(filled: KnowledgeBase) -> None:
     question = "信访事项多长时间内要办结？"
-    answer = library.ask(question)
-    retrieved = {h.chunk.id for h in library.search(question, k=library.settings.top_k)}
+    answer = filled.ask(question)
+    retrieved = {h.chunk.id for h in filled.search(question, k=filled.settings.top_k)}
     assert answer.found and "60日内办结" in answer.text
     assert {c.chunk.id for c in answer.citations} <= retrieved
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
@@ -69,24 +69,24 @@ def test_answer_cites_only_retrieved_passages(library: KnowledgeBase) -> None:
         assert all(sentence in citation.chunk.text for sentence in citation.sentences)
 
 
-def test_answer_brings_the_items_of_a_list(library: KnowledgeBase) -> None:
-    answer = library.ask("委员履职应当遵循哪些原则？")
+def test_answer_brings_the_items_of_a_list(filled: KnowledgeBase) -> None:
+    answer = filled.ask("委员履职应当遵循哪些原则？")
     assert "坚持党的领导" in answer.text and "坚持实事求是" in answer.text
 
 
 @pytest.mark.parametrize("question", ["明天的天气预报怎么样？", "世界杯足球赛冠军是谁", "怎么做红烧肉"])
-def test_unrelated_questions_are_refused(library: KnowledgeBase, question: str) -> None:
-    answer = library.ask(question)
+def test_unrelated_questions_are_refused(filled: KnowledgeBase, question: str) -> None:
+    answer = filled.ask(question)
     assert not answer.found and answer.text.startswith(NO_ANSWER) and answer.citations == ()
 
 
-def test_empty_question_gets_a_prompt(library: KnowledgeBase) -> None:
-    answer = library.ask("   ")
+def test_empty_question_gets_a_prompt(filled: KnowledgeBase) -> None:
+    answer = filled.ask("   ")
     assert not answer.found and "请输入" in answer.text
 
 
-def test_answer_notices_name_the_fallback_model(library: KnowledgeBase) -> None:
-    assert any("bge-small-zh" in n for n in library.ask("政协委员任期").notices)
+def test_answer_notices_name_the_fallback_model(filled: KnowledgeBase) -> None:
+    assert any("bge-small-zh" in n for n in filled.ask("政协委员任期").notices)
 
 
 def test_weighted_fusion_adds_scaled_scores() -> None:
@@ -106,26 +106,26 @@ def test_fuse_ignores_legs_with_zero_weight() -> None:
     assert [cid for cid, _ in fuse(legs, {"bm25": 1.0, "dense": 0.0})] == ["a"]
 
 
-def test_colloquial_words_reach_official_wording(library: KnowledgeBase) -> None:
-    assert library.thesaurus.alternatives("上访") == ("信访",)
-    hit = library.search("上访的事一般多久办完", k=1)[0]
+def test_colloquial_words_reach_official_wording(filled: KnowledgeBase) -> None:
+    assert filled.thesaurus.alternatives("上访") == ("信访",)
+    hit = filled.search("上访的事一般多久办完", k=1)[0]
     assert "60日内办结" in hit.chunk.text
-    assert library.ask("上访的事一般多久能办完？").found
+    assert filled.ask("上访的事一般多久能办完？").found
 
 
-def test_a_named_document_the_library_lacks_is_refused(library: KnowledgeBase) -> None:
-    answer = library.ask("《政协委员履职规则》规定委员每届任期几年？")
+def test_a_named_document_the_library_lacks_is_refused(filled: KnowledgeBase) -> None:
+    answer = filled.ask("《政协委员履职规则》规定委员每届任期几年？")
     assert not answer.found and "政协委员履职规则" in answer.text
 
 
-def test_a_year_the_library_lacks_is_refused(library: KnowledgeBase) -> None:
-    assert library.ask("信访事项多长时间内要办结？").found
-    assert not library.ask("2019年信访事项多长时间内要办结？").found
+def test_a_year_the_library_lacks_is_refused(filled: KnowledgeBase) -> None:
+    assert filled.ask("信访事项多长时间内要办结？").found
+    assert not filled.ask("2019年信访事项多长时间内要办结？").found
 
 
-def test_weak_evidence_is_marked_for_checking(library: KnowledgeBase) -> None:
+def test_weak_evidence_is_marked_for_checking(filled: KnowledgeBase) -> None:
     from retrieval.answer import LOW_CONFIDENCE
 
-    assert LOW_CONFIDENCE not in library.ask("政协委员每届任期几年？").notices
-    partial = library.ask("委员任期满了以后待遇怎么安排")
+    assert LOW_CONFIDENCE not in filled.ask("政协委员每届任期几年？").notices
+    partial = filled.ask("委员任期满了以后待遇怎么安排")
     assert partial.found and LOW_CONFIDENCE in partial.notices
