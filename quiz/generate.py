@@ -33,8 +33,9 @@ MULTI_OPTIONS = 5
 NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), ("可以", "不得"))
 GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
 # A sentence that leans on the one before it ("但是，…", "前款规定的…") cannot be understood alone.
-DEPENDENT_STARTS = ("但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外", "其", "该", "上述", "前款", "前述",
-                    "依照前款", "本款", "这", "此")  # fmt: skip
+DEPENDENT_STARTS = (
+    "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外", "其", "该", "上述", "前款", "前述", "本款", "这", "此",
+)  # fmt: skip
 Progress = Callable[[int, int, str], None]  # done, total, what
 
 
@@ -225,9 +226,7 @@ class _Run:
     def usable(sentence: Sentence) -> bool:
         """Sentences that stand alone: not a list intro, a date line, a "本法自…施行" or a "但是，…" fragment."""
         text = strip_labels(sentence.text)
-        return not (
-            text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text)
-        )
+        return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))
 
     # --- shared pieces
     def spans(self, sentence: Sentence) -> list[Span]:
