@@ -34,7 +34,8 @@ NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), (
 GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
 # A sentence that leans on the one before it ("但是，…", "前款规定的…") cannot be understood alone.
 DEPENDENT_STARTS = (
-    "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外", "其", "该", "上述", "前款", "前述", "本款", "这", "此",
+    "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外",
+    "其", "该", "上述", "前款", "前述", "本款", "这", "此",
 )  # fmt: skip
 Progress = Callable[[int, int, str], None]  # done, total, what
 
