@@ -15,15 +15,17 @@ HERE = Path(__file__).resolve().parent
 # (page file, title, icon). 智能组卷 and 资料库管理 arrive with their own issues: a page is listed once its file exists.
 PAGES = (
     ("ui/ask.py", "学习问答", ":material/forum:"),
-    ("ui/quiz.py", "智能组卷", ":material/quiz:"),
+    ("ui/quiz_build.py", "智能组卷", ":material/quiz:"),
+    ("ui/quiz_take.py", "练习答题", ":material/edit_note:"),
     ("ui/library.py", "资料库管理", ":material/library_books:"),
 )
 
 st.set_page_config(page_title="书香政协知识库", page_icon=":material/menu_book:", layout="centered")
 resources.setup_logging()
 resources.ensure_library(resources.knowledge_base())
+URL_PATHS = {"ui/quiz_build.py": "quiz", "ui/quiz_take.py": "practice"}
 pages = [
-    st.Page(path, title=title, icon=icon, default=number == 0)
+    st.Page(path, title=title, icon=icon, default=number == 0, url_path=URL_PATHS.get(path))
     for number, (path, title, icon) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
