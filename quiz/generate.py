@@ -7,6 +7,7 @@ checks in quiz.checks before it is returned (failing ones are dropped and counte
 from __future__ import annotations
 
 import logging
+import math
 import random
 import re
 import time
@@ -27,9 +28,10 @@ from retrieval.types import Chunk
 log = logging.getLogger(__name__)
 MAX_STEM_CHARS = 90
 MIN_CONTEXT_CHARS = 8
-MIN_CONTEXT_WEIGHT = 6.0  # IDF mass of the sentence's other content words: below it the blank is a guess
+MIN_RARE_TERMS = 2.0  # the rest of a sentence must weigh as much as two words found in one passage only
 MAX_JUDGE_CHARS = 80
 MULTI_OPTIONS = 5
+CHANGE_PREFERENCE = {"number-swap": 0, "body-swap": 0, "right-swap": 0, "negation": 1}
 NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), ("可以", "不得"))
 GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
 # A sentence that leans on the one before it ("但是，…", "前款规定的…") cannot be understood alone.
@@ -147,7 +149,7 @@ class QuizGenerator:
             if counts.get(item_type):
                 report = _progress_reporter(progress, total, item_type)
                 run.fill(item_type, counts[item_type], report)
-        if not run.built:
+        if not run.built and not any(run.usable(s) and run.spans(s) for s in sentences):
             names = "、".join(f"《{self.kb.catalog.document(m.doc_id).title}》" for m in request.materials)
             raise QuizError(f"{names}中没有可以出题的句子（需要含数字、术语、机构名称或列举的完整句子）。")
         produced = {t: sum(1 for i in run.items if i.type == t) for t in counts}
@@ -167,8 +169,10 @@ class QuizGenerator:
             return False
         classes = self.kb.tokenizer.term_classes(context.replace(BLANK, "，"))
         classes = {t: c for t, c in classes.items() if c != "function"}
-        terms = weigh_terms(classes, self.kb.index.lexical())
-        return terms.total >= MIN_CONTEXT_WEIGHT
+        lexical = self.kb.index.lexical()
+        passages = max(len(lexical.state.chunk_ids), 1)
+        rarest = math.log(1 + (passages - 0.5) / 1.5)  # BM25's IDF of a word that occurs in one passage
+        return weigh_terms(classes, lexical).total >= MIN_RARE_TERMS * rarest
 
 
 class _Run:
@@ -358,7 +362,8 @@ class _Run:
                     found.append((changed, "negation"))
                 break
         self.rng.shuffle(found)
-        return found
+        # a swapped number or body is a fact a member should know; a swapped dictionary term often reads oddly
+        return sorted(found, key=lambda change: CHANGE_PREFERENCE.get(change[1], 2))
 
     def multi_stem(self, group: ListGroup) -> str | None:
         """ "委员履职应当遵循下列原则：" → "…遵循下列哪些原则？"; an inline list is blanked in its sentence."""
