@@ -168,7 +168,7 @@ if kb.is_empty():
     st.stop()
 generator, store = services(kb)
 titles = {d.doc_id: d.title for d in kb.documents()}
-draft: list[QuizItem] = st.session_state.setdefault(DRAFT, [])
+st.session_state.setdefault(DRAFT, [])
 build, saved, daily = st.tabs(["出题", "已保存的试卷", "每日一练资料"])
 with build:
     materials = choose_materials(generator, titles)
@@ -185,6 +185,7 @@ with build:
             st.error(str(exc))
     for notice in st.session_state.get(NOTICES, []):
         st.caption(notice)
+    draft: list[QuizItem] = st.session_state[DRAFT]  # after a generation: the new draft
     draft_editor(generator, draft)
     add_by_hand(generator, draft, titles)
     save_draft(store, draft, user)
