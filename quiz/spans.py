@@ -87,7 +87,7 @@ def find_numbers(sentence: str, edges: set[int]) -> list[Span]:
         if kind == "year":
             end += 1  # the 年 belongs to the answer
             text += "年"
-        if any(s < end and start < e for s, e in dates) or (start and sentence[start - 1] in "第每"):
+        if any(s < end and start < e for s, e in dates) or (start and sentence[start - 1] in "第每点."):
             continue  # dates, ordinals and "每届" are not quantities
         if text[0] in _CN and (start not in edges or end not in edges):
             continue  # a numeral inside a word: 统一, 一切, 三个代表
