@@ -77,7 +77,9 @@ def test_true_or_false_must_match_the_passage() -> None:
 
 
 def test_multiple_choice_distractors_must_not_be_in_the_list() -> None:
-    passage = "第五条 信访工作应当遵循下列原则：（一）坚持党的全面领导；（二）坚持以人民为中心；（三）坚持落实信访工作责任。"
+    passage = (
+        "第五条 信访工作应当遵循下列原则：（一）坚持党的全面领导；（二）坚持以人民为中心；（三）坚持落实信访工作责任。"
+    )
     item = QuizItem(
         type="多选",
         stem="根据《信访工作条例》，信访工作应当遵循下列哪些原则？（多选）",
