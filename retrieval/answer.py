@@ -7,14 +7,15 @@ Evidence strength is the share of the question's IDF-weighted terms that the bes
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from retrieval.lexical import LexicalIndex, index_text
+from retrieval.sentences import with_list_items
 from retrieval.settings import Settings
 from retrieval.synonyms import Thesaurus
+from retrieval.terms import QueryTerms, weigh_terms
 from retrieval.text import split_sentences, strip_punctuation
 from retrieval.tokenizer import ChineseTokenizer, normalize
 from retrieval.types import Answer, Chunk, Citation, Hit
@@ -23,55 +24,6 @@ NO_ANSWER = "未在资料库中找到相关内容。"
 NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在左侧选择要检索的文件后再问。"
 EMPTY_QUESTION = "请输入一个问题。"
 LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回答仅供参考，请对照原文核实。"
-LIST_INTRO_ENDS = ("：", ":")
-LIST_CONTINUATION_CHARS = 240
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """The question's terms, their weights and the thesaurus words that count as the same term."""
-
-    weights: dict[str, float]
-    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def total(self) -> float:
-        return sum(self.weights.values())
-
-    def _covered(self, term: str, tokens: set[str]) -> bool:
-        return term in tokens or any(alt in tokens for alt in self.alternatives.get(term, ()))
-
-    def coverage(self, tokens: set[str]) -> float:
-        total = self.total
-        return sum(w for t, w in self.weights.items() if self._covered(t, tokens)) / total if total else 0.0
-
-
-FUNCTION_WORD_FACTOR = 0.1
-
-
-def weigh_terms(classes: dict[str, str], lexical: LexicalIndex, thesaurus: Thesaurus | None = None) -> QueryTerms:
-    """IDF weights for a question's tokens, by the class of the word they come from.
-
-    A noun the library has never seen (红烧肉, 世界杯) is the rarest kind of evidence, so it weighs the
-    most and pulls coverage down; an unseen verb or particle is usually just colloquial phrasing (得批, 交上去)
-    and weighs nothing; known function words (最多, 哪些) count a little. A term and its thesaurus
-    alternatives (上访 → 信访) count as one term, weighed by the rarest of them the library knows.
-    """
-    n = max(len(lexical.state.chunk_ids), 1)
-    unseen_weight = math.log(1 + (n + 0.5) / 0.5)
-    alternatives = {t: thesaurus.alternatives(t) for t in classes} if thesaurus else {}
-    known = {t for t in classes if lexical.document_frequency(t) > 0}
-    weights: dict[str, float] = {}
-    for term, cls in classes.items():
-        idf = max(lexical.idf(t) for t in (term, *alternatives.get(term, ())))
-        if idf > 0:
-            weights[term] = idf * (FUNCTION_WORD_FACTOR if cls == "function" else 1.0)
-        elif cls == "noun" and len(term) > 1 and not any(part in term for part in known):
-            weights[term] = unseen_weight
-        else:
-            # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count
-            weights[term] = 0.0
-    return QueryTerms(weights, {t: alts for t, alts in alternatives.items() if alts})
 
 
 # Specifics a question pins its answer to: a named document 《…》, a year, a session (十四届, 三中全会),
@@ -153,22 +105,8 @@ class ExtractiveAnswerer:
                     continue
                 # The sentence's own coverage leads; its passage's coverage and rank break ties.
                 score = cover + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
-                found.append(Candidate(rank, position, self._with_list(sentences, position), score))
+                found.append(Candidate(rank, position, with_list_items(sentences, position), score))
         return found
-
-    @staticmethod
-    def _with_list(sentences: list[str], position: int) -> tuple[str, ...]:
-        """A sentence that introduces a list ("应当遵循下列原则：") is useless alone: bring its items."""
-        parts = [sentences[position]]
-        if not parts[0].rstrip().endswith(LIST_INTRO_ENDS):
-            return tuple(parts)
-        size = len(parts[0])
-        for follower in sentences[position + 1 :]:
-            size += len(follower)
-            if size > LIST_CONTINUATION_CHARS:
-                break
-            parts.append(follower)
-        return tuple(parts)
 
     def _choose(self, candidates: list[Candidate]) -> list[Candidate]:
         ranked = sorted(candidates, key=lambda c: -c.score)

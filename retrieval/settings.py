@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_timeout: float = Field(30.0, gt=0)
     llm_max_seconds: float = Field(120.0, gt=0, description="budget for a whole streamed LLM answer")
+    quiz_use_llm: bool = Field(False, description="智能组卷 asks the LLM (when configured) before the rules")
+    quiz_llm_max_passages: int = Field(8, ge=1, description="passages one LLM quiz request may send")
+    quiz_daily_items: int = Field(5, ge=1, le=20, description="items of 每日一练")
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

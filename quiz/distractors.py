@@ -1,0 +1,119 @@
+"""Distractors of the same kind as the key: plausible numbers with the same unit, sibling terms from the library.
+
+A distractor is never one that would make a true sentence: the stem filled with it must not stand anywhere in the
+library (LibraryView.states), and it must not already occur in the sentence (that would give the key away).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+
+from quiz.library import LibraryView
+from quiz.spans import Span
+from quiz.text import chinese_number, norm, numeral_value
+
+FRACTIONS = ("二分之一", "三分之一", "三分之二", "四分之一", "四分之三", "五分之一", "五分之二", "五分之四", "十分之一")
+NUMBER_FACTORS = (2.0, 0.5, 3.0, 1.5)
+SMALL = 20  # below it, neighbours (五年 → 四年, 六年) are plausible; above, 4499万亩 is not
+
+
+def number_variants(span: Span) -> list[str]:
+    """Arithmetic neighbours of a number, in the key's script and unit: 60日 → 120日, 30日, 180日 …"""
+    if span.family == "fraction":
+        return [f for f in FRACTIONS if f != span.text]
+    unit_of = {"percent": "%", "year": "年"}
+    unit = unit_of.get(span.family) or span.family.split("/")[0]
+    number = span.text[: len(span.text) - len(unit)]
+    value = numeral_value(number)
+    if value is None:
+        return []
+    if span.family == "year":
+        return [f"{int(value) + d}年" for d in (-5, 5, -10, 3, -2, 2)]
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    steps = [value * f for f in NUMBER_FACTORS] + ([value + d for d in (1, -1, 2, -2)] if value < SMALL else [])
+    variants = []
+    for candidate in steps:
+        if candidate <= 0 or candidate == value:
+            continue
+        if decimals:
+            text = f"{candidate:.{decimals}f}"
+        elif candidate != int(candidate):
+            continue
+        else:
+            text = str(int(candidate)) if number[0].isdigit() else chinese_number(int(candidate))
+        variants.append(text + unit)
+    return list(dict.fromkeys(variants))
+
+
+def _closeness(key: float | None, text: str, unit_length: int) -> float:
+    value = numeral_value(text[: len(text) - unit_length] if unit_length else text)
+    if key is None or value is None or value <= 0 or key <= 0:
+        return 99.0
+    return abs(math.log(value / key))
+
+
+def candidates(span: Span, library: LibraryView, rng: random.Random) -> list[str]:
+    """Same-kind candidates, the most plausible first (library terms of the same family, then the kind)."""
+    if span.kind == "number":
+        unit = span.family.split("/")[0] if "/" in span.family else ""
+        key = numeral_value(span.text[: len(span.text) - len(unit)] if unit else span.text.rstrip("%年"))
+        seen = sorted(library.pool("number", span.family), key=lambda t: _closeness(key, t, len(unit)))
+        near = [t for t in seen if _closeness(key, t, len(unit)) < 1.7][:4]
+        rng.shuffle(near)
+        variants = number_variants(span)
+        rng.shuffle(variants)
+        return near[:2] + variants + near[2:]
+    if span.kind == "member":
+        return []  # members come from sibling lists (see sibling_members)
+    same = sorted(library.pool(span.kind, span.family))
+    rng.shuffle(same)
+    if span.kind == "term":
+        return same  # dictionary tags are coarse already: other tags are other things altogether
+    other = sorted(library.pool(span.kind) - set(same))
+    rng.shuffle(other)
+    return same + other
+
+
+def sibling_members(
+    key: str, noun: str, doc_id: str, library: LibraryView, exclude: set[str], rng: random.Random
+) -> list[str]:
+    """Members of other lists, most alike first: enumerating the same noun (原则, 情形), ending in the same
+    character (自治区 ~ 市辖区), from the same document, of a similar length."""
+    members = [m for m in library.list_members() if norm(m[0]) not in exclude]
+    rng.shuffle(members)
+
+    def unlike(member: tuple[str, str, str]) -> tuple[int, int, int, int]:
+        text, its_noun, its_doc = member
+        return (
+            0 if noun and its_noun == noun else 1,
+            0 if text[-1] == key[-1] else 1,
+            0 if its_doc == doc_id else 1,
+            min(abs(len(text) - len(key)), 4),
+        )
+
+    return list(dict.fromkeys(text for text, _, _ in sorted(members, key=unlike)))
+
+
+def choose(
+    key: str,
+    pool: list[str],
+    sentence: str,
+    makes_true_statement: Callable[[str], bool],
+    count: int = 3,
+) -> list[str]:
+    """The first `count` candidates that differ from the key, are absent from the sentence and make no true
+    statement in the library."""
+    chosen: list[str] = []
+    keys = {norm(key)}
+    folded = norm(sentence)
+    for text in pool:
+        k = norm(text)
+        if not k or k in keys or k in folded or makes_true_statement(text):
+            continue
+        chosen.append(text)
+        keys.add(k)
+        if len(chosen) == count:
+            break
+    return chosen

@@ -1,0 +1,464 @@
+"""Rule-based quiz generation (the default; no LLM): 填空, 单选, 多选 and 判断 from chosen materials, seeded.
+
+Every item is built from one sentence of one chunk and carries that chunk as its source; every item passes the
+checks in quiz.checks before it is returned (failing ones are dropped and counted in the pass rate).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from quiz import distractors
+from quiz.checks import check_item, is_near_duplicate
+from quiz.library import Analyzer, LibraryView, ListGroup, Sentence, sentences_of
+from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
+from quiz.spans import DATE, Span, strip_labels
+from quiz.text import norm
+from retrieval.kb import KnowledgeBase
+from retrieval.sentences import introduces_list
+from retrieval.terms import weigh_terms
+from retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
+MAX_STEM_CHARS = 90
+MIN_CONTEXT_CHARS = 8
+MIN_RARE_TERMS = 2.0  # the rest of a sentence must weigh as much as two words found in one passage only
+MAX_JUDGE_CHARS = 80
+MULTI_OPTIONS = 5
+CHANGE_PREFERENCE = {"number-swap": 0, "body-swap": 0, "right-swap": 0, "negation": 1}
+NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), ("可以", "不得"))
+GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
+# A sentence that leans on the one before it ("但是，…", "前款规定的…") cannot be understood alone.
+DEPENDENT_STARTS = (
+    "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外",
+    "其", "该", "上述", "前款", "前述", "本款", "这", "此",
+)  # fmt: skip
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+@dataclass(frozen=True)
+class Material:
+    """A document, or some of its chapters (first-level headings); no headings means the whole document."""
+
+    doc_id: str
+    headings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuizRequest:
+    materials: tuple[Material, ...]
+    counts: dict[str, int]
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    items: tuple[QuizItem, ...]
+    asked: dict[str, int]
+    produced: dict[str, int]
+    built: int  # items built before the checks
+    passed: int
+    notices: tuple[str, ...] = ()
+    seconds: float = 0.0
+    rejected: tuple[tuple[QuizItem, tuple[str, ...]], ...] = field(default=(), repr=False)
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.built if self.built else 1.0
+
+
+def parse_counts(text: str) -> dict[str, int]:
+    """ "单选=5,多选=2" → {"单选": 5, "多选": 2}; a clear message for anything else."""
+    counts: dict[str, int] = {}
+    for part in re.split(r"[,，]", text.strip()):
+        if not part.strip():
+            continue
+        name, _, number = part.partition("=")
+        name = name.strip().removesuffix("题")
+        if name not in ITEM_TYPES or not number.strip().isdigit():
+            raise QuizError(f"题型数量「{part.strip()}」写法不对，应写成 单选=5,多选=2,判断=3,填空=5")
+        counts[name] = int(number)
+    if not any(counts.values()):
+        raise QuizError("请至少为一种题型指定大于 0 的题量。")
+    return counts
+
+
+class QuizGenerator:
+    """Generates checked items from a KnowledgeBase's catalog (no embedding model needed)."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.analyzer = Analyzer(kb.tokenizer)
+        self._library: tuple[int, LibraryView] | None = None
+
+    # --- inputs
+    def library(self) -> LibraryView:
+        """The library view for the catalog as it is now (rebuilt when documents changed)."""
+        generation = self.kb.catalog.generation()
+        if self._library is None or self._library[0] != generation:
+            self._library = (generation, LibraryView(self.kb.catalog.iter_chunks(), self.analyzer))
+        return self._library[1]
+
+    def resolve(self, names: Sequence[str]) -> list[Material]:
+        """Documents by id or title (exact, else a unique part of it) → materials."""
+        documents = self.kb.documents()
+        materials = []
+        for name in names:
+            exact = [d for d in documents if name in (d.doc_id, d.title)]
+            partial = [d for d in documents if name and name in d.title]
+            found = exact or partial
+            if len(found) != 1:
+                titles = "、".join(f"《{d.title}》" for d in (partial or documents)[:8])
+                why = "对应多份资料" if len(found) > 1 else "找不到"
+                raise QuizError(f"资料「{name}」{why}。可选的资料：{titles or '（资料库为空）'}")
+            materials.append(Material(found[0].doc_id))
+        return materials
+
+    def chapters(self, doc_id: str) -> list[str]:
+        """A document's first-level headings in reading order (the chapters a trainer can pick)."""
+        return list(dict.fromkeys(c.heading[0] for c in self.kb.chunks_of(doc_id) if c.heading))
+
+    def _chunks(self, material: Material) -> list[Chunk]:
+        if self.kb.catalog.document(material.doc_id) is None:
+            raise QuizError(f"资料「{material.doc_id}」不在资料库中，可能已被删除。")
+        chunks = self.kb.chunks_of(material.doc_id)
+        if material.headings:
+            chunks = [c for c in chunks if c.heading and c.heading[0] in material.headings]
+        return chunks
+
+    # --- generation
+    def generate(self, request: QuizRequest, progress: Progress | None = None) -> GenerationResult:
+        started = time.perf_counter()
+        if not request.materials:
+            raise QuizError("请先选择出题的资料。")
+        counts = {t: n for t, n in request.counts.items() if n > 0}
+        if any(t not in ITEM_TYPES for t in counts):
+            raise QuizError(f"不支持的题型：{'、'.join(t for t in counts if t not in ITEM_TYPES)}")
+        library = self.library()
+        sentences = [s for m in request.materials for c in self._chunks(m) for s in sentences_of(c)]
+        rng = random.Random(request.seed)
+        run = _Run(self, library, sentences, rng)
+        total = sum(counts.values())
+        for item_type in ("多选", "判断", "单选", "填空"):  # the scarcest kinds choose their sentences first
+            if counts.get(item_type):
+                report = _progress_reporter(progress, total, item_type)
+                run.fill(item_type, counts[item_type], report)
+        if not run.built and not any(run.usable(s) and run.spans(s) for s in sentences):
+            names = "、".join(f"《{self.kb.catalog.document(m.doc_id).title}》" for m in request.materials)
+            raise QuizError(f"{names}中没有可以出题的句子（需要含数字、术语、机构名称或列举的完整句子）。")
+        produced = {t: sum(1 for i in run.items if i.type == t) for t in counts}
+        notices = tuple(
+            f"{t}题只能出 {produced[t]} 道（要求 {n} 道）：所选资料中符合条件的句子不够。"
+            for t, n in counts.items()
+            if produced[t] < n
+        )
+        ordered = tuple(sorted(run.items, key=lambda i: ITEM_TYPES.index(i.type)))
+        seconds = time.perf_counter() - started
+        rejected = tuple(run.rejected)
+        return GenerationResult(ordered, counts, produced, run.built, run.passed, notices, seconds, rejected)
+
+    def informative(self, context: str) -> bool:
+        """Does the rest of the sentence pin the blank down? Enough characters and enough rare content words."""
+        if len(norm(context.replace(BLANK, ""))) < MIN_CONTEXT_CHARS:
+            return False
+        classes = self.kb.tokenizer.term_classes(context.replace(BLANK, "，"))
+        classes = {t: c for t, c in classes.items() if c != "function"}
+        lexical = self.kb.index.lexical()
+        passages = max(len(lexical.state.chunk_ids), 1)
+        rarest = math.log(1 + (passages - 0.5) / 1.5)  # BM25's IDF of a word that occurs in one passage
+        return weigh_terms(classes, lexical).total >= MIN_RARE_TERMS * rarest
+
+
+class _Run:
+    """One generation: the sentences not used yet, the items kept, the counts for the pass rate."""
+
+    def __init__(self, generator: QuizGenerator, library: LibraryView, sentences: list[Sentence], rng: random.Random):
+        self.generator = generator
+        self.library = library
+        self.sentences = sentences
+        self.rng = rng
+        self.used: set[tuple[str, int]] = set()
+        self.items: list[QuizItem] = []
+        self.rejected: list[tuple[QuizItem, tuple[str, ...]]] = []
+        self.built = 0
+        self.passed = 0
+
+    def fill(self, item_type: ItemType, count: int, progress: Callable[[int], None]) -> None:
+        made = 0
+        for item, used in self._candidates(item_type):
+            if any((s.chunk.id, s.index) in self.used for s in used):
+                continue
+            self.built += 1
+            problems = check_item(item, self.library)
+            if not problems and any(is_near_duplicate(item, other) for other in self.items):
+                problems = ["与已出的题目重复或几乎相同"]
+            if problems:
+                self.rejected.append((item, tuple(problems)))
+                continue
+            self.passed += 1
+            self.items.append(item)
+            self.used.update((s.chunk.id, s.index) for s in used)
+            made += 1
+            progress(len(self.items))
+            if made == count:
+                return
+
+    def _candidates(self, item_type: ItemType) -> Iterator[tuple[QuizItem, list[Sentence]]]:
+        order = list(self.sentences)
+        self.rng.shuffle(order)
+        if item_type == "多选":
+            groups = self.generator.analyzer.lists(self.sentences)
+            self.rng.shuffle(groups)
+            for group in groups:
+                item = self.multi(group)
+                if item:
+                    yield item, [group.intro, *group.member_sentences]
+            return
+        for sentence in order:
+            if not self.usable(sentence):
+                continue
+            item = {"单选": self.single, "填空": self.blank, "判断": self.judge}[item_type](sentence)
+            if item:
+                yield item, [sentence]
+
+    @staticmethod
+    def usable(sentence: Sentence) -> bool:
+        """Sentences that stand alone: not a list intro, a date line, a "本法自…施行" or a "但是，…" fragment."""
+        text = strip_labels(sentence.text)
+        return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))
+
+    # --- shared pieces
+    def spans(self, sentence: Sentence) -> list[Span]:
+        spans = self.generator.analyzer.spans(sentence.text)
+        members = self.generator.analyzer.enumeration(sentence.text)
+        spans += members
+        once = [s for s in spans if sentence.text.count(s.text) == 1]
+        self.rng.shuffle(once)
+        return once
+
+    def source(self, sentence: Sentence, spans: Sequence[tuple[int, int]]) -> Source:
+        chunk = sentence.chunk
+        return Source(
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            heading=chunk.heading,
+            page=chunk.page_label,
+            chunk_id=chunk.id,
+            passage=chunk.text,
+            answer_spans=tuple((sentence.start + s, sentence.start + e) for s, e in spans),
+        )
+
+    def stem(self, sentence: Sentence, spans: Sequence[Span], limit: int = MAX_STEM_CHARS) -> str | None:
+        """The sentence (or the clauses around the spans, when it is long) with the spans blanked."""
+        start, end = window(sentence.text, min(s.start for s in spans), max(s.end for s in spans), limit)
+        if start is None:
+            return None
+        text = sentence.text
+        pieces, position = [], start
+        for span in sorted(spans, key=lambda s: s.start):
+            pieces.append(text[position : span.start])
+            pieces.append(BLANK)
+            position = span.end
+        pieces.append(text[position:end])
+        stem = strip_labels("".join(pieces)).rstrip("，；：,;:")
+        return stem + ("。" if not stem.endswith(("。", "！", "？")) else "")
+
+    # --- the four kinds
+    def blank(self, sentence: Sentence) -> QuizItem | None:
+        for span in self.spans(sentence):
+            stem = self.stem(sentence, [span])
+            if stem and self.generator.informative(stem):
+                return QuizItem(
+                    type="填空",
+                    stem=stem,
+                    answer=span.text,
+                    explanation=f"原文：{sentence.text}",
+                    source=self.source(sentence, [(span.start, span.end)]),
+                    kind=span.kind,
+                )
+        return None
+
+    def single(self, sentence: Sentence) -> QuizItem | None:
+        for span in self.spans(sentence):
+            if span.kind == "member":
+                continue  # a member's siblings are in the same sentence: no fair distractors
+            stem = self.stem(sentence, [span])
+            if not stem or not self.generator.informative(stem):
+                continue
+            pool = distractors.candidates(span, self.library, self.rng)
+            chosen = distractors.choose(
+                span.text, pool, sentence.text, lambda d, stem=stem: self.library.states(stem.replace(BLANK, d))
+            )
+            if len(chosen) < 3:
+                continue
+            options = [span.text, *chosen]
+            self.rng.shuffle(options)
+            return QuizItem(
+                type="单选",
+                stem=stem,
+                answer=LETTERS[options.index(span.text)],
+                options=tuple(options),
+                explanation=f"原文：{sentence.text}",
+                source=self.source(sentence, [(span.start, span.end)]),
+                kind=span.kind,
+            )
+        return None
+
+    def judge(self, sentence: Sentence) -> QuizItem | None:
+        text = strip_labels(sentence.text)
+        if not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_JUDGE_CHARS or not text.endswith(("。", "；")):
+            return None
+        if not self.generator.informative(text):
+            return None
+        offset = sentence.text.find(text)
+        changes = self.changes(sentence, text)
+        prefix = f"根据《{sentence.chunk.title}》，"
+        answer_span = [(offset, offset + len(text))]
+        if changes and self.rng.random() < 0.5:
+            changed, kind = changes[0]
+            return QuizItem(
+                type="判断",
+                stem=prefix + changed,
+                answer=FALSE,
+                options=(TRUE, FALSE),
+                explanation=f"原文：{text}",
+                source=self.source(sentence, answer_span),
+                kind=kind,
+            )
+        if not changes and not self.spans(sentence):
+            return None  # nothing checkable in it: a true statement of no consequence
+        return QuizItem(
+            type="判断",
+            stem=prefix + text,
+            answer=TRUE,
+            options=(TRUE, FALSE),
+            explanation=f"原文：{text}",
+            source=self.source(sentence, answer_span),
+            kind="original",
+        )
+
+    def changes(self, sentence: Sentence, text: str) -> list[tuple[str, str]]:
+        """False versions of a statement by one verifiable change; none of them stated in the library."""
+        found: list[tuple[str, str]] = []
+        for span in self.spans(sentence):
+            if span.kind == "member" or span.text not in text:
+                continue
+            pool = distractors.candidates(span, self.library, self.rng)
+            swapped = distractors.choose(
+                span.text, pool, text, lambda d, s=span: self.library.states(text.replace(s.text, d)), count=1
+            )
+            if swapped:
+                found.append((text.replace(span.text, swapped[0], 1), f"{span.kind}-swap"))
+        for word, opposite in NEGATIONS:
+            if text.count(word) == 1 and opposite not in text:
+                changed = text.replace(word, opposite)
+                if not self.library.states(changed):
+                    found.append((changed, "negation"))
+                break
+        self.rng.shuffle(found)
+        # a swapped number or body is a fact a member should know; a swapped dictionary term often reads oddly
+        return sorted(found, key=lambda change: CHANGE_PREFERENCE.get(change[1], 2))
+
+    def multi_stem(self, group: ListGroup) -> str | None:
+        """ "委员履职应当遵循下列原则：" → "…遵循下列哪些原则？"; an inline list is blanked in its sentence."""
+        prefix = f"根据《{group.intro.chunk.title}》，"
+        if group.vertical:
+            body = strip_labels(group.intro.text).rstrip("：: ")
+            for marker in ("下列", "以下"):
+                if marker in body:
+                    return prefix + body.replace(marker, f"{marker}哪些", 1) + "？（多选）"
+            return None
+        span = Span(group.members[0].start, group.members[-1].end, "", "member")
+        blanked = self.stem(group.intro, [span])
+        return f"{prefix}{blanked}空白处列举的有哪些？（多选）" if blanked else None
+
+    def multi(self, group: ListGroup) -> QuizItem | None:
+        members = list(dict.fromkeys(group.texts))
+        if len(members) < 2:
+            return None
+        stem = self.multi_stem(group)
+        if stem is None:
+            return None
+        true_count = self.rng.randint(2, min(4, len(members)))
+        if not group.vertical:
+            true_count = len(members) if len(members) <= 4 else true_count
+        keys = self.rng.sample(members, true_count)
+        passage = group.intro.chunk.text
+        exclude = {norm(m) for m in members}
+        pool = distractors.sibling_members(
+            keys[0], group.noun, group.intro.chunk.doc_id, self.library, exclude, self.rng
+        )
+        pool = [p for p in pool if norm(p) not in norm(passage)]
+        chosen = distractors.choose(keys[0], pool, "", lambda d: False, count=MULTI_OPTIONS - true_count)
+        if len(chosen) < max(1, 4 - true_count):
+            return None
+        options = keys + chosen
+        self.rng.shuffle(options)
+        spans = [_member_span(group, key) for key in keys]
+        if any(span is None or span[0].chunk.id != group.intro.chunk.id for span in spans):
+            return None  # a list that runs into the next chunk: its passage would not show every key
+        return QuizItem(
+            type="多选",
+            stem=stem,
+            answer="".join(LETTERS[i] for i, option in enumerate(options) if option in keys),
+            options=tuple(options),
+            explanation="原文：" + "".join(s.text for s in dict.fromkeys([group.intro, *group.member_sentences])),
+            source=_source_for_members(group, spans),
+            kind="list" if group.vertical else "enumeration",
+        )
+
+
+def _progress_reporter(progress: Progress | None, total: int, item_type: str) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, total, item_type)
+
+    return report
+
+
+def _member_span(group: ListGroup, key: str) -> tuple[Sentence, tuple[int, int]] | None:
+    for member, sentence in zip(group.members, group.member_sentences):
+        if member.text == key:
+            return sentence, (sentence.start + member.start, sentence.start + member.end)
+    return None
+
+
+def _source_for_members(group: ListGroup, spans: list) -> Source:
+    chunk = group.intro.chunk
+    return Source(
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        heading=chunk.heading,
+        page=chunk.page_label,
+        chunk_id=chunk.id,
+        passage=chunk.text,
+        answer_spans=tuple(sorted(span for _, span in spans)),
+    )
+
+
+def window(text: str, start: int, end: int, limit: int) -> tuple[int | None, int]:
+    """The whole sentence when short enough, else the clauses around [start, end) that fit in limit."""
+    if len(text) <= limit:
+        return 0, len(text)
+    cuts = [0] + [m.end() for m in re.finditer(r"[，；：,;:]", text)] + [len(text)]
+    cuts = sorted(set(cuts))
+    left = max(c for c in cuts if c <= start)
+    right = min(c for c in cuts if c >= end)
+    if right - left > limit:
+        return None, 0
+    while True:
+        grown = False
+        before = [c for c in cuts if c < left]
+        if before and right - before[-1] <= limit:
+            left, grown = before[-1], True
+        after = [c for c in cuts if c > right]
+        if after and after[0] - left <= limit:
+            right, grown = after[0], True
+        if not grown:
+            return left, right

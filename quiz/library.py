@@ -1,0 +1,177 @@
+"""What the generator and the checks know of the whole library: is a sentence stated anywhere, and which terms of
+the same kind (numbers with a unit, bodies, dictionary terms, rights, list members) it holds for distractors."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from quiz.spans import (
+    Span,
+    boundaries,
+    find_bodies,
+    find_enumeration,
+    find_numbers,
+    find_rights,
+    find_terms,
+    list_item_head,
+)
+from quiz.text import norm
+from retrieval.sentences import introduces_list, with_list_items
+from retrieval.text import split_sentences
+from retrieval.tokenizer import ChineseTokenizer, normalize
+from retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
+LIST_MAX_CHARS = 1200  # a numbered list after "下列…：" may run long; its item heads are what we keep
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a chunk and where it starts in the chunk's text."""
+
+    chunk: Chunk
+    text: str
+    start: int
+    index: int
+
+
+@dataclass(frozen=True)
+class ListGroup:
+    """A list of members: the items after "下列…：" (their heads), or an inline enumeration "A、B、C和D"."""
+
+    intro: Sentence
+    members: tuple[Span, ...]  # offsets relative to the sentence each member stands in
+    member_sentences: tuple[Sentence, ...]
+    vertical: bool
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(m.text for m in self.members)
+
+    @property
+    def noun(self) -> str:
+        """What the list enumerates: 原则 in "遵循下列原则：" (empty when unknown)."""
+        text = self.intro.text
+        for marker in ("下列", "以下"):
+            at = text.find(marker)
+            if at >= 0:
+                return text[at + 2 : at + 4]
+        return ""
+
+
+def sentences_of(chunk: Chunk) -> list[Sentence]:
+    found: list[Sentence] = []
+    position = 0
+    for index, text in enumerate(split_sentences(chunk.text)):
+        start = chunk.text.find(text, position)
+        if start < 0:
+            continue
+        found.append(Sentence(chunk, text, start, index))
+        position = start + len(text)
+    return found
+
+
+class Analyzer:
+    """Word boundaries and spans of sentences (jieba's words), cached: the generator asks many times."""
+
+    def __init__(self, tokenizer: ChineseTokenizer):
+        self.tokenizer = tokenizer
+        self._cache: dict[str, tuple[list[str], set[int]] | None] = {}
+
+    def words(self, text: str) -> tuple[list[str], set[int]] | None:
+        if text not in self._cache:
+            if len(normalize(text)) != len(text):
+                self._cache[text] = None  # NFKC changed the length (…, ㎡): offsets would not line up
+            else:
+                words = self.tokenizer.words(text)
+                self._cache[text] = (words, boundaries(text, words))
+        return self._cache[text]
+
+    def spans(self, text: str) -> list[Span]:
+        analysed = self.words(text)
+        if analysed is None:
+            return []
+        words, edges = analysed
+        found = find_numbers(text, edges) + find_terms(text) + find_bodies(text, words) + find_rights(text, words)
+        return _without_overlaps(found)
+
+    def enumeration(self, text: str) -> list[Span]:
+        analysed = self.words(text)
+        return find_enumeration(text, analysed[1]) if analysed else []
+
+    def lists(self, sentences: list[Sentence]) -> list[ListGroup]:
+        """Numbered lists after an introducing sentence, and inline enumerations, in reading order."""
+        groups: list[ListGroup] = []
+        texts = [s.text for s in sentences]
+        for position, sentence in enumerate(sentences):
+            if introduces_list(sentence.text):
+                group = _vertical(sentences, texts, position)
+                if group:
+                    groups.append(group)
+            members = self.enumeration(sentence.text)
+            if members:
+                groups.append(ListGroup(sentence, tuple(members), (sentence,) * len(members), vertical=False))
+        return groups
+
+
+def _vertical(sentences: list[Sentence], texts: list[str], position: int) -> ListGroup | None:
+    followers = with_list_items(texts, position, LIST_MAX_CHARS)[1:]
+    members: list[Span] = []
+    where: list[Sentence] = []
+    for offset, text in enumerate(followers, start=position + 1):
+        head = list_item_head(text)
+        if head is None:
+            if members:
+                break
+            continue
+        start = text.find(head)
+        members.append(Span(start, start + len(head), head, "member", "list"))
+        where.append(sentences[offset])
+    if len(members) < 2:
+        return None
+    return ListGroup(sentences[position], tuple(members), tuple(where), vertical=True)
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Where spans overlap, the longer one stays (全国人民代表大会常务委员会 over 常务委员会)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= k.start or k.end <= span.start for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+class LibraryView:
+    """The whole library, normalised, and its pools of same-kind terms."""
+
+    def __init__(self, chunks: Iterable[Chunk], analyzer: Analyzer):
+        self.analyzer = analyzer
+        self.pools: dict[tuple[str, str], set[str]] = defaultdict(set)  # (kind, family) → texts
+        self.lists: list[ListGroup] = []
+        texts: list[str] = []
+        for chunk in chunks:
+            texts.append(norm(chunk.text))
+            sentences = sentences_of(chunk)
+            for sentence in sentences:
+                for span in analyzer.spans(sentence.text):
+                    self.pools[(span.kind, span.family)].add(span.text)
+            self.lists.extend(analyzer.lists(sentences))
+        self._text = "\n".join(texts)
+        log.info("library view: %d chunks, %d pools, %d lists", len(texts), len(self.pools), len(self.lists))
+
+    def states(self, text: str) -> bool:
+        """True when the library says this (ignoring width, spaces and punctuation)."""
+        key = norm(text)
+        return bool(key) and key in self._text
+
+    def pool(self, kind: str, family: str | None = None) -> set[str]:
+        if family is not None:
+            return set(self.pools.get((kind, family), ()))
+        return {text for (k, _), texts in self.pools.items() if k == kind for text in texts}
+
+    def list_members(self) -> list[tuple[str, str, str]]:
+        """(member, what its list enumerates: 原则 after 下列, or "enumeration", doc id) for every list."""
+        return [(t, g.noun or "enumeration", g.intro.chunk.doc_id) for g in self.lists for t in g.texts]

@@ -1,0 +1,248 @@
+"""Saved quizzes, attempts and 每日一练, in tables of the catalog database (schema version in the meta table).
+
+A quiz is saved only when every item passes the checks: a hand edit that breaks an item is refused with the
+reason, and the stored quiz stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from quiz.checks import check_items
+from quiz.model import QuizError, QuizItem, item_from_dict, item_to_dict
+from quiz.score import QuizResult
+from retrieval.catalog import Catalog
+
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = 1
+SCHEMA_KEY = "quiz_schema_version"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS quizzes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    items TEXT NOT NULL,
+    materials TEXT NOT NULL DEFAULT '[]',
+    created_by TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quiz_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    quiz_id INTEGER REFERENCES quizzes(id) ON DELETE CASCADE,
+    daily_date TEXT,
+    user_name TEXT NOT NULL DEFAULT '',
+    answers TEXT NOT NULL,
+    correct TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quiz_attempts_by_quiz ON quiz_attempts(quiz_id);
+CREATE INDEX IF NOT EXISTS quiz_attempts_by_user ON quiz_attempts(user_name, daily_date);
+CREATE TABLE IF NOT EXISTS quiz_daily (day TEXT PRIMARY KEY, items TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS quiz_programme (
+    doc_id TEXT PRIMARY KEY,
+    chosen_by TEXT NOT NULL DEFAULT '',
+    chosen_at TEXT NOT NULL
+);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SavedQuiz:
+    id: int
+    name: str
+    items: tuple[QuizItem, ...]
+    materials: tuple[str, ...]  # document ids it was built from
+    created_by: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class QuizStats:
+    """What trainers see of a quiz: attempts, the mean score, and each item's share of right answers."""
+
+    attempts: int
+    mean_percent: float
+    item_shares: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class DailyRecord:
+    day: str
+    score: int
+    total: int
+
+
+def _items_json(items: Sequence[QuizItem]) -> str:
+    return json.dumps([item_to_dict(i) for i in items], ensure_ascii=False)
+
+
+def _quiz(row) -> SavedQuiz:
+    return SavedQuiz(
+        id=row["id"],
+        name=row["name"],
+        items=tuple(item_from_dict(d) for d in json.loads(row["items"])),
+        materials=tuple(json.loads(row["materials"])),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def require_valid(items: Sequence[QuizItem]) -> None:
+    """Raise QuizError naming each failing item (1-based) and why; nothing is saved then."""
+    if not items:
+        raise QuizError("试卷中没有题目。")
+    report = check_items(items)
+    if report.rejected:
+        numbers = {id(item): n for n, item in enumerate(items, start=1)}
+        reasons = "；".join(f"第 {numbers[id(item)]} 题：{'，'.join(p)}" for item, p in report.rejected)
+        raise QuizError(f"有题目未通过检查，未保存：{reasons}")
+
+
+class QuizStore:
+    """Owns the quiz tables; the catalog's lock makes it safe across Streamlit sessions."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        catalog.executescript(SCHEMA)
+        catalog.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING", (SCHEMA_KEY, str(SCHEMA_VERSION))
+        )
+        found = int(catalog.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,))[0]["value"])
+        if found > SCHEMA_VERSION:
+            raise RuntimeError(f"试卷数据由更新版本的程序写入（版本 {found}），请升级程序。")
+
+    # --- quizzes
+    def save(self, name: str, items: Sequence[QuizItem], user: str = "", materials: Sequence[str] = ()) -> SavedQuiz:
+        name = name.strip()
+        if not name:
+            raise QuizError("请为试卷起一个名字。")
+        require_valid(items)
+        if self.catalog.execute("SELECT 1 FROM quizzes WHERE name = ?", (name,)):
+            raise QuizError(f"已有名为「{name}」的试卷，请换一个名字。")
+        now = _now()
+        rows = self.catalog.execute(
+            "INSERT INTO quizzes(name, items, materials, created_by, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (name, _items_json(items), json.dumps(list(materials)), user, now, now),
+        )
+        log.info("quiz %r saved with %d items by %r", name, len(items), user)
+        return self.get(int(rows[0]["id"]))
+
+    def update_items(self, quiz_id: int, items: Sequence[QuizItem]) -> SavedQuiz:
+        self.get(quiz_id)
+        require_valid(items)
+        self.catalog.execute(
+            "UPDATE quizzes SET items = ?, updated_at = ? WHERE id = ?", (_items_json(items), _now(), quiz_id)
+        )
+        return self.get(quiz_id)
+
+    def get(self, name_or_id: str | int) -> SavedQuiz:
+        text = str(name_or_id).strip()
+        rows = self.catalog.execute("SELECT * FROM quizzes WHERE name = ?", (text,))
+        if not rows and text.isdigit():
+            rows = self.catalog.execute("SELECT * FROM quizzes WHERE id = ?", (int(text),))
+        if not rows:
+            raise QuizError(f"找不到试卷「{text}」，可用 python -m quiz list 查看已保存的试卷。")
+        return _quiz(rows[0])
+
+    def list(self) -> list[SavedQuiz]:
+        return [_quiz(row) for row in self.catalog.execute("SELECT * FROM quizzes ORDER BY updated_at DESC, id DESC")]
+
+    def rename(self, quiz_id: int, name: str) -> SavedQuiz:
+        name = name.strip()
+        current = self.get(quiz_id)
+        if not name:
+            raise QuizError("请为试卷起一个名字。")
+        if name != current.name and self.catalog.execute("SELECT 1 FROM quizzes WHERE name = ?", (name,)):
+            raise QuizError(f"已有名为「{name}」的试卷，请换一个名字。")
+        self.catalog.execute("UPDATE quizzes SET name = ?, updated_at = ? WHERE id = ?", (name, _now(), quiz_id))
+        return self.get(quiz_id)
+
+    def duplicate(self, quiz_id: int, name: str, user: str = "") -> SavedQuiz:
+        original = self.get(quiz_id)
+        return self.save(name, original.items, user, original.materials)
+
+    def delete(self, quiz_id: int) -> None:
+        self.catalog.execute("DELETE FROM quiz_attempts WHERE quiz_id = ?", (quiz_id,))
+        self.catalog.execute("DELETE FROM quizzes WHERE id = ?", (quiz_id,))
+
+    # --- attempts
+    def record(self, result: QuizResult, user: str = "", quiz_id: int | None = None, day: str | None = None) -> int:
+        """Store one submitted attempt (user "" = anonymous) of a saved quiz or of a day's 每日一练."""
+        rows = self.catalog.execute(
+            "INSERT INTO quiz_attempts(quiz_id, daily_date, user_name, answers, correct, score, total, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                quiz_id,
+                day,
+                user,
+                json.dumps([r.given for r in result.results], ensure_ascii=False),
+                json.dumps([r.correct for r in result.results]),
+                result.score,
+                result.total,
+                _now(),
+            ),
+        )
+        return int(rows[0]["id"])
+
+    def stats(self, quiz_id: int) -> QuizStats:
+        rows = self.catalog.execute("SELECT correct, score, total FROM quiz_attempts WHERE quiz_id = ?", (quiz_id,))
+        size = len(self.get(quiz_id).items)
+        if not rows:
+            return QuizStats(0, 0.0, (0.0,) * size)
+        marks = [json.loads(row["correct"]) for row in rows]
+        shares = tuple(sum(1 for m in marks if i < len(m) and m[i]) / len(marks) for i in range(size))
+        mean = sum(row["score"] / row["total"] for row in rows if row["total"]) / len(rows)
+        return QuizStats(len(rows), 100 * mean, shares)
+
+    # --- 每日一练
+    def set_programme(self, doc_ids: Sequence[str], user: str = "") -> None:
+        self.catalog.execute("DELETE FROM quiz_programme")
+        for doc_id in dict.fromkeys(doc_ids):
+            self.catalog.execute("INSERT INTO quiz_programme VALUES (?, ?, ?)", (doc_id, user, _now()))
+
+    def programme(self) -> list[str]:
+        return [row["doc_id"] for row in self.catalog.execute("SELECT doc_id FROM quiz_programme ORDER BY doc_id")]
+
+    def daily_items(self, day: str) -> tuple[QuizItem, ...] | None:
+        rows = self.catalog.execute("SELECT items FROM quiz_daily WHERE day = ?", (day,))
+        return tuple(item_from_dict(d) for d in json.loads(rows[0]["items"])) if rows else None
+
+    def save_daily(self, day: str, items: Sequence[QuizItem]) -> tuple[QuizItem, ...]:
+        """The first session of the day fixes that day's items; later ones get the stored ones."""
+        self.catalog.execute(
+            "INSERT INTO quiz_daily(day, items, created_at) VALUES (?, ?, ?) ON CONFLICT(day) DO NOTHING",
+            (day, _items_json(items), _now()),
+        )
+        return self.daily_items(day) or tuple(items)
+
+    def daily_history(self, user: str) -> list[DailyRecord]:
+        """A member's best 每日一练 score per day, newest first."""
+        rows = self.catalog.execute(
+            "SELECT daily_date, MAX(score) AS score, total FROM quiz_attempts WHERE user_name = ? AND daily_date "
+            "IS NOT NULL GROUP BY daily_date ORDER BY daily_date DESC",
+            (user,),
+        )
+        return [DailyRecord(row["daily_date"], row["score"], row["total"]) for row in rows]
+
+    def streak(self, user: str, today: date) -> int:
+        """Consecutive days with a 每日一练 up to today (or up to yesterday, while today's is not done yet)."""
+        days = {date.fromisoformat(r.day) for r in self.daily_history(user)}
+        day = today if today in days else today - timedelta(days=1)
+        count = 0
+        while day in days:
+            count += 1
+            day -= timedelta(days=1)
+        return count

@@ -1,0 +1,55 @@
+"""Text helpers of the quiz: matching that ignores width, case, spaces and punctuation; Chinese numerals."""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.text import strip_punctuation
+from retrieval.tokenizer import chinese_numeral, normalize
+
+# "根据《信访工作条例》，" in front of 判断/多选 stems names the material; it is not part of the claim.
+TITLE_PREFIX = re.compile(r"^根据《[^》]{1,60}》[^，,]{0,12}[，,]")
+_DIGITS = "零一二三四五六七八九"
+
+
+def norm(text: str) -> str:
+    """The form two texts are compared in: NFKC, lower case, no punctuation or spaces."""
+    return strip_punctuation(normalize(text))
+
+
+def claim_of(stem: str) -> str:
+    """A stem without its "根据《…》，" prefix."""
+    return TITLE_PREFIX.sub("", stem.strip(), count=1)
+
+
+def numeral_value(text: str) -> float | None:
+    """ "60" → 60, "5.2" → 5.2, "三十" → 30, "两" → 2; None for anything else."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    value = chinese_numeral(text)
+    return float(value) if value is not None and text else None
+
+
+def chinese_number(value: int) -> str:
+    """30 → 三十, 15 → 十五, 105 → 一百零五 (0 < value < 10000): distractors keep the key's script."""
+    if not 0 < value < 10000:
+        return str(value)
+    parts: list[str] = []
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, value = divmod(value, unit_value)
+        if digit:
+            parts.append(_DIGITS[digit] + unit)
+        elif parts and value and parts[-1] != "零":
+            parts.append("零")
+    text = "".join(parts).rstrip("零")
+    return text[1:] if text.startswith("一十") else text
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def similarity(left: str, right: str) -> float:
+    """Jaccard overlap of character bigrams (near-duplicate stems)."""
+    a, b = bigrams(left), bigrams(right)
+    return len(a & b) / len(a | b) if a | b else 1.0

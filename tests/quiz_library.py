@@ -1,0 +1,70 @@
+"""The quiz tests' small real library, added through the one writer (library.Library)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_files
+
+from library.files import uploads_from_paths
+from library.service import Library
+from retrieval.kb import KnowledgeBase
+from retrieval.settings import Settings
+from retrieval.tokenizer import ChineseTokenizer
+
+RULES = """# 委员履职条例
+
+## 第一章 总则
+
+第一条 委员每届任期五年，可以连任。
+
+第二条 委员履职应当遵循下列原则：
+（一）坚持党的领导；
+（二）坚持团结民主；
+（三）坚持实事求是。
+
+## 第二章 视察
+
+第三条 专委会组织视察调研应当符合下列要求：
+（一）深入基层一线；
+（二）听取界别群众意见；
+（三）形成书面调研报告。
+
+第四条 委员应当积极参加书香政协、委员读书、专题协商、民主监督等履职活动。
+"""
+
+PETITIONS = """# 信访事项办理规定
+
+第一条 信访事项应当自受理之日起60日内办结。
+
+第二条 复查机构应当自收到复查请求之日起30日内提出复查意见。
+
+第三条 复核机构应当自收到复核请求之日起90日内提出复核意见。
+"""
+
+SMALLTALK = """随笔
+
+你好。今天天气不错。
+"""
+
+QUIZ_LIBRARY = {"rules.md": RULES, "petitions.md": PETITIONS, "smalltalk.txt": SMALLTALK}
+
+
+def quiz_settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, embedding_model="none")
+
+
+def build_library(
+    folder: Path, tokenizer: ChineseTokenizer | None = None, files: dict[str, str] | None = None
+) -> KnowledgeBase:
+    """Write the files into folder/lib, index them into folder/data (no embedding model) and open the library."""
+    write_files(folder / "lib", files or QUIZ_LIBRARY)
+    settings = quiz_settings(folder / "data")
+    writer = Library(settings, tokenizer=tokenizer, embedder=None)
+    writer.add_many(uploads_from_paths([folder / "lib"]))
+    writer.close()
+    return KnowledgeBase(settings, tokenizer=tokenizer, embedder=None)
+
+
+def doc_id(kb: KnowledgeBase, title: str) -> str:
+    return next(d.doc_id for d in kb.documents() if d.title == title)

@@ -1,0 +1,134 @@
+"""The rule generator on a small real library (real jieba, real catalog; no embedding model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from quiz_library import PETITIONS, QUIZ_LIBRARY, build_library, doc_id
+
+from quiz.generate import Material, QuizGenerator, QuizRequest, parse_counts
+from quiz.model import BLANK, FALSE, LETTERS, TRUE, QuizError
+from quiz.text import claim_of, norm
+from retrieval.kb import KnowledgeBase
+from retrieval.sentences import introduces_list, with_list_items
+from retrieval.tokenizer import ChineseTokenizer
+
+
+@pytest.fixture
+def kb(tmp_path: Path, tokenizer: ChineseTokenizer) -> KnowledgeBase:
+    handle = build_library(tmp_path, tokenizer)
+    yield handle
+    handle.close()
+
+
+def generate(kb: KnowledgeBase, title: str, counts: dict[str, int], seed: int = 0):
+    generator = QuizGenerator(kb)
+    return generator.generate(QuizRequest((Material(doc_id(kb, title)),), counts, seed))
+
+
+def test_fill_blanks_a_number_with_its_unit_and_cites_it(kb: KnowledgeBase) -> None:
+    result = generate(kb, "委员履职条例", {"填空": 2})
+    item = next(i for i in result.items if i.kind == "number")
+    assert item.stem == f"委员每届任期{BLANK}，可以连任。"
+    assert item.answer == "五年"
+    (start, end), = item.source.answer_spans
+    assert item.source.passage[start:end] == "五年"
+    assert item.source.title == "委员履职条例"
+    assert item.source.heading == ("第一章 总则", "第一条")
+    assert item.explanation == "原文：第一条 委员每届任期五年，可以连任。"
+
+
+def test_fill_blanks_a_dictionary_term_of_an_enumeration(kb: KnowledgeBase) -> None:
+    item = next(i for i in generate(kb, "委员履职条例", {"填空": 2}).items if i.kind == "term")
+    assert item.answer == "民主监督"  # in the domain dictionary; the middle members are not
+    assert item.stem == f"委员应当积极参加书香政协、委员读书、专题协商、{BLANK}等履职活动。"
+
+
+def test_single_choice_numbers_keep_the_unit_and_never_make_a_true_sentence(kb: KnowledgeBase) -> None:
+    generator = QuizGenerator(kb)
+    library = generator.library()
+    result = generate(kb, "信访事项办理规定", {"单选": 3})
+    assert result.produced == {"单选": 3}
+    for item in result.items:
+        key = item.options[LETTERS.index(item.answer)]
+        assert item.stem.replace(BLANK, key) in item.source.passage
+        assert all(option.endswith("日") for option in item.options)
+        assert len({norm(o) for o in item.options}) == 4
+        distractors = [o for o in item.options if o != key]
+        assert not any(library.states(item.stem.replace(BLANK, d)) for d in distractors)
+
+
+def test_a_distractor_that_is_true_elsewhere_in_the_library_is_not_used(tmp_path: Path, tokenizer) -> None:
+    twin = PETITIONS.replace("# 信访事项办理规定", "# 另一份规定").replace("60日内办结", "90日内办结")
+    kb = build_library(tmp_path, tokenizer, {**QUIZ_LIBRARY, "twin.md": twin})
+    for seed in range(6):
+        result = generate(kb, "信访事项办理规定", {"单选": 3}, seed)
+        item = next(i for i in result.items if "受理之日起" in i.stem)
+        assert "90日" not in item.options  # 信访事项…90日内办结 is what 另一份规定 says
+    kb.close()
+
+
+def test_multiple_choice_takes_true_members_and_sibling_list_distractors(kb: KnowledgeBase) -> None:
+    result = generate(kb, "委员履职条例", {"多选": 3})
+    principles = next(i for i in result.items if "下列哪些原则" in i.stem)
+    assert principles.stem == "根据《委员履职条例》，委员履职应当遵循下列哪些原则？（多选）"
+    members = {"坚持党的领导", "坚持团结民主", "坚持实事求是"}
+    sibling = {"深入基层一线", "听取界别群众意见", "形成书面调研报告", "委员读书", "专题协商"}
+    keys = {principles.options[LETTERS.index(letter)] for letter in principles.answer}
+    assert 2 <= len(keys) <= 3 and keys <= members
+    assert set(principles.options) - keys <= sibling
+    for start, end in principles.source.answer_spans:
+        assert principles.source.passage[start:end] in keys
+
+
+def test_true_or_false_statements_quote_the_original(kb: KnowledgeBase) -> None:
+    library = QuizGenerator(kb).library()
+    kinds = set()
+    for seed in range(4):
+        for item in generate(kb, "信访事项办理规定", {"判断": 3}, seed).items:
+            assert item.options == (TRUE, FALSE)
+            original = item.explanation.removeprefix("原文：")
+            assert original in item.source.passage
+            claim = claim_of(item.stem)
+            if item.answer == TRUE:
+                assert claim == original
+            else:
+                assert claim != original and not library.states(claim)
+            kinds.add(item.kind)
+    assert {"original", "number-swap"} <= kinds
+
+
+def test_the_same_seed_gives_the_same_quiz(kb: KnowledgeBase) -> None:
+    counts = {"单选": 2, "多选": 1, "判断": 2, "填空": 2}
+    first = generate(kb, "信访事项办理规定", counts, seed=7)
+    again = generate(kb, "信访事项办理规定", counts, seed=7)
+    assert first.items == again.items
+
+
+def test_bad_input_gets_clear_chinese_messages(kb: KnowledgeBase) -> None:
+    generator = QuizGenerator(kb)
+    with pytest.raises(QuizError, match="资料「不存在的文件」找不到"):
+        generator.resolve(["不存在的文件"])
+    with pytest.raises(QuizError, match="《随笔》中没有可以出题的句子"):
+        generate(kb, "随笔", {"单选": 1})
+    result = generate(kb, "信访事项办理规定", {"填空": 5})
+    assert result.notices == ("填空题只能出 3 道（要求 5 道）：所选资料中符合条件的句子不够。",)
+    with pytest.raises(QuizError, match="写法不对"):
+        parse_counts("单选=五")
+    assert parse_counts("单选=5,多选=2,判断=3,填空=5") == {"单选": 5, "多选": 2, "判断": 3, "填空": 5}
+
+
+def test_chapters_limit_the_material(kb: KnowledgeBase) -> None:
+    generator = QuizGenerator(kb)
+    rules = doc_id(kb, "委员履职条例")
+    assert generator.chapters(rules) == ["第一章 总则", "第二章 视察"]
+    result = generator.generate(QuizRequest((Material(rules, ("第一章 总则",)),), {"填空": 3}))
+    assert [i.answer for i in result.items] == ["五年"]
+
+
+def test_list_detection_is_shared_with_the_answerer() -> None:
+    sentences = ["委员履职应当遵循下列原则：", "（一）坚持党的领导；", "（二）坚持团结民主；"]
+    assert introduces_list(sentences[0]) and not introduces_list(sentences[1])
+    assert with_list_items(sentences, 0) == tuple(sentences)
+    assert with_list_items(sentences, 1) == (sentences[1],)

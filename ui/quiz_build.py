@@ -1,0 +1,195 @@
+"""智能组卷 (trainers and organizers): choose materials, generate checked items, edit, save, export, 每日一练资料."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from quiz.editing import anchor, apply_edit, build_item, regenerate_one
+from quiz.export import export, wjx_answer_key
+from quiz.generate import Material, QuizGenerator, QuizRequest
+from quiz.llm_generate import LLMQuizGenerator
+from quiz.model import ITEM_TYPES, QuizError, QuizItem
+from ui import resources
+from ui.auth import require_role
+from ui.quiz_view import options_text, passage_html, services
+
+DRAFT, MATERIALS, NOTICES = "quiz_draft", "quiz_materials", "quiz_notices"
+DEFAULT_COUNTS = {"单选": 5, "多选": 2, "判断": 3, "填空": 5}
+
+
+def choose_materials(generator: QuizGenerator, titles: dict[str, str]) -> tuple[Material, ...]:
+    doc_ids = st.multiselect("出题资料", list(titles), format_func=titles.__getitem__, placeholder="选择文件")
+    materials = []
+    for doc_id in doc_ids:
+        chapters = generator.chapters(doc_id)
+        picked: list[str] = []
+        if chapters:
+            with st.expander(f"《{titles[doc_id]}》的章节（不选为全文）"):
+                picked = [c for c in chapters if st.checkbox(c, key=f"chapter-{doc_id}-{c}")]
+        materials.append(Material(doc_id, tuple(picked)))
+    return tuple(materials)
+
+
+def generate(generator: QuizGenerator, materials: tuple[Material, ...], counts: dict[str, int], seed: int) -> None:
+    settings = generator.kb.settings
+    engine = LLMQuizGenerator(generator) if settings.quiz_use_llm and settings.llm_enabled else generator
+    bar = st.progress(0.0, text="正在出题……")
+
+    def progress(done: int, total: int, kind: str) -> None:
+        bar.progress(done / total, text=f"正在出{kind}题（{done}/{total}）")
+
+    result = engine.generate(QuizRequest(materials, counts, seed), progress)
+    bar.empty()
+    st.session_state[DRAFT] = list(result.items)
+    st.session_state[MATERIALS] = materials
+    rate = f"通过检查 {result.passed}/{result.built}（{result.pass_rate:.0%}）"
+    st.session_state[NOTICES] = [f"已生成 {len(result.items)} 题，{rate}。", *result.notices]
+
+
+def item_form(key: str, item: QuizItem | None, titles: dict[str, str] | None = None) -> tuple[QuizItem, str] | None:
+    """Fields of an item (prefilled when editing); the item and the chosen document when submitted."""
+    with st.form(key):
+        kind = item.type if item else st.selectbox("题型", ITEM_TYPES)
+        doc_id = st.selectbox("出处资料", list(titles), format_func=titles.__getitem__) if titles else ""
+        stem = st.text_area("题干（填空和单选用 ____ 表示空）", item.stem if item else "", height=80)
+        options = st.text_area("选项（每行一个；判断、填空不填）", "\n".join(item.options) if item else "")
+        answer = st.text_input("答案（字母、正确/错误或填空内容，多个空用 | 分隔）", item.answer if item else "")
+        explanation = st.text_area("解析（判断题写“原文：”加原句）", item.explanation if item else "")
+        if not st.form_submit_button("保存修改" if item else "添加"):
+            return None
+    return build_item(kind, stem, options, answer, explanation, "manual"), doc_id
+
+
+def draft_editor(generator: QuizGenerator, draft: list[QuizItem]) -> None:
+    kb = generator.kb
+    for index, item in enumerate(draft):
+        with st.expander(f"第 {index + 1} 题 · {item.type} · {item.stem[:40]}"):
+            st.markdown(f"**{item.stem}**")
+            if item.options:
+                st.text(options_text(item))
+            st.caption(f"答案：{item.answer}　　{item.explanation}")
+            st.html(passage_html(item))
+            submitted = item_form(f"edit-{index}", item)
+            if submitted:
+                chunk = kb.catalog.chunks_by_ids([item.source.chunk_id]).get(item.source.chunk_id)
+                try:
+                    draft[index] = apply_edit(item, submitted[0], chunk, generator.library())
+                    st.rerun()
+                except QuizError as exc:
+                    st.error(str(exc))
+            left, right = st.columns(2)
+            if left.button("删除", key=f"delete-{index}"):
+                draft.pop(index)
+                st.rerun()
+            if right.button("重新生成", key=f"regen-{index}"):
+                materials = st.session_state.get(MATERIALS) or (Material(item.source.doc_id),)
+                try:
+                    draft[index] = regenerate_one(generator, materials, draft, index)
+                    st.rerun()
+                except QuizError as exc:
+                    st.warning(str(exc))
+
+
+def add_by_hand(generator: QuizGenerator, draft: list[QuizItem], titles: dict[str, str]) -> None:
+    with st.expander("手工添加一题"):
+        submitted = item_form("add-item", None, titles)
+    if submitted:
+        item, doc_id = submitted
+        try:
+            draft.append(anchor(item, generator.kb.chunks_of(doc_id), generator.library()))
+            st.rerun()
+        except QuizError as exc:
+            st.error(str(exc))
+
+
+def save_draft(store, draft: list[QuizItem], user) -> None:
+    name = st.text_input("试卷名称", key="quiz_name")
+    if st.button("保存试卷", type="primary", disabled=not draft):
+        try:
+            materials = [m.doc_id for m in st.session_state.get(MATERIALS, ())]
+            saved = store.save(name, draft, user.name, materials)
+        except QuizError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"已保存试卷「{saved.name}」（{len(saved.items)} 题）")
+
+
+def saved_quizzes(store, user) -> None:
+    quizzes = store.list()
+    if not quizzes:
+        st.info("还没有保存的试卷。")
+        return
+    chosen = st.selectbox("试卷", quizzes, format_func=lambda q: f"{q.name}（{len(q.items)} 题，{q.created_by}）")
+    stats = store.stats(chosen.id)
+    st.caption(f"作答 {stats.attempts} 次，平均得分率 {stats.mean_percent:.0f}%")
+    if stats.attempts:
+        st.dataframe(
+            {"题号": list(range(1, len(chosen.items) + 1)), "题干": [i.stem[:40] for i in chosen.items],
+             "答对比例": [f"{s:.0%}" for s in stats.item_shares]}, hide_index=True,
+        )  # fmt: skip
+    cols = st.columns(4)
+    for col, (fmt, label, mime) in zip(cols, (
+        ("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("wjx", "问卷星文本", "text/plain"),
+    )):  # fmt: skip
+        suffix = "txt" if fmt == "wjx" else fmt
+        col.download_button(label, export(chosen.name, chosen.items, fmt), f"{chosen.name}.{suffix}", mime)
+    cols[3].download_button("问卷星答案", wjx_answer_key(chosen.items), f"{chosen.name}.答案.txt", "text/plain")
+    new_name = st.text_input("新名称", chosen.name, key=f"rename-{chosen.id}")
+    left, middle, right = st.columns(3)
+    try:
+        if left.button("重命名"):
+            store.rename(chosen.id, new_name)
+            st.rerun()
+        if middle.button("复制"):
+            store.duplicate(chosen.id, f"{chosen.name}（副本）" if new_name == chosen.name else new_name, user.name)
+            st.rerun()
+        if right.button("删除", key="delete-quiz"):
+            store.delete(chosen.id)
+            st.rerun()
+    except QuizError as exc:
+        st.error(str(exc))
+
+
+def programme(store, titles: dict[str, str], user) -> None:
+    current = [d for d in store.programme() if d in titles]
+    picked = st.multiselect("每日一练的资料", list(titles), current, format_func=titles.__getitem__)
+    if st.button("保存每日一练资料"):
+        store.set_programme(picked, user.name)
+        st.success("已保存。明天起每日一练从这些资料出题。")
+
+
+st.title("智能组卷")
+user = require_role("trainer", "organizer")
+kb = resources.knowledge_base()
+if kb.is_empty():
+    st.info("知识库为空，请先在“资料库管理”上传资料，或运行 python -m ingest corpus/ 后刷新本页。")
+    st.stop()
+generator, store = services(kb)
+titles = {d.doc_id: d.title for d in kb.documents()}
+st.session_state.setdefault(DRAFT, [])
+build, saved, daily = st.tabs(["出题", "已保存的试卷", "每日一练资料"])
+with build:
+    materials = choose_materials(generator, titles)
+    columns = st.columns(5)
+    counts = {
+        kind: columns[n].number_input(f"{kind}题", 0, 30, DEFAULT_COUNTS[kind], key=f"count-{kind}")
+        for n, kind in enumerate(ITEM_TYPES)
+    }
+    seed = columns[4].number_input("随机种子", 0, 99999, 0)
+    if st.button("生成题目", type="primary", disabled=not materials):
+        try:
+            generate(generator, materials, counts, int(seed))
+        except QuizError as exc:
+            st.error(str(exc))
+    for notice in st.session_state.get(NOTICES, []):
+        st.caption(notice)
+    draft: list[QuizItem] = st.session_state[DRAFT]  # after a generation: the new draft
+    draft_editor(generator, draft)
+    add_by_hand(generator, draft, titles)
+    save_draft(store, draft, user)
+with saved:
+    saved_quizzes(store, user)
+with daily:
+    programme(store, titles, user)

@@ -1,0 +1,57 @@
+"""Shared pieces of the quiz pages: the quiz services per knowledge base, and an item's review HTML.
+
+The source passage is escaped and only our own tags are added: the answer in red (学习强国's hint).
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from quiz.generate import QuizGenerator
+from quiz.model import LETTERS, QuizItem
+from quiz.store import QuizStore
+from retrieval.kb import KnowledgeBase
+from ui.highlight import TEXT_STYLE
+
+ANSWER_STYLE = "color:#dc2626;font-weight:700"
+ASK_PAGE = "ui/ask.py"
+ASK_KEY = "picked_example"  # ui/ask.py asks the question it finds here
+
+
+@st.cache_resource(show_spinner=False)
+def _services(settings_json: str, _kb: KnowledgeBase) -> tuple[QuizGenerator, QuizStore]:
+    return QuizGenerator(_kb), QuizStore(_kb.catalog)
+
+
+def services(kb: KnowledgeBase) -> tuple[QuizGenerator, QuizStore]:
+    return _services(kb.settings.model_dump_json(), kb)
+
+
+def passage_html(item: QuizItem) -> str:
+    """The cited passage with the answer's spans in red."""
+    passage = item.source.passage
+    out, position = [], 0
+    for start, end in sorted(item.source.answer_spans):
+        if start < position:
+            continue
+        out.append(html.escape(passage[position:start]))
+        out.append(f'<span class="sx-quiz-answer" style="{ANSWER_STYLE}">{html.escape(passage[start:end])}</span>')
+        position = end
+    out.append(html.escape(passage[position:]))
+    head = html.escape(item.source.label)
+    return (
+        f'<div class="sx-quiz-source"><div style="font-weight:600;margin-bottom:.3rem">{head}</div>'
+        f'<div style="{TEXT_STYLE}">{"".join(out)}</div></div>'
+    )
+
+
+def options_text(item: QuizItem) -> str:
+    return "\n".join(f"{letter}. {option}" for letter, option in zip(LETTERS, item.options))
+
+
+def ask_about(item: QuizItem) -> None:
+    """Hand the item's question to 学习问答."""
+    st.session_state[ASK_KEY] = item.stem.replace("____", "什么").removesuffix("（多选）")
+    st.switch_page(ASK_PAGE)
