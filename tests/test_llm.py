@@ -223,6 +223,7 @@ def test_cli_ask_uses_the_llm_unless_told_not_to(
         from ingest.__main__ import main as ingest
 
         assert ingest(["--quiet"]) == 0  # the bundled corpus
+        capsys.readouterr()  # its report
         assert main(["ask", question, "--json"]) == 0
         with_llm = json.loads(capsys.readouterr().out)
         assert main(["ask", question, "--json", "--no-llm"]) == 0
