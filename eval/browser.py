@@ -1,4 +1,4 @@
-"""Drive the real app in Debian's Chromium: `streamlit run app.py` on a loopback port, Playwright, timings.
+"""Drive the real app in Debian's Chromium: `python -m ui.serve` on a loopback port, Playwright, timings.
 
 Shared by the browser tests and the Enter→answer benchmark (python -m eval browser).
 """
@@ -37,12 +37,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_app(env: dict[str, str], log: Path, startup: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` on a free loopback port; yields (url, process) once /_stcore/health answers."""
+def streamlit_app(env: dict[str, str], log: Path, startup: float = 300) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`python -m ui.serve` (the README's way: warm first, then serve) on a free loopback port; yields
+    (url, process) once /_stcore/health answers."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    command += ["--server.fileWatcherType", "none"]
+    command = [sys.executable, "-m", "ui.serve", "--host", "127.0.0.1", "--port", str(port)]
     with open(log, "w") as out:
         process = subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **env}, stdout=out, stderr=out)
         try:

@@ -17,7 +17,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SHUXIANG_", frozen=True, extra="ignore")
 
-    data_dir: Path = Field(Path("data"), description="Chroma, BM25 index, catalog, jieba cache")
+    data_dir: Path = Field(Path("data"), description="catalog, Chroma, BM25 index, stored sources, jieba cache")
+    host: str = Field("0.0.0.0", description="address the app listens on (python -m ui.serve)")
+    port: int = Field(8501, ge=1, le=65535, description="port the app listens on")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="library used when the user gives nothing else")
     embedding_model: str = Field(
         "", description="hub id or local path; empty = auto (bge-small-zh, then bundled); 'none' = no dense leg"

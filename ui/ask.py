@@ -6,7 +6,7 @@ import streamlit as st
 
 from retrieval.kb import KnowledgeBase
 from retrieval.store import IndexMismatchError
-from ui import auth, resources
+from ui import auth, conversations, resources
 from ui.answer_view import new_turn, render_turn
 from ui.examples import example_questions
 
@@ -14,9 +14,17 @@ HISTORY = "history"
 PICKED = "picked_example"
 
 
+# Chips of the document filter show whole titles (Streamlit cuts them at a fixed width).
+FULL_TITLES_CSS = """<style>
+section[data-testid="stSidebar"] [data-baseweb="tag"] {max-width: none; height: auto;}
+section[data-testid="stSidebar"] [data-baseweb="tag"] span {max-width: none; white-space: normal;}
+</style>"""
+
+
 def sidebar(kb: KnowledgeBase) -> list[str] | None:
     titles = {d.doc_id: d.title for d in kb.documents()}
     with st.sidebar:
+        st.html(FULL_TITLES_CSS)
         chosen = st.multiselect(
             "检索范围", list(titles), format_func=titles.__getitem__, key="doc_filter", placeholder="全部资料"
         )
@@ -27,7 +35,7 @@ def sidebar(kb: KnowledgeBase) -> list[str] | None:
 
 
 def clear_history() -> None:
-    st.session_state[HISTORY] = []
+    conversations.clear(HISTORY)
 
 
 def pick(question: str) -> None:
@@ -54,7 +62,7 @@ except IndexMismatchError:
     st.stop()
 
 doc_ids = sidebar(kb)
-history = st.session_state.setdefault(HISTORY, [])
+history = conversations.history(HISTORY)
 question = st.chat_input("请输入学习中的问题，按回车提问", max_chars=500) or st.session_state.pop(PICKED, None)
 if not history and not question:
     welcome(kb)
