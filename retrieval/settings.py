@@ -25,12 +25,14 @@ class Settings(BaseSettings):
         "", description="hub id or local path; empty = auto (bge-small-zh, then bundled); 'none' = no dense leg"
     )
     hf_endpoint: str = Field("", description="Hugging Face mirror for `model download` (e.g. https://hf-mirror.com)")
-    embedding_batch_size: int = Field(64, ge=1)
+    embedding_batch_size: int = Field(64, ge=1, description="passages embedded per model call while ingesting")
     chunk_size: int = Field(400, ge=80, description="largest chunk, in characters")
-    fusion: Literal["rrf", "weighted"] = "weighted"
-    bm25_weight: float = Field(1.0, ge=0.0)
-    dense_weight: float = Field(0.3, ge=0.0)
-    rrf_k: int = Field(60, ge=1)
+    fusion: Literal["rrf", "weighted"] = Field(
+        "weighted", description="how the legs are fused: weighted (min-max scaled scores) or rrf"
+    )
+    bm25_weight: float = Field(1.0, ge=0.0, description="weight of the keyword (BM25) leg in fusion")
+    dense_weight: float = Field(0.3, ge=0.0, description="weight of the vector leg in fusion (measured in eval/)")
+    rrf_k: int = Field(60, ge=1, description="the k of reciprocal rank fusion")
     top_k: int = Field(5, ge=1, description="passages an answer draws on")
     candidates: int = Field(50, ge=1, description="passages each search leg returns before fusion")
     answer_min_coverage: float = Field(
@@ -39,7 +41,7 @@ class Settings(BaseSettings):
     answer_confident_coverage: float = Field(
         0.6, ge=0.0, le=1.0, description="below this share the answer is marked 仅供参考 (check the source)"
     )
-    answer_max_sentences: int = Field(3, ge=1)
+    answer_max_sentences: int = Field(3, ge=1, description="sentences an extractive answer may hold")
     answer_max_chars: int = Field(200, ge=20, description="sentences beyond the first are added while this fits")
     commit_batch_chunks: int = Field(
         2000, ge=1, description="a big ingest becomes visible in batches of about this many passages"
@@ -49,10 +51,10 @@ class Settings(BaseSettings):
     members_must_login: bool = Field(False, description="members must log in to ask (default: anyone may ask)")
     login_max_failures: int = Field(5, ge=1, description="wrong passwords in a row before a user name is locked")
     login_lockout_minutes: int = Field(15, ge=1, description="how long a locked user name stays locked")
-    llm_base_url: str = ""
-    llm_model: str = ""
-    llm_api_key: str = ""
-    llm_timeout: float = Field(30.0, gt=0)
+    llm_base_url: str = Field("", description="OpenAI-compatible endpoint (DeepSeek, Qwen, Ollama, vLLM); empty = none")
+    llm_model: str = Field("", description="model name at that endpoint")
+    llm_api_key: str = Field("", description="API key for that endpoint")
+    llm_timeout: float = Field(30.0, gt=0, description="seconds before falling back to the extractive answer")
     llm_max_seconds: float = Field(120.0, gt=0, description="budget for a whole streamed LLM answer")
     quiz_use_llm: bool = Field(False, description="智能组卷 asks the LLM (when configured) before the rules")
     quiz_llm_max_passages: int = Field(8, ge=1, description="passages one LLM quiz request may send")
@@ -103,3 +105,17 @@ class Settings(BaseSettings):
     @property
     def jieba_cache_path(self) -> Path:
         return self.data_dir / "jieba.cache"
+
+
+def settings_table() -> str:
+    """The README's settings table, made from the fields themselves (a test keeps the README in step)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "*(empty)*" if default == "" else ("`corpus/`" if default == BUNDLED_CORPUS else f"`{default}`")
+        rows.append(f"| `SHUXIANG_{name.upper()}` | {shown} | {field.description or ''} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())
