@@ -76,7 +76,7 @@ def test_downloaded_model_is_used_and_a_dimension_change_asks_for_a_rebuild(
 
 def test_offline_download_fails_fast_with_what_to_do(tmp_path: Path) -> None:
     started = time.perf_counter()
-    with pytest.raises(ModelDownloadError, match="hf-mirror.com") as error:
+    with pytest.raises(ModelDownloadError, match=r"hf-mirror\.com") as error:
         download(NAME, tmp_path / "models", endpoint="http://127.0.0.1:9")  # nothing listens on port 9
     assert time.perf_counter() - started < 30
     assert "modelscope" in str(error.value)

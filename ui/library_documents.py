@@ -11,7 +11,12 @@ from retrieval.kb import KnowledgeBase
 TYPE_LABELS = {"pdf": "PDF", "docx": "Word", "txt": "文本", "md": "Markdown", "html": "网页", "image": "图片"}
 
 
+FLASH = "library_flash"  # a message that must survive the rerun after a deletion
+
+
 def render_documents(library: Library, kb: KnowledgeBase) -> None:
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
     documents = kb.documents()
     if not documents:
         st.info("资料库中还没有文档，请在“上传资料”中添加。")
@@ -54,7 +59,7 @@ def _actions(library: Library, record: DocumentRecord) -> None:
         if yes.button("确认删除", type="primary", key=f"yes-{record.doc_id}"):
             report = library.remove([record.doc_id])
             st.session_state.pop(confirm_key, None)
-            st.success(f"已删除《{record.title}》（{report.outcomes[0].chunks} 个段落）")
+            st.session_state[FLASH] = f"已删除《{record.title}》（{report.outcomes[0].chunks} 个段落）"
             st.rerun()
         if no.button("取消", key=f"no-{record.doc_id}"):
             st.session_state.pop(confirm_key, None)

@@ -1,0 +1,107 @@
+"""资料库管理 in Chromium: an organizer logs in, uploads a DOCX and a scanned PNG, sees progress and 已入库; a
+member's question is answered from the new document; after the organizer deletes it, the answer no longer cites it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT
+
+from eval.browser import CHAT_INPUT, CHROMIUM, ask_in_browser, chromium_page, streamlit_app
+from library.users import UserStore
+from retrieval.catalog import Catalog
+
+ARTIFACTS = PROJECT / "test-artifacts"
+PASSWORD = "organizer-pass-1"
+DOCX_TITLE = "委员读书活动管理办法"
+DOCX_RULE = "第三条 读书活动每季度至少举办两次线上读书分享会。"
+SCAN_TEXT = "书香政协读书月定于每年四月举行"
+QUESTION = "读书分享会多久举办一次？"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed (apt-get install chromium)"),
+]
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading(DOCX_TITLE, level=1)
+    document.add_paragraph("第一条 为了规范委员读书活动，制定本办法。")
+    document.add_paragraph("第二条 委员读书活动由专委会组织。")
+    document.add_paragraph(DOCX_RULE)
+    document.save(path)
+    return path
+
+
+def make_scan(path: Path) -> Path | None:
+    """A PNG of printed Chinese text (a 'scan'), drawn with a CJK font; None when no such font is installed."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = [
+        Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+        Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    ]
+    font_path = next((f for f in fonts if f.exists()), None)
+    if font_path is None:
+        return None
+    font = ImageFont.truetype(str(font_path), 36)
+    image = Image.new("RGB", (900, 260), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 50), "读书月通知", font=font, fill="black")
+    draw.text((40, 140), SCAN_TEXT + "。", font=font, fill="black")
+    image.save(path)
+    return path
+
+
+def login(page, name: str) -> None:
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    scan = make_scan(tmp_path / "读书月通知.png")
+    assert scan is not None, "the CI installs fonts-wqy-zenhei"
+    docx_file = make_docx(tmp_path / "读书活动管理办法.docx")
+    data = tmp_path / "data"
+    env = {"SHUXIANG_DATA_DIR": str(data), "SHUXIANG_CORPUS_DIR": str(PROJECT / "corpus")}
+    with streamlit_app(env, ARTIFACTS / "browser-library-streamlit.log") as (url, _), chromium_page() as page:
+        UserStore(Catalog(data / "catalog.sqlite3")).add("管理员", "organizer", PASSWORD)
+        page.set_default_timeout(30_000)
+        page.goto(f"{url}/library")
+        login(page, "管理员")
+        page.get_by_role("tab", name="上传资料").wait_for()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(docx_file), str(scan)])
+        page.get_by_text("读书月通知.png").first.wait_for()
+        page.get_by_role("button", name="开始入库").click()
+        page.get_by_text("读书活动管理办法.docx — 已入库").wait_for(timeout=120_000)
+        page.get_by_text("读书月通知.png — 已入库").wait_for(timeout=120_000)
+        assert page.locator('[data-testid="stProgress"]').count() >= 2  # a bar per file
+        page.screenshot(path=str(ARTIFACTS / "browser-library.png"), full_page=True)
+
+        page.goto(url)
+        page.locator(CHAT_INPUT).wait_for()
+        ask_in_browser(page, QUESTION, turn=0)
+        assert f"《{DOCX_TITLE}》" in page.locator(".sx-citation").first.inner_text()
+        ask_in_browser(page, "读书月在每年几月举行？", turn=1)
+        assert "四月" in page.locator(".sx-answer").nth(1).inner_text()
+
+        page.goto(f"{url}/library")
+        page.get_by_role("tab", name="文档列表").click()
+        page.get_by_label("查看或管理文档").click()
+        page.get_by_role("option", name=DOCX_TITLE).click()
+        page.get_by_role("button", name="删除该文档").click()
+        page.get_by_role("button", name="确认删除").click()
+        page.get_by_text(f"已删除《{DOCX_TITLE}》").wait_for()
+
+        page.goto(url)
+        page.locator(CHAT_INPUT).wait_for()
+        ask_in_browser(page, QUESTION, turn=0)
+        citations = page.locator(".sx-citation")
+        assert all(f"《{DOCX_TITLE}》" not in citations.nth(i).inner_text() for i in range(citations.count()))
