@@ -40,6 +40,7 @@ _FILE_TYPES = {
     ".htm": "html",
 }
 _TITLE_MAX = 60
+_NAME_MAX = 120
 _TITLE_END = tuple(clean.SENTENCE_END + "，、,")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
@@ -86,7 +87,10 @@ def display_name(name: str) -> str:
     """The last component of an uploaded name, without control characters: shown to users, never a path."""
     last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in last if unicodedata.category(ch)[0] != "C").strip()
-    return cleaned[:120] or "未命名"
+    if len(cleaned) > _NAME_MAX:  # shorten the stem, keep the suffix that says the type
+        suffix = Path(cleaned).suffix[:10]
+        cleaned = cleaned[: _NAME_MAX - len(suffix)] + suffix
+    return cleaned or "未命名"
 
 
 def _read_bytes(path: Path) -> bytes:
