@@ -174,12 +174,12 @@ class Library:
         """Recompute vectors with the current model and republish BM25 (after a model or tokenizer change);
         with from_sources, re-parse every stored source first (after a parser or chunker change)."""
         hooks = hooks or ProgressHooks()
-        with self._writing(check_model=False):
+        with self._writing(check_model=False, clean=False):
             if from_sources:
                 self._reparse_all(hooks)
             chunks = list(self.catalog.iter_chunks())
-            if self.vectors is not None:
-                self.vectors.reset()
+            if self.settings.dense_enabled:
+                self._fresh_vectors()
                 self._embed(chunks, "全部段落", hooks)
             self._retokenize(chunks)
             self._manifest().write(self.settings.manifest_path)
@@ -209,11 +209,12 @@ class Library:
 
     # --- inside the lock
     @contextmanager
-    def _writing(self, check_model: bool = True) -> Iterator[None]:
+    def _writing(self, check_model: bool = True, clean: bool = True) -> Iterator[None]:
         """Sessions of this process take turns; another process holding the lock is waited for up to
         `wait_for_lock` seconds, then refused with a clear message."""
         with self._in_process, write_lock(self.settings.lock_path, self.wait_for_lock):
-            self._drop_orphan_vectors()
+            if clean:
+                self._drop_orphan_vectors()
             if check_model:
                 self._check_model()
             yield
@@ -276,7 +277,7 @@ class Library:
             replaces = same_title.doc_id if same_title is not None else None
         self._embed(parsed.chunks, name, hooks)
         hooks.at(name, "commit")
-        self.sources.put(parsed.doc_id, upload.data)
+        self.sources.put(parsed.doc_id, upload.data, name, added_by)
         batch.add(self._staged(parsed, added_by, replaces))
         status = "replaced" if replaces else "added"
         return Outcome(name, status, parsed.title, chunks=len(parsed.chunks), doc_id=doc_id, existing_id=replaces or "")
@@ -353,6 +354,18 @@ class Library:
             rows = list(self.catalog.iter_tokens())
             publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
 
+    def _fresh_vectors(self) -> None:
+        """An empty collection for a full re-embed; Chroma files too damaged to open are moved aside first
+        (vectors are derived: the catalog holds the text)."""
+        try:
+            self.vectors.reset()
+        except Exception as exc:  # chromadb raises many kinds for damaged files
+            aside = self.settings.chroma_dir.with_name(f"chroma.damaged-{int(time.time())}")
+            log.warning("Chroma files unusable (%s): moved to %s and rebuilt", exc, aside)
+            self.settings.chroma_dir.rename(aside)
+            self._vectors = None
+            self.vectors.reopen()
+
     def _drop_orphan_vectors(self) -> None:
         """Vectors whose chunk is not in the catalog: left by a writer killed between its steps."""
         if self.vectors is None or not self.settings.chroma_dir.exists():
@@ -363,20 +376,27 @@ class Library:
             self.vectors.delete(orphans)
 
     def _reparse_all(self, hooks: ProgressHooks) -> None:
+        """Every stored source parsed again: the catalog's documents in place, and sources the catalog lost
+        (an emptied or restored-without-text catalog) added back under the name they came with."""
+        known = {d.doc_id: d for d in self.catalog.documents()}
+        doc_ids = sorted(set(known) | self.sources.ids())
         batch = _Batch()
-        documents = self.catalog.documents()
-        for number, record in enumerate(documents):
-            hooks.started(record.name, number, len(documents))
-            data = self.sources.get(record.doc_id)
+        for number, doc_id in enumerate(doc_ids):
+            record = known.get(doc_id)
+            meta = self.sources.meta(doc_id)
+            name = record.name if record else meta.get("name") or doc_id
+            hooks.started(name, number, len(doc_ids))
+            data = self.sources.get(doc_id)
             if data is None:
-                log.warning("no stored source for %s (%s): kept as it is", record.title, record.doc_id)
+                log.warning("no stored source for %s (%s): kept as it is", name, doc_id)
                 continue
             try:
-                parsed = parse(record.name, data, self.settings.chunk_size)
+                parsed = parse(name, data, self.settings.chunk_size)
             except LoadError as exc:
-                log.warning("re-parsing %s failed (%s): kept as it is", record.title, exc.reason)
+                log.warning("re-parsing %s failed (%s): kept as it is", name, exc.reason)
                 continue
-            batch.add(self._staged(parsed, record.added_by, record.doc_id))
+            added_by = record.added_by if record else meta.get("added_by", "")
+            batch.add(self._staged(parsed, added_by, doc_id if record else None))
         self._commit(batch, hooks)
 
 

@@ -246,3 +246,38 @@ def test_old_catalog_schema_is_migrated(tmp_path: Path) -> None:
     (record,) = catalog.documents()
     assert (record.name, record.title, record.ocr_pages) == ("/abs/path/law.md", "条例", 0)
     assert catalog.execute("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+
+
+def test_an_emptied_catalog_is_never_reseeded_and_sources_rebuild_it(
+    tokenizer, embedder: Embedder, tmp_path: Path
+) -> None:
+    from library.seed import CatalogLostError
+
+    write_files(tmp_path / "corpus", {"farm.md": FARM})
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus")
+    writer = Library(settings, tokenizer=tokenizer, embedder=embedder)
+    seed_if_new(writer)
+    writer.add("law.md", LAW.encode(), added_by="张三")
+    writer.close()
+    settings.catalog_path.unlink()  # the catalog lost (emptied, deleted)
+    for extra in settings.data_dir.glob("catalog.sqlite3-*"):
+        extra.unlink()
+    writer = Library(settings, tokenizer=tokenizer, embedder=embedder)
+    with pytest.raises(CatalogLostError, match="--from-sources"):
+        seed_if_new(writer)
+    assert writer.rebuild(from_sources=True) > 0
+    titles = {d.title: d for d in writer.documents()}
+    assert set(titles) == {"乡村振兴工作要点", "某市政协委员履职条例"}
+    assert (titles["某市政协委员履职条例"].name, titles["某市政协委员履职条例"].added_by) == ("law.md", "张三")
+    kb = KnowledgeBase(settings, tokenizer=tokenizer, embedder=embedder)
+    assert "任期五年" in kb.search(QUESTION, k=1)[0].chunk.text
+    assert kb.index.vectors.ids() == kb.catalog.chunk_ids()
+
+
+def test_rebuild_works_when_chroma_files_are_damaged(library: Library, settings: Settings) -> None:
+    library.add("law.md", LAW.encode())
+    for sqlite in settings.chroma_dir.glob("*.sqlite3"):
+        sqlite.write_bytes(b"garbage" * 100)
+    assert library.rebuild() == library.catalog.chunk_count()
+    assert list(settings.data_dir.glob("chroma.damaged-*"))
+    assert library.vectors.ids() == library.catalog.chunk_ids()
