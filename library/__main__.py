@@ -1,4 +1,5 @@
 """python -m library user add NAME --role organizer|trainer|member | user list | user remove NAME | user passwd NAME
+   python -m library check [--repair] | backup FILE | restore FILE
 
 Passwords are read from stdin (without echo on a terminal). Loads no model: these commands start fast.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from library.roles import ROLE_LABELS, ROLES
 
@@ -26,7 +28,40 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     remove.add_argument("name")
     passwd = user.add_parser("passwd", help="修改密码（从标准输入读取）")
     passwd.add_argument("name")
+    check = commands.add_parser("check", help="核对目录、向量、关键词索引和保存的原文件")
+    check.add_argument("--repair", action="store_true", help="修复可重建的部分（向量、关键词索引）")
+    backup = commands.add_parser("backup", help="备份目录数据库（文档、账号、提问记录、试卷）和原文件")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="把备份恢复到空的数据目录，然后重建向量和关键词索引")
+    restore.add_argument("file", type=Path)
     return parser.parse_args(argv)
+
+
+def run_maintenance(args: argparse.Namespace, settings) -> int:
+    from library import maintenance
+    from library.service import Library
+
+    library = Library(settings)
+    if args.command == "backup":
+        path = maintenance.backup(library, args.file)
+        print(f"已备份到 {path}（{path.stat().st_size / 2**20:.1f} MB）")
+        return 0
+    if args.command == "restore":
+        count = maintenance.restore(library, args.file)
+        print(f"已恢复 {library.catalog.document_count()} 个文档，重建 {count} 个段落的索引")
+        return 0
+    health = maintenance.repair(library) if args.repair else maintenance.check(library)
+    print(
+        f"文档 {health.documents}，段落 {health.chunks}，向量 {health.vectors}，第 {health.generation} 代关键词索引"
+        f"{'正常' if health.bm25_ok else '异常'}，未被引用的原文件 {health.unlisted_sources}"
+    )
+    for problem in health.problems:
+        print(f"问题：{problem}")
+    if not health.problems:
+        print("一切正常")
+    elif not args.repair:
+        print("可运行 python -m library check --repair 修复可重建的部分")
+    return 0 if health.ok else 1
 
 
 def read_password() -> str:
@@ -63,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     from retrieval.settings import Settings
 
     settings = Settings()
+    if args.command in ("check", "backup", "restore"):
+        from library.lock import LibraryBusyError
+        from library.maintenance import RestoreError
+
+        try:
+            return run_maintenance(args, settings)
+        except (RestoreError, LibraryBusyError) as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
     policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
     store = UserStore(Catalog(settings.catalog_path), policy)
     try:

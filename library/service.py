@@ -199,6 +199,35 @@ class Library:
                 self._publish_current_if_missing()
         return None
 
+    def repair_derived(self) -> None:
+        """Drop orphan vectors, embed passages that lack vectors, republish the current BM25 generation."""
+        with self._writing():
+            if self.vectors is not None:
+                missing = self.catalog.chunk_ids() - self.vectors.ids()
+                chunks = list(self.catalog.chunks_by_ids(sorted(missing)).values())
+                self._embed(chunks, "缺失的向量", ProgressHooks())
+            self._retokenize(list(self.catalog.iter_chunks()))
+
+    def restore_catalog(self, catalog_bytes: bytes, sources: dict[str, bytes]) -> None:
+        """Put a backed-up catalog and its sources in place (into an empty library); derived parts follow
+        from `rebuild`."""
+        import json
+
+        with self._writing(check_model=False, clean=False):
+            path = self.settings.catalog_path
+            self.catalog.close()
+            for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                extra.unlink(missing_ok=True)
+            partial = path.with_name(path.name + ".restore")
+            partial.write_bytes(catalog_bytes)
+            partial.replace(path)
+            self.catalog = CatalogWriter(path)
+            for name, data in sources.items():
+                if name.endswith(".json"):
+                    continue
+                meta = json.loads(sources.get(name + ".json", b"{}") or b"{}")
+                self.sources.put(name, data, meta.get("name", ""), meta.get("added_by", ""))
+
     def mark(self, key: str, value: str) -> None:
         """Record a fact about the library (e.g. that it was seeded) in the catalog."""
         with self._writing(check_model=False):

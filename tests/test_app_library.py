@@ -61,7 +61,7 @@ def test_login_form_then_the_page_for_an_organizer(data_dir: Path) -> None:
     at = open_page()
     assert [t.label for t in at.text_input][:2] == ["用户名", "密码"]
     login(at, "zhang", PASSWORD)
-    assert [t.label for t in at.tabs] == ["上传资料", "文档列表", "委员提问"]
+    assert [t.label for t in at.tabs] == ["上传资料", "文档列表", "委员提问", "备份"]
     assert any("某市政协委员履职条例" in str(df.value) for df in at.dataframe)
 
 
@@ -105,3 +105,12 @@ def test_questions_are_logged_and_unanswered_ones_listed(data_dir: Path) -> None
     tables = [str(df.value) for df in at.dataframe]
     assert any("怎样烤制意大利披萨饼" in t for t in tables[:2])  # 未解答问题
     assert at.get("download_button")
+
+
+def test_an_organizer_downloads_a_backup(data_dir: Path) -> None:
+    open_page()
+    users(data_dir).add("zhang", "organizer", PASSWORD)
+    at = open_page(user=User("zhang", "organizer"))
+    next(b for b in at.button if b.label == "生成备份").click().run()
+    assert not at.exception
+    assert any(str(b.label).startswith("下载 shuxiang-backup-") for b in at.get("download_button"))

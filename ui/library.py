@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import auth, resources
+from ui.library_backup import render_backup
 from ui.library_documents import render_documents
 from ui.library_questions import render_questions
 from ui.library_upload import render_upload
@@ -20,10 +21,12 @@ user = auth.require_role("organizer")
 for notice in resources.organizer_notices():
     st.warning(notice)
 
-upload, documents, questions = st.tabs(["上传资料", "文档列表", "委员提问"])
+upload, documents, questions, backup = st.tabs(["上传资料", "文档列表", "委员提问", "备份"])
 with upload:
     render_upload(resources.library(), user)
 with documents:
     render_documents(resources.library(), resources.knowledge_base())
 with questions:
     render_questions(resources.question_log())
+with backup:
+    render_backup(resources.library())
