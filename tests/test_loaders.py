@@ -13,7 +13,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file as load
+from ingest.limits import LoadLimits
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
+from ingest.loaders import load_file as load
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not in this checkout")
@@ -133,16 +135,20 @@ def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
     assert caught.value.reason.startswith("PDF")
 
 
-def test_pdf_without_text_layer_is_a_scan(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("ocr_enabled", "reason"),
+    [(False, "PDF 没有文字层（可能是扫描件，需要 OCR）"), (True, "PDF 是扫描件，但 OCR 没有识别出文字")],
+)
+def test_pdf_without_text_layer_is_a_scan(tmp_path: Path, ocr_enabled: bool, reason: str) -> None:
     path = tmp_path / "scan.pdf"
     pdf = canvas.Canvas(str(path))
     for _ in range(2):
-        pdf.rect(72, 72, 400, 600, fill=1)  # stands in for a scanned image
+        pdf.rect(72, 72, 400, 600, fill=1)  # stands in for a scanned image without text
         pdf.showPage()
     pdf.save()
     with pytest.raises(LoadError) as caught:
-        load(path)
-    assert caught.value.reason == "PDF 没有文字层（可能是扫描件，需要 OCR）"
+        load(path, LoadLimits(ocr_enabled=ocr_enabled))
+    assert caught.value.reason == reason
 
 
 # --- errors common to all formats ----------------------------------------------------------------
@@ -162,7 +168,7 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
     path.write_bytes(b"data")
     with pytest.raises(LoadError) as caught:
         load(path)
-    assert caught.value.reason == "不支持的文件类型 .xls（支持 txt/md/pdf/docx/html）"
+    assert caught.value.reason == "不支持的文件类型 .xls（支持 txt/md/pdf/docx/html/png/jpg）"
 
 
 def test_missing_file(tmp_path: Path) -> None:
