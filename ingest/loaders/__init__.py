@@ -7,7 +7,6 @@ One module per format, chosen by suffix. Every problem with the input becomes a 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from pathlib import Path, PurePosixPath
 
 from ingest.limits import LoadLimits, megabytes
@@ -18,6 +17,7 @@ from ingest.loaders.image import load_image
 from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import decode_text, load_txt
+from ingest.names import printable
 from retrieval.types import LoadedDocument
 
 __all__ = [
@@ -48,7 +48,6 @@ _REGISTRY: dict[str, tuple[str, Loader]] = {
 }
 SUPPORTED_SUFFIXES = tuple(_REGISTRY)
 _SUPPORTED_LABEL = "txt/md/pdf/docx/html/png/jpg"
-_NAME_MAX = 120
 
 
 def load(
@@ -96,11 +95,7 @@ def file_type_of(name: str) -> str | None:
 def display_name(name: str) -> str:
     """The last component of an uploaded name, without control characters: shown to users, never a path."""
     last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in last if unicodedata.category(ch)[0] != "C").strip()
-    if len(cleaned) > _NAME_MAX:  # keep the suffix: it chooses the loader
-        suffix = PurePosixPath(cleaned).suffix[:10]
-        cleaned = cleaned[: _NAME_MAX - len(suffix) - 1] + "…" + suffix
-    return cleaned or "未命名"
+    return printable(last) or "未命名"  # long names keep their suffix: it chooses the loader
 
 
 def _loader_for(path: PurePosixPath) -> tuple[str, Loader]:
