@@ -45,13 +45,18 @@ _pdfium_lock = threading.Lock()  # pdfium is not thread-safe
 def load_pdf(path: PurePosixPath, data: bytes, context: LoadContext) -> Extracted:
     with pypdf_warnings_counted(path.name) as problems:
         reader = _open_pdf(data)
-        raw = _read_text_layer(reader, context)
+        raw, broken = _read_text_layer(reader, context)
         title_meta = _pdf_metadata_title(reader)
-    if problems.count and not any(has_usable_text(text) for text in raw):
+        # Only pages showing an image can be scans: an empty page without one is blank (or damaged).
+        scanned = [
+            i for i, text in enumerate(raw) if i not in broken and not has_usable_text(text) and _has_image(reader, i)
+        ]
+    if (problems.count or broken) and not any(has_usable_text(text) for text in raw):
         # A scan parses cleanly; a damaged file that yields no text must not be called a scan.
-        raise LoadError(f"PDF 文件损坏，无法提取文字（解析时发现 {problems.count} 处错误）")
-    scanned = [index for index, text in enumerate(raw) if not has_usable_text(text)]
+        raise LoadError(f"PDF 文件损坏，无法提取文字（解析时发现 {problems.count + len(broken)} 处错误）")
     ocr_done, warnings = _ocr_pages(data, scanned, raw, context)
+    if broken:
+        warnings.insert(0, f"{len(broken)} 页内容损坏，无法读取，已跳过")
     if not any(letter_count(text) for text in raw):
         raise LoadError(SCAN_REASON if not ocr_done else "PDF 是扫描件，但 OCR 没有识别出文字")
     pages = _clean_pages(raw, ocr_done)
@@ -88,33 +93,48 @@ def _open_pdf(data: bytes) -> PdfReader:
     return reader
 
 
-def _read_text_layer(reader: PdfReader, context: LoadContext) -> list[str]:
+def _read_text_layer(reader: PdfReader, context: LoadContext) -> tuple[list[str], set[int]]:
+    """Each page's text, and the pages whose content could not be parsed at all (damaged, not scanned)."""
     total = len(reader.pages)
     raw: list[str] = []
+    broken: set[int] = set()
     chars = 0
     for index in range(total):
-        raw.append(_extract_page(reader, index))
+        text = _extract_page(reader, index)
+        if text is None:
+            broken.add(index)
+        raw.append(text or "")
         chars += len(raw[-1])
         check_chars(chars // 2, context.limits)  # layout mode pads with spaces: count half
         context.read_progress(index + 1, total)
-    return raw
+    if broken:
+        logger.warning("PDF: %d of %d page(s) could not be parsed", len(broken), total)
+    return raw, broken
 
 
-def _extract_page(reader: PdfReader, index: int) -> str:
+def _extract_page(reader: PdfReader, index: int) -> str | None:
     """Layout-mode text (it keeps paragraph indents, which tell wrapped lines from new paragraphs);
-    plain mode for pages that look multi-column, where layout mode would interleave the columns."""
+    plain mode for pages that look multi-column, where layout mode would interleave the columns.
+    None when the page's content cannot be parsed in either mode."""
     try:
-        page = reader.pages[index]
-        text = page.extract_text(extraction_mode="layout") or ""
+        text = reader.pages[index].extract_text(extraction_mode="layout") or ""
         if not _looks_multicolumn(text):
             return text
     except Exception as exc:  # layout mode is pickier; plain mode may still work
-        logger.info("PDF page %d: layout extraction failed (%s); using plain mode", index + 1, exc)
+        logger.debug("PDF page %d: layout extraction failed (%s); using plain mode", index + 1, exc)
     try:
         return reader.pages[index].extract_text() or ""
     except Exception as exc:  # one broken page should not lose the whole document
-        logger.warning("PDF page %d: text extraction failed: %s", index + 1, exc)
-        return ""
+        logger.info("PDF page %d: text extraction failed: %s", index + 1, exc)
+        return None
+
+
+def _has_image(reader: PdfReader, index: int) -> bool:
+    try:
+        return len(reader.pages[index].images) > 0
+    except Exception as exc:  # a damaged resource dictionary or content stream
+        logger.debug("PDF page %d: images not readable: %s", index + 1, exc)
+        return False
 
 
 def _looks_multicolumn(text: str) -> bool:
@@ -135,21 +155,29 @@ def _ocr_pages(data: bytes, scanned: list[int], raw: list[str], context: LoadCon
         return set(), [f"{len(scanned)} 页没有文字层，OCR 未启用，已跳过"]
     chosen, skipped = scanned[: limits.max_ocr_pages], scanned[limits.max_ocr_pages :]
     done: set[int] = set()
+    failed = 0
     with _Renderer(data) as renderer:
         for number, index in enumerate(chosen, 1):
-            raw[index] = ocr.recognize(renderer.page_image(index))
-            done.add(index)
+            image = renderer.page_image(index)
+            if image is None:
+                failed += 1
+            else:
+                raw[index] = ocr.recognize(image)
+                done.add(index)
             context.ocr_progress(number, len(chosen))
-    warnings = [f"{len(chosen)} 页没有文字层，已用 OCR 识别"] if chosen else []
+    warnings = [f"{len(done)} 页没有文字层，已用 OCR 识别"] if done else []
+    if failed:
+        warnings.append(f"{failed} 页没有文字层，但无法渲染成图片，未能 OCR")
     if skipped:
         warnings.append(f"{len(skipped)} 页没有文字层，超过 OCR 上限（{limits.max_ocr_pages} 页），已跳过")
-    logger.info("PDF OCR: %d page(s) recognised, %d skipped", len(chosen), len(skipped))
+    logger.info("PDF OCR: %d page(s) recognised, %d failed, %d skipped", len(done), failed, len(skipped))
     return done, warnings
 
 
 class _Renderer:
     """Pages as images, from one pdfium document. Rendering (rather than pulling out embedded images)
-    copes with JBIG2/CCITT scans, images cut in strips, rotation and masks, and drawn text."""
+    copes with JBIG2/CCITT scans, images cut in strips, rotation and masks, and drawn text.
+    A page (or a document) pdfium cannot render gives None: it is reported, the rest goes on."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
@@ -162,16 +190,19 @@ class _Renderer:
             try:
                 self._document = pdfium.PdfDocument(self._data)
             except pdfium.PdfiumError as exc:
-                raise LoadError(f"PDF 无法渲染，不能进行 OCR：{short(exc)}") from exc
+                logger.warning("PDF cannot be opened for rendering: %s", exc)
         return self
 
     def __exit__(self, *_: object) -> None:
-        with _pdfium_lock:
-            self._document.close()
+        if self._document is not None:
+            with _pdfium_lock:
+                self._document.close()
 
-    def page_image(self, index: int) -> Image:
+    def page_image(self, index: int) -> Image | None:
         import pypdfium2 as pdfium
 
+        if self._document is None:
+            return None
         with _pdfium_lock:
             try:
                 page = self._document[index]
@@ -179,7 +210,8 @@ class _Renderer:
                 scale = min(_RENDER_LONG_SIDE / max(width, height, 1.0), 4.0)
                 return page.render(scale=scale, grayscale=True).to_pil()
             except pdfium.PdfiumError as exc:
-                raise LoadError(f"PDF 第 {index + 1} 页无法渲染，不能进行 OCR：{short(exc)}") from exc
+                logger.warning("PDF page %d cannot be rendered: %s", index + 1, exc)
+                return None
 
 
 # --- cleaning and title --------------------------------------------------------------------------
