@@ -58,10 +58,18 @@ def load_pdf(path: PurePosixPath, data: bytes, context: LoadContext) -> Extracte
     if broken:
         warnings.insert(0, f"{len(broken)} 页内容损坏，无法读取，已跳过")
     if not any(letter_count(text) for text in raw):
-        raise LoadError(SCAN_REASON if not ocr_done else "PDF 是扫描件，但 OCR 没有识别出文字")
+        raise LoadError(_no_text_reason(context, scanned))
     pages = _clean_pages(raw, ocr_done)
     first_page = next((page.text for page in pages if page.text), "")
     return Extracted(_pdf_title(title_meta, first_page) or path.stem, tuple(pages), tuple(warnings))
+
+
+def _no_text_reason(context: LoadContext, scanned: list[int]) -> str:
+    if not context.limits.ocr_enabled:
+        return SCAN_REASON
+    if scanned:
+        return "PDF 是扫描件，但 OCR 没有识别出文字"
+    return "PDF 没有可提取的文字（既没有文字层，也没有可识别的图片）"
 
 
 def has_usable_text(text: str) -> bool:

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 _MAX_BAD_CHAR_RATIO = 0.01
 # Share of sampled Han characters that must be common ones for a guessed encoding to be believed.
 _MIN_COMMON_HAN = 0.9
-_MIN_PLAUSIBLE_UTF16 = 0.95
+_MIN_PLAUSIBLE_UTF16 = 0.9
 _SAMPLE_CHARS = 20_000
 _BYTES_PER_CHAR_MAX = 4  # UTF-8, UTF-16 and GB18030 all spend at most 4 bytes on one character
 
@@ -50,15 +50,15 @@ def _decode(data: bytes) -> str:
             text = _decode_or_none(data if codec == "utf-16" else data[len(bom) :], codec)
             if text is not None:
                 return text
-    text = _decode_utf8(data)
-    if text is not None:
-        return text
-    utf16 = _bomless_utf16(data)
-    if utf16 is not None:
+    if b"\x00" in data:  # valid UTF-8 too, but no text file holds NUL: UTF-16 (ASCII-heavy) or binary
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
+            raise LoadError("不是文本文件（含有二进制数据）")
         return utf16
-    if b"\x00" in data:
-        raise LoadError("不是文本文件（含有二进制数据）")
-    return _decode_chinese_legacy(data)
+    text = _decode_utf8(data)
+    if text is None:
+        text = _bomless_utf16(data)  # Chinese UTF-16 has no NUL bytes
+    return text if text is not None else _decode_chinese_legacy(data)
 
 
 def _decode_or_none(data: bytes, codec: str) -> str | None:
