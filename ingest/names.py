@@ -10,18 +10,26 @@ import os
 import unicodedata
 import zipfile
 
+from ingest.charsets import plausible_share
+
 _UTF8_FLAG = 0x800  # zip general-purpose bit 11: the name is UTF-8
 _COMPONENT_MAX = 120
 
 
 def readable_bytes(raw: bytes) -> str:
-    """UTF-8, else GB18030 (GBK), else UTF-8 with replacement characters: always printable, never surrogates."""
+    """UTF-8 or GB18030 (GBK), whichever reads as ordinary text, else UTF-8 with replacement characters.
+
+    Short GBK names are often valid UTF-8 too ("通知" in GBK reads as "֪ͨ"), so both are judged.
+    """
+    candidates = []
     for codec in ("utf-8", "gb18030"):
         try:
-            return raw.decode(codec)
+            candidates.append(raw.decode(codec))
         except UnicodeDecodeError:
             continue
-    return raw.decode("utf-8", errors="replace")
+    if not candidates:
+        return raw.decode("utf-8", errors="replace")
+    return max(candidates, key=plausible_share)  # ties keep UTF-8
 
 
 def fs_name(name: str) -> str:

@@ -100,7 +100,8 @@ def test_latin_words_keep_a_space_and_nothing_gives_nothing() -> None:
 @needs_font
 def test_scanned_png_is_recognised_and_marked_ocr() -> None:
     pages: list[tuple[int, int]] = []
-    doc = load("通知.png", png_bytes(scan([TITLE, *SENTENCES])), on_page=lambda done, total: pages.append((done, total)))
+    image = png_bytes(scan([TITLE, *SENTENCES]))
+    doc = load("通知.png", image, on_page=lambda done, total: pages.append((done, total)))
 
     assert doc.file_type == "image"
     assert doc.title == TITLE

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import PurePosixPath
 
 from ingest import clean
+from ingest.charsets import is_common_han, plausible_share
 from ingest.limits import LoadLimits
 from ingest.loaders.base import Extracted, LoadContext, LoadError, check_chars, plain_title, too_many_chars
 from retrieval.types import PageText
@@ -87,24 +88,10 @@ def _bomless_utf16(data: bytes) -> str | None:
         return None
     for codec in ("utf-16-le", "utf-16-be"):
         text = _decode_or_none(data, codec)
-        if text is not None and _plausible_share(text[:_SAMPLE_CHARS]) >= _MIN_PLAUSIBLE_UTF16:
+        if text is not None and plausible_share(text[:_SAMPLE_CHARS]) >= _MIN_PLAUSIBLE_UTF16:
             logger.info("text decoded as BOM-less %s", codec)
             return text
     return None
-
-
-def _plausible_share(text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for char in text if _is_plausible(char)) / len(text)
-
-
-def _is_plausible(char: str) -> bool:
-    if char.isascii():
-        return char.isprintable() or char in "\t\n\r"
-    if "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef" or "\u2010" <= char <= "\u2027":
-        return True  # CJK and full-width punctuation, dashes and quotes
-    return _is_common_han(char, "gb2312") or _is_common_han(char, "big5")
 
 
 def _decode_chinese_legacy(data: bytes) -> str:
@@ -126,19 +113,7 @@ def _common_han_share(text: str, codec: str) -> float:
     han = [char for char in text[:_SAMPLE_CHARS] if "\u3400" <= char <= "\u9fff"]
     if not han:
         return 1.0
-    return sum(1 for char in han if _is_common_han(char, codec)) / len(han)
-
-
-def _is_common_han(char: str, codec: str) -> bool:
-    """GB2312's 6,763 characters, or Big5's 5,401 level-1 characters: what everyday text is written in."""
-    try:
-        encoded = char.encode(codec)
-    except UnicodeEncodeError:
-        return False
-    if len(encoded) != 2:
-        return False
-    lead = encoded[0]
-    return 0xB0 <= lead <= 0xF7 if codec == "gb2312" else 0xA4 <= lead <= 0xC6
+    return sum(1 for char in han if is_common_han(char, codec)) / len(han)
 
 
 def _check_textual(text: str) -> str:
