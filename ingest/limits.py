@@ -18,7 +18,7 @@ class LoadLimits:
     max_archive_entries: int = 1000  # files listed in one .zip (or parts in one .docx)
     max_unpacked_bytes: int = 300 * MB  # total uncompressed size of one .zip or .docx
     max_compression_ratio: int = 100  # uncompressed/compressed of one member larger than 1 MB
-    max_docx_xml_bytes: int = 64 * MB  # one XML part of a .docx (parsed into a tree in memory)
+    max_docx_xml_bytes: int = 32 * MB  # one XML part of a .docx: python-docx holds ~16x its size in memory
     max_html_bytes: int = 20 * MB  # an HTML page (parsed into a tree in memory)
     max_image_pixels: int = 50_000_000  # one image (decoded to an array for OCR)
     max_ocr_pages: int = 200  # pages of one PDF sent to OCR; the rest are skipped and reported

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     max_archive_entries: int = Field(1000, ge=1, description="most members in one .zip or .docx")
     max_unpacked_mb: int = Field(300, ge=1, description="most uncompressed bytes in one .zip or .docx")
     max_compression_ratio: int = Field(100, ge=1, description="highest ratio of a zip member over 1 MB (bombs)")
-    max_docx_xml_mb: int = Field(64, ge=1, description="largest XML part of a .docx")
+    max_docx_xml_mb: int = Field(32, ge=1, description="largest XML part of a .docx (~16x in memory)")
     max_html_mb: int = Field(20, ge=1, description="largest HTML page")
     max_image_megapixels: int = Field(50, ge=1, description="largest image for OCR, in millions of pixels")
     max_ocr_pages: int = Field(200, ge=0, description="most PDF pages of one document sent to OCR")

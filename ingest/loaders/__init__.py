@@ -68,7 +68,7 @@ def load(
     file_type, loader = _loader_for(path)
     if len(data) > limits.max_file_bytes:
         raise LoadError(f"文件过大（{megabytes(len(data))}），单个文件上限 {megabytes(limits.max_file_bytes)}")
-    if not data.strip():
+    if not data or data.isspace():  # no copy: strip() would duplicate a 100 MB file
         raise LoadError("文件为空")
     extracted: Extracted = loader(path, data, LoadContext(limits, on_read=on_read, on_ocr=on_page))
     pages = tuple(page for page in extracted.pages if page.text)
@@ -116,6 +116,6 @@ def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
         raise LoadError("文件不存在") from exc
     except OSError as exc:
         raise LoadError(f"无法读取文件：{exc.strerror or exc}") from exc
-    if not data.strip():
+    if not data or data.isspace():  # no copy: strip() would duplicate a 100 MB file
         raise LoadError("文件为空")
     return data
