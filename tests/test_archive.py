@@ -52,10 +52,16 @@ def test_gbk_and_utf8_names_are_decoded() -> None:
     ]
 
 
-def test_traversal_and_absolute_names_are_only_displayed() -> None:
-    data = make_zip([("../../etc/evil.txt", NOTICE), ("/abs/path.md", NOTICE), ("C:\\win\\x.txt", NOTICE)])
-    names = [entry.name for entry in expand("up.zip", data)]
-    assert names == ["up.zip/abs/path.md", "up.zip/etc/evil.txt", "up.zip/win/x.txt"]
+def test_traversal_absolute_and_long_names_are_only_displayed() -> None:
+    long_name = "长" * 200 + ".txt"
+    members = [
+        ("../../etc/evil.txt", NOTICE),
+        ("/abs/path.md", NOTICE),
+        ("C:\\win\\x.txt", NOTICE),
+        (long_name, NOTICE),
+    ]
+    names = [entry.name for entry in expand("up.zip", make_zip(members))]
+    assert names == ["up.zip/abs/path.md", "up.zip/etc/evil.txt", "up.zip/win/x.txt", "up.zip/" + "长" * 115 + "….txt"]
 
 
 def test_unsupported_nested_hidden_and_control_character_members() -> None:
