@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         searcher = threading.Thread(target=lambda: timings.extend(search_latency(kb, stop)))
         searcher.start()
         started = time.perf_counter()
-        report = library.add_many(uploads_from_paths([args.laws]))
+        report = library.add_many(uploads_from_paths([args.laws], settings))
         results["ingest"] = {"files": len(report.outcomes), "summary": report.summary(),
                              "seconds": round(time.perf_counter() - started, 1)}
         stop.set()

@@ -61,7 +61,7 @@ def build_index(
     """Ingest the corpus into a fresh data dir through the real pipeline (loaders → chunker → index)."""
     settings = Settings(data_dir=data_dir, **overrides)
     writer = Library(settings, tokenizer=tokenizer, embedder=embedder)
-    report = writer.add_many(uploads_from_paths(corpus))
+    report = writer.add_many(uploads_from_paths(corpus, settings))
     writer.close()
     kb = KnowledgeBase(settings, tokenizer=tokenizer, embedder=embedder)
     log.info("indexed %s: %s", ", ".join(map(str, corpus)), report.summary())

@@ -84,7 +84,7 @@ def add(library, paths: list[Path], replace: bool, quiet: bool) -> int:
     from library.files import uploads_from_paths
     from library.progress import STAGE_LABELS, ProgressHooks
 
-    uploads = uploads_from_paths(paths)
+    uploads = uploads_from_paths(paths, library.settings)
     with tqdm(total=len(uploads), unit="个文件", disable=quiet, file=sys.stderr) as bar:
         hooks = ProgressHooks(
             file_started=lambda name, number, total: bar.set_postfix_str(name[:40]),

@@ -42,7 +42,8 @@ def chunk_document(doc: LoadedDocument, doc_id: str, chunk_size: int = 400) -> l
     _check_arguments(doc_id, chunk_size)
     blocks = parse_blocks(doc.pages, doc.title)
     pieces = [piece for section in _sections(blocks) for piece in _chunk_section(section, chunk_size)]
-    return [_to_chunk(doc, doc_id, position, piece) for position, piece in enumerate(pieces)]
+    ocr = _OcrPages.of(doc)
+    return [_to_chunk(doc, doc_id, position, piece, ocr) for position, piece in enumerate(pieces)]
 
 
 def chunk_id(doc_id: str, position: int, text: str) -> str:
@@ -122,7 +123,23 @@ def _join(units: list[_Unit]) -> str:
     return text
 
 
-def _to_chunk(doc: LoadedDocument, doc_id: str, position: int, piece: _Piece) -> Chunk:
+@dataclass(frozen=True)
+class _OcrPages:
+    """Which text came from OCR: numbered pages, or the whole document (an image has no page numbers)."""
+
+    pages: frozenset[int]
+    whole: bool
+
+    @classmethod
+    def of(cls, doc: LoadedDocument) -> _OcrPages:
+        numbered = frozenset(p.page for p in doc.pages if p.ocr and p.page is not None)
+        return cls(numbered, bool(doc.pages) and all(p.ocr for p in doc.pages))
+
+    def covers(self, pages: list[int]) -> bool:
+        return self.whole or any(page in self.pages for page in pages)
+
+
+def _to_chunk(doc: LoadedDocument, doc_id: str, position: int, piece: _Piece, ocr: _OcrPages) -> Chunk:
     pages = [page for page in piece.pages if page is not None]
     return Chunk(
         id=chunk_id(doc_id, position, piece.text),
@@ -133,4 +150,5 @@ def _to_chunk(doc: LoadedDocument, doc_id: str, position: int, piece: _Piece) ->
         page_start=min(pages, default=None),
         page_end=max(pages, default=None),
         position=position,
+        ocr=ocr.covers(pages),
     )

@@ -9,9 +9,13 @@ from library.service import Upload
 from retrieval.settings import Settings
 
 
-def uploads_from_paths(paths: Iterable[Path]) -> list[Upload]:
-    """Every file collect_files finds, read into an Upload (or the reason it could not be read)."""
-    return [_read(path) for path in collect_files(paths)]
+def uploads_from_paths(paths: Iterable[Path], settings: Settings | None = None) -> list[Upload]:
+    """Files and folders (zips expanded) walked safely: symlinks stay inside the folder given, special files
+    are refused, names are decoded readably; every entry becomes an Upload or says why it could not be read."""
+    from ingest.walk import collect
+
+    limits = (settings or Settings()).load_limits
+    return [Upload(f.name, f.data, f.reason) for f in collect(list(paths), limits)]
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -32,17 +36,8 @@ def uploads_from_upload(name: str, data: bytes, settings: Settings) -> list[Uplo
         return [Upload(name, data)]
     from ingest.archive import expand
 
-    return [Upload(entry.name, entry.data, entry.reason) for entry in expand(name, data, settings)]
+    return [Upload(entry.name, entry.data, entry.reason) for entry in expand(name, data, settings.load_limits)]
 
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
-
-
-def _read(path: Path) -> Upload:
-    try:
-        return Upload(path.name, path.read_bytes())
-    except FileNotFoundError:
-        return Upload(path.name, None, "文件不存在")
-    except OSError as exc:
-        return Upload(path.name, None, f"无法读取文件：{exc.strerror or exc}")

@@ -31,7 +31,7 @@ def seed_if_new(library: Library, hooks: ProgressHooks | None = None) -> Report 
             "请运行 python -m ingest --rebuild --from-sources 从保存的原文件重建资料库。"
         )
     corpus = library.settings.corpus_dir
-    report = library.add_many(uploads_from_paths([corpus]), added_by="（内置资料）", hooks=hooks)
+    report = library.add_many(uploads_from_paths([corpus], library.settings), added_by="（内置资料）", hooks=hooks)
     library.mark(SEEDED_KEY, str(corpus))
     log.info("first run: %s from %s", report.summary(), corpus)
     return report

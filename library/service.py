@@ -284,9 +284,14 @@ class Library:
         twin = self.catalog.document(doc_id) or batch.staged_record(doc_id)
         if twin is not None and replaces is None and twin.pipeline_version == PIPELINE_VERSION:
             return Outcome(name, "exists", twin.title, reason="内容相同", doc_id=twin.doc_id, existing_id=twin.doc_id)
-        hooks.at(name, "read")
         try:
-            parsed = parse(upload.name, upload.data, self.settings.chunk_size)
+            parsed = parse(
+                upload.name,
+                upload.data,
+                self.settings.chunk_size,
+                self.settings.load_limits,
+                on_stage=lambda stage, share: hooks.at(name, stage, share),
+            )
         except LoadError as exc:
             return Outcome(name, "failed", reason=exc.reason)
         if replaces is None:
@@ -330,7 +335,7 @@ class Library:
             pages=parsed.pages,
             ocr_pages=parsed.ocr_pages,
             added_by=added_by,
-            flags=tuple(getattr(parsed, "flags", ())),
+            flags=parsed.flags,
         )
         tokens = [self.tokenizer.tokenize(index_text(c)) for c in parsed.chunks]
         return StagedDocument(record, parsed.chunks, tokens, replaces)
@@ -420,7 +425,7 @@ class Library:
                 log.warning("no stored source for %s (%s): kept as it is", name, doc_id)
                 continue
             try:
-                parsed = parse(name, data, self.settings.chunk_size)
+                parsed = parse(name, data, self.settings.chunk_size, self.settings.load_limits)
             except LoadError as exc:
                 log.warning("re-parsing %s failed (%s): kept as it is", name, exc.reason)
                 continue

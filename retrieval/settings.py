@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import MB, LoadLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 
@@ -46,7 +48,6 @@ class Settings(BaseSettings):
     commit_batch_chunks: int = Field(
         2000, ge=1, description="a big ingest becomes visible in batches of about this many passages"
     )
-    max_upload_mb: int = Field(100, ge=1, description="largest file accepted, in MB")
     web_fetch_timeout: float = Field(15.0, gt=0, description="seconds to wait for a web page added by URL")
     members_must_login: bool = Field(False, description="members must log in to ask (default: anyone may ask)")
     login_max_failures: int = Field(5, ge=1, description="wrong passwords in a row before a user name is locked")
@@ -59,6 +60,17 @@ class Settings(BaseSettings):
     quiz_use_llm: bool = Field(False, description="智能组卷 asks the LLM (when configured) before the rules")
     quiz_llm_max_passages: int = Field(8, ge=1, description="passages one LLM quiz request may send")
     quiz_daily_items: int = Field(5, ge=1, le=20, description="items of 每日一练")
+    # Ingest limits: checked before the expensive step each protects (see ingest/limits.py).
+    max_upload_mb: int = Field(100, ge=1, description="largest file accepted (upload, CLI file, zip member)")
+    max_document_chars: int = Field(2_000_000, ge=1, description="most characters of text in one document")
+    max_archive_entries: int = Field(1000, ge=1, description="most members in one .zip or .docx")
+    max_unpacked_mb: int = Field(300, ge=1, description="most uncompressed bytes in one .zip or .docx")
+    max_compression_ratio: int = Field(100, ge=1, description="highest ratio of a zip member over 1 MB (bombs)")
+    max_docx_xml_mb: int = Field(32, ge=1, description="largest XML part of a .docx (~16x in memory)")
+    max_html_mb: int = Field(20, ge=1, description="largest HTML page")
+    max_image_megapixels: int = Field(50, ge=1, description="largest image for OCR, in millions of pixels")
+    max_ocr_pages: int = Field(200, ge=0, description="most PDF pages of one document sent to OCR")
+    ocr_enabled: bool = Field(True, description="recognise scans and image-only PDF pages with rapidocr")
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -73,6 +85,22 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def load_limits(self) -> LoadLimits:
+        """The ingest slice: what ingest.loaders / archive / walk are given."""
+        return LoadLimits(
+            max_file_bytes=self.max_upload_mb * MB,
+            max_document_chars=self.max_document_chars,
+            max_archive_entries=self.max_archive_entries,
+            max_unpacked_bytes=self.max_unpacked_mb * MB,
+            max_compression_ratio=self.max_compression_ratio,
+            max_docx_xml_bytes=self.max_docx_xml_mb * MB,
+            max_html_bytes=self.max_html_mb * MB,
+            max_image_pixels=self.max_image_megapixels * 1_000_000,
+            max_ocr_pages=self.max_ocr_pages,
+            ocr_enabled=self.ocr_enabled,
+        )
 
     @property
     def catalog_path(self) -> Path:

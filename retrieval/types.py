@@ -12,7 +12,7 @@ class PageText:
 
     text: str
     page: int | None = None
-    ocr: bool = False  # the text was recognised from an image
+    ocr: bool = False  # the text was recognised from an image (scan), not read from a text layer
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class LoadedDocument:
     title: str
     pages: tuple[PageText, ...]
     file_type: str
+    warnings: tuple[str, ...] = ()  # Chinese notes for the report (e.g. pages left without OCR)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Chunk:
     page_start: int | None = None
     page_end: int | None = None
     position: int = 0
-    ocr: bool = False  # recognised from a scan: shown with an “OCR 识别” tag
+    ocr: bool = False  # drawn from OCR text: shown with an "OCR 识别" tag
 
     @property
     def heading_path(self) -> str:

@@ -54,7 +54,7 @@ def library(settings: Settings, tokenizer: ChineseTokenizer, embedder: Embedder)
 
 def add_folder(library: Library, folder: Path, **options: object) -> Report:
     """Add every file under folder through the writer, as `python -m ingest folder` does."""
-    return library.add_many(uploads_from_paths([folder]), **options)
+    return library.add_many(uploads_from_paths([folder], library.settings), **options)
 
 
 def write_files(folder: Path, files: dict[str, str], encoding: str = "utf-8") -> list[Path]:

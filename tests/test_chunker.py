@@ -261,3 +261,36 @@ def test_whole_shared_corpus_chunks_within_size() -> None:
         assert chunks, path.name
         assert all(0 < len(c.text) <= 400 for c in chunks), path.name
         assert len({c.id for c in chunks}) == len(chunks), path.name
+
+
+# --- OCR marks -----------------------------------------------------------------------------------
+
+
+def test_chunks_from_ocr_pages_are_marked() -> None:
+    doc = LoadedDocument(
+        source="mixed.pdf",
+        title="办法",
+        pages=(
+            PageText("一、总体要求\n政协委员应当积极参加政协组织的各项活动。", page=1),
+            PageText("二、工作安排\n本办法自印发之日起施行。", page=2, ocr=True),
+        ),
+        file_type="pdf",
+    )
+    chunks = chunk_document(doc, "mixed")
+    assert [(chunk.page_start, chunk.ocr) for chunk in chunks] == [(1, False), (2, True)]
+
+
+def test_a_chunk_spanning_a_text_page_and_an_ocr_page_is_marked() -> None:
+    doc = LoadedDocument(
+        source="a.pdf",
+        title="办法",
+        pages=(PageText("第一条 委员应当履职尽责。", page=1), PageText("委员应当参加各项活动。", page=2, ocr=True)),
+        file_type="pdf",
+    )
+    [chunk] = chunk_document(doc, "a")
+    assert (chunk.page_start, chunk.page_end, chunk.ocr) == (1, 2, True)
+
+
+def test_an_ocr_image_without_page_numbers_marks_every_chunk() -> None:
+    doc = LoadedDocument("scan.png", "通知", (PageText("第一条 内容。\n第二条 内容。", ocr=True),), "image")
+    assert [chunk.ocr for chunk in chunk_document(doc, "scan")] == [True, True]

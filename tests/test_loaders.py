@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import random
 import re
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from ingest.limits import LoadLimits
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.loaders import load_file as load
 
@@ -134,16 +140,28 @@ def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
     assert caught.value.reason.startswith("PDF")
 
 
-def test_pdf_without_text_layer_is_a_scan(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("ocr_enabled", "picture", "reason"),
+    [
+        (False, True, "PDF 没有文字层（可能是扫描件，需要 OCR）"),
+        (True, True, "PDF 是扫描件，但 OCR 没有识别出文字"),
+        (True, False, "PDF 没有可提取的文字（既没有文字层，也没有可识别的图片）"),
+    ],
+    ids=["ocr-off", "blank-scan", "drawing-only"],
+)
+def test_pdf_without_text(tmp_path: Path, ocr_enabled: bool, picture: bool, reason: str) -> None:
     path = tmp_path / "scan.pdf"
     pdf = canvas.Canvas(str(path))
     for _ in range(2):
-        pdf.rect(72, 72, 400, 600, fill=1)  # stands in for a scanned image
+        if picture:  # a scan of an empty sheet
+            pdf.drawImage(ImageReader(Image.new("L", (200, 280), 250)), 72, 72, 400, 600)
+        else:
+            pdf.rect(72, 72, 400, 600, fill=1)
         pdf.showPage()
     pdf.save()
     with pytest.raises(LoadError) as caught:
-        load(path)
-    assert caught.value.reason == "PDF 没有文字层（可能是扫描件，需要 OCR）"
+        load(path, LoadLimits(ocr_enabled=ocr_enabled))
+    assert caught.value.reason == reason
 
 
 # --- errors common to all formats ----------------------------------------------------------------
@@ -163,7 +181,7 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
     path.write_bytes(b"data")
     with pytest.raises(LoadError) as caught:
         load(path)
-    assert caught.value.reason == "不支持的文件类型 .xls（支持 txt/md/pdf/docx/html）"
+    assert caught.value.reason == "不支持的文件类型 .xls（支持 txt/md/pdf/docx/html/png/jpg）"
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -443,3 +461,209 @@ def test_real_markdown_and_txt_load() -> None:
     assert len(docs) >= 30
     assert all(doc.title and doc.pages[0].text for doc in docs)
     assert all("FORCE BREAK" not in doc.pages[0].text for doc in docs)
+
+
+# --- hostile and unusual input (issues 7 and 12) -------------------------------------------------
+
+
+def _load_bytes(name: str, data: bytes, limits: LoadLimits | None = None):
+    from ingest.loaders import load as load_bytes
+
+    return load_bytes(name, data, limits)
+
+
+def test_aes_pdf_that_opens_without_password_loads(tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(write_pdf(tmp_path / "a.pdf", PDF_PAGES)))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    with (tmp_path / "aes.pdf").open("wb") as out:
+        writer.write(out)
+    doc = load(tmp_path / "aes.pdf")
+    assert [page.page for page in doc.pages] == [1, 2, 3]
+    assert doc.pages[1].text.startswith("第三条 政协委员应当坚持党的领导")
+
+
+def test_aes_pdf_with_password_is_refused(tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(write_pdf(tmp_path / "a.pdf", PDF_PAGES)))
+    writer.encrypt(user_password="secret", algorithm="AES-256")
+    with (tmp_path / "locked.pdf").open("wb") as out:
+        writer.write(out)
+    with pytest.raises(LoadError) as caught:
+        load(tmp_path / "locked.pdf")
+    assert caught.value.reason == "PDF 已加密，需要密码才能打开"
+
+
+def test_damaged_pdf_gets_the_damage_reason_and_one_log_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = bytearray(write_pdf(tmp_path / "a.pdf", PDF_PAGES).read_bytes())
+    # Break every page's content stream: the page tree still parses, no page yields text.
+    for match in re.finditer(rb"stream\r?\n", bytes(data)):
+        for offset in range(match.end(), min(match.end() + 40, len(data))):
+            data[offset] ^= 0x55
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("damaged.pdf", bytes(data))
+    assert re.fullmatch(r"PDF 文件损坏，无法提取文字（解析时发现 \d+ 处错误）", caught.value.reason)
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]  # summarised, not repeated
+    summaries = [r for r in caplog.records if r.name == "ingest.loaders.pdf_log"]
+    assert len(summaries) == 1 and "damaged.pdf: pypdf reported" in summaries[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第一条 为了规范管理，制定本办法。", True),
+        ("", False),
+        ("- 3 -", False),  # a page number alone
+        ("\ufffd" * 40 + "第一条规定", False),  # replacement characters: a font without a Unicode map
+        ("".join(chr(0xE000 + i) for i in range(30)) + "政协委员会议", False),  # private-use junk
+    ],
+    ids=["text", "empty", "page-number", "replacement", "private-use"],
+)
+def test_usable_text_layer(text: str, expected: bool) -> None:
+    from ingest.loaders.pdf import has_usable_text
+
+    assert has_usable_text(text) is expected
+
+
+def test_whitespace_only_and_oversized_files() -> None:
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("blank.txt", b" \n\t\r\n ")
+    assert caught.value.reason == "文件为空"
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("big.txt", b"a" * 2048, LoadLimits(max_file_bytes=1024))
+    assert caught.value.reason == "文件过大（0.0 MB），单个文件上限 0.0 MB"
+
+
+def test_oversized_file_on_disk_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    with path.open("wb") as out:
+        out.truncate(3 * 1024 * 1024)  # sparse: size without content
+    with pytest.raises(LoadError) as caught:
+        load(path, LoadLimits(max_file_bytes=2 * 1024 * 1024))
+    assert caught.value.reason == "文件过大（3 MB），单个文件上限 2 MB"
+
+
+def test_too_many_characters_names_the_cap() -> None:
+    text = ("政协委员应当积极参加政协组织的各项活动。" * 600).encode()
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("long.txt", text, LoadLimits(max_document_chars=10_000))
+    assert caught.value.reason == "文字太多：超过单个文档 1 万字 的上限，请拆分后再导入"
+    # Far over the cap: refused from the byte length, before decoding.
+    with pytest.raises(LoadError):
+        _load_bytes("long.md", text * 10, LoadLimits(max_document_chars=10_000))
+
+
+def test_big5_text_is_detected(tmp_path: Path) -> None:
+    text = "中國人民政治協商會議全國委員會每屆任期五年。\n委員應當積極參加政協組織的各項活動。"
+    doc = _load_bytes("big5.txt", text.encode("big5"))
+    assert doc.pages[0].text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_is_detected(codec: str) -> None:
+    doc = _load_bytes("u16.txt", REPORT.encode(codec))
+    assert doc.title == "关于政协党建工作的调研报告"
+    assert doc.pages[0].text.endswith("全市政协系统把坚持党的全面领导作为根本政治原则。")
+
+
+def test_bomless_utf16_with_latin_text_is_detected() -> None:
+    doc = _load_bytes("u16.txt", "Annual report 2024\nAll members attended.".encode("utf-16-le"))
+    assert doc.pages[0].text == "Annual report 2024\nAll members attended."
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\a\\通知.pdf", "通知.pdf"),
+        ("bad\x00\x1b[31mname\n.txt", "bad[31mname.txt"),
+        ("dir/", "dir"),
+        ("\udcb8\udcfa.txt", ".txt"),  # surrogate escapes from undecodable bytes never reach callers
+        ("/", "未命名"),
+    ],
+)
+def test_display_name_is_never_a_path(name: str, shown: str) -> None:
+    from ingest.loaders import display_name
+
+    assert display_name(name) == shown
+
+
+def test_display_name_of_a_long_name_keeps_its_suffix() -> None:
+    from ingest.loaders import display_name
+
+    shown = display_name("关" * 200 + ".docx")
+    assert len(shown) == 120 and shown.endswith("…" + ".docx")
+
+
+# --- DOCX bombs and caps -------------------------------------------------------------------------
+
+
+def _docx_with_body(path: Path, body_xml: bytes) -> bytes:
+    """A real python-docx document whose word/document.xml is replaced by `body_xml`."""
+    docx.Document().save(str(path))
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["word/document.xml"] = body_xml
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _body(paragraphs: list[str], padding: int = 0) -> bytes:
+    runs = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in paragraphs)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}"><w:body>{runs}'
+        f'<w:p><w:r><w:t xml:space="preserve">{" " * padding}</w:t></w:r></w:p></w:body></w:document>'
+    ).encode()
+
+
+def test_docx_with_replaced_body_loads(tmp_path: Path) -> None:
+    data = _docx_with_body(tmp_path / "a.docx", _body(["关于加强管理的通知", "第一条 为加强管理，制定本办法。"]))
+    doc = _load_bytes("a.docx", data)
+    assert doc.title == "关于加强管理的通知"
+    assert doc.pages[0].text == "关于加强管理的通知\n第一条 为加强管理，制定本办法。"
+
+
+def test_docx_bomb_is_refused_from_the_zip_directory(tmp_path: Path) -> None:
+    data = _docx_with_body(tmp_path / "a.docx", _body(["通知"], padding=8 * 1024 * 1024))  # 8 MB of spaces
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("bomb.docx", data)
+    assert re.fullmatch(
+        r"DOCX 文件不安全或过大：word/document\.xml：压缩比异常（\d+ 倍，上限 100 倍），疑似压缩炸弹",
+        caught.value.reason,
+    )
+
+
+def test_docx_over_unpacked_and_xml_caps(tmp_path: Path) -> None:
+    data = _docx_with_body(tmp_path / "a.docx", _body(["政协委员应当积极参加政协组织的各项活动。"] * 2000))
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("a.docx", data, LoadLimits(max_unpacked_bytes=50_000))
+    assert caught.value.reason.startswith("DOCX 文件不安全或过大：解压后共 ")
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("a.docx", data, LoadLimits(max_docx_xml_bytes=50_000))
+    assert caught.value.reason.startswith("DOCX 文件不安全或过大：word/document.xml：正文 XML 解压后 ")
+
+
+def test_docx_over_character_cap_is_refused_while_streaming(tmp_path: Path) -> None:
+    data = _docx_with_body(tmp_path / "a.docx", _body(["政协委员应当积极参加政协组织的各项活动。"] * 2000))
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("a.docx", data, LoadLimits(max_document_chars=10_000))
+    assert caught.value.reason == "文字太多：超过单个文档 1 万字 的上限，请拆分后再导入"
+
+
+def test_docx_that_is_not_a_zip_and_text_renamed_docx(tmp_path: Path) -> None:
+    for data in (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "这是一个文本文件。".encode()):
+        with pytest.raises(LoadError) as caught:
+            _load_bytes("old-word.docx", data)
+        assert caught.value.reason == "DOCX 文件损坏，无法打开"
+
+
+def test_html_over_cap_is_refused_before_parsing() -> None:
+    page = b"<html><body>" + b"<p>\xe6\x94\xbf\xe5\x8d\x8f</p>" * 10_000 + b"</body></html>"
+    with pytest.raises(LoadError) as caught:
+        _load_bytes("page.html", page, LoadLimits(max_html_bytes=100_000))
+    assert caught.value.reason == "网页文件过大（0.1 MB），HTML 上限 0.1 MB"

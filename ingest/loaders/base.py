@@ -1,0 +1,93 @@
+"""What every format loader shares: the error users see, the context it runs in, title helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ingest import clean
+from ingest.limits import LoadLimits, chars_label
+from retrieval.types import PageText
+
+PageCallback = Callable[[int, int], None]  # (pages done, pages in all)
+
+TITLE_MAX = 60
+_TITLE_END = tuple(clean.SENTENCE_END + "，、,")
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded; `reason` is a short Chinese explanation for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What a format loader is given besides the bytes: its caps and where to report page progress."""
+
+    limits: LoadLimits = field(default_factory=LoadLimits)
+    on_read: PageCallback | None = None  # pages read from a text layer
+    on_ocr: PageCallback | None = None  # pages recognised by OCR
+
+    def read_progress(self, done: int, total: int) -> None:
+        if self.on_read:
+            self.on_read(done, total)
+
+    def ocr_progress(self, done: int, total: int) -> None:
+        if self.on_ocr:
+            self.on_ocr(done, total)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A format loader's result: title and pages (empty ones allowed), plus notes for the report."""
+
+    title: str
+    pages: tuple[PageText, ...]
+    warnings: tuple[str, ...] = ()
+
+
+Loader = Callable[[PurePosixPath, bytes, LoadContext], Extracted]
+
+
+def too_many_chars(limits: LoadLimits) -> LoadError:
+    return LoadError(f"文字太多：超过单个文档 {chars_label(limits.max_document_chars)} 的上限，请拆分后再导入")
+
+
+def check_chars(count: int, limits: LoadLimits) -> None:
+    if count > limits.max_document_chars:
+        raise too_many_chars(limits)
+
+
+def short(exc: Exception) -> str:
+    message = str(exc).strip() or type(exc).__name__
+    return message if len(message) <= 120 else message[:117] + "…"
+
+
+def plain_title(text: str, path: PurePosixPath) -> str:
+    """First non-empty line if it reads like a title (short, no sentence punctuation), else the stem."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    return first if is_title_like(first) else path.stem
+
+
+def is_title_like(line: str) -> bool:
+    # "第一章 总则" or "一、经验做法" opening a file is its first section, not its title.
+    return 0 < len(line) <= TITLE_MAX and not line.endswith(_TITLE_END) and not clean.is_structure_start(line)
+
+
+def real_metadata_title(title: str) -> str | None:
+    """The title property if it is real: producers fill it with "untitled", "Microsoft Word - 文档1.docx"."""
+    title = clean.clean_text(title)
+    if not re.search(r"[\u4e00-\u9fff]", title) or title.lower().startswith("microsoft"):
+        return None
+    if re.search(r"\.(docx?|wps|pdf|txt)$", title, re.IGNORECASE) or len(title) > TITLE_MAX:
+        return None
+    return title
+
+
+def letter_count(text: str) -> int:
+    return sum(1 for char in text if char.isalnum())
