@@ -85,14 +85,14 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
         assert page.locator('[data-testid="stProgress"]').count() >= 2  # a bar per file
         page.screenshot(path=str(ARTIFACTS / "browser-library.png"), full_page=True)
 
-        page.goto(url)
+        page.get_by_role("link", name="学习问答").click()  # in-app navigation keeps the login
         page.locator(CHAT_INPUT).wait_for()
         ask_in_browser(page, QUESTION, turn=0)
         assert f"《{DOCX_TITLE}》" in page.locator(".sx-citation").first.inner_text()
         ask_in_browser(page, "读书月在每年几月举行？", turn=1)
         assert "四月" in page.locator(".sx-answer").nth(1).inner_text()
 
-        page.goto(f"{url}/library")
+        page.get_by_role("link", name="资料库管理").click()
         page.get_by_role("tab", name="文档列表").click()
         page.get_by_label("查看或管理文档").click()
         page.get_by_role("option", name=DOCX_TITLE).click()
@@ -100,8 +100,11 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
         page.get_by_role("button", name="确认删除").click()
         page.get_by_text(f"已删除《{DOCX_TITLE}》").wait_for()
 
-        page.goto(url)
+        page.get_by_role("link", name="学习问答").click()
+        page.get_by_role("button", name="清空对话").click()
         page.locator(CHAT_INPUT).wait_for()
         ask_in_browser(page, QUESTION, turn=0)
-        citations = page.locator(".sx-citation")
-        assert all(f"《{DOCX_TITLE}》" not in citations.nth(i).inner_text() for i in range(citations.count()))
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "browser-library-after-delete.png"), full_page=True)
+        citations = [page.locator(".sx-citation").nth(i).inner_text() for i in range(page.locator(".sx-citation").count())]
+        assert citations and all(f"《{DOCX_TITLE}》" not in c for c in citations), citations
