@@ -9,6 +9,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ingest.injection import find_instructions
 from retrieval.answer import ExtractiveAnswerer
 from retrieval.catalog import DocumentRecord
 from retrieval.embeddings import Embedder, load_embedder
@@ -21,6 +22,15 @@ from retrieval.types import Answer, Chunk, Hit
 
 log = logging.getLogger(__name__)
 _UNSET = object()
+
+
+INSTRUCTION_CAVEAT = "注意：引用的原文中含有疑似对机器下达的指令（如“忽略以上指令”），这不是资料的正式内容，请核对原文。"
+
+
+def instruction_caveat(answer: Answer) -> tuple[str, ...]:
+    """A visible caveat when the sentences an answer quotes address a machine rather than a reader."""
+    quoted = "".join(s for c in answer.citations for s in c.sentences) or answer.text
+    return (INSTRUCTION_CAVEAT,) if answer.found and find_instructions(quoted) else ()
 
 
 class KnowledgeBase:
@@ -75,7 +85,7 @@ class KnowledgeBase:
         """The top passages and the extractive answer drawn from them (an LLM answer starts from both)."""
         hits = self.search(question, k or self.settings.top_k, doc_ids)
         answer = self.answerer.answer(question, hits, self.index.lexical())
-        return hits, replace(answer, notices=answer.notices + tuple(self.notices))
+        return hits, replace(answer, notices=answer.notices + instruction_caveat(answer) + tuple(self.notices))
 
     def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:
         """Extractive answer from the top passages (the default answer; needs no LLM)."""
