@@ -22,10 +22,15 @@ def claim_of(stem: str) -> str:
     return TITLE_PREFIX.sub("", stem.strip(), count=1)
 
 
+_POSITIONAL = {ch: str(n) for n, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
 def numeral_value(text: str) -> float | None:
     """ "60" → 60, "5.2" → 5.2, "三十" → 30, "两" → 2; None for anything else."""
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
+    if len(text) > 1 and all(ch in _POSITIONAL for ch in text):  # 一九四九, 二〇二四: digits read one by one
+        return float("".join(_POSITIONAL[ch] for ch in text))
     value = chinese_numeral(text)
     return float(value) if value is not None and text else None
 

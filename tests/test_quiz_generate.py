@@ -132,3 +132,9 @@ def test_list_detection_is_shared_with_the_answerer() -> None:
     assert introduces_list(sentences[0]) and not introduces_list(sentences[1])
     assert with_list_items(sentences, 0) == tuple(sentences)
     assert with_list_items(sentences, 1) == (sentences[1],)
+
+
+def test_years_written_digit_by_digit_are_read_as_years() -> None:
+    from quiz.text import numeral_value
+
+    assert (numeral_value("一九四九"), numeral_value("二〇二四"), numeral_value("三十八")) == (1949.0, 2024.0, 38.0)
