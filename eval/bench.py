@@ -88,7 +88,8 @@ def ingest_library(
             progress(f"  {done[0]}/{len(files)} documents, {done[1]:,} chunks")
 
     started = time.perf_counter()
-    report = writer.add_many(uploads_from_paths(files, kb.settings), hooks=ProgressHooks(stage=clock.at, file_done=file_done))
+    hooks = ProgressHooks(stage=clock.at, file_done=file_done)
+    report = writer.add_many(uploads_from_paths(files, kb.settings), hooks=hooks)
     wall = time.perf_counter() - started
     times.seconds["index"] = wall - times.seconds["parse"] - times.seconds["embed"]
     writer.close()

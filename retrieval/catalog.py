@@ -147,16 +147,20 @@ class Catalog:
             ) from exc
 
     def _migrate(self) -> None:
-        """Bring the schema to SCHEMA_VERSION, one recorded step at a time (each step in its transaction)."""
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0 and self._has_table("documents"):
-            version = 1  # catalogs made before versioning hold the v1 schema
-        for step in range(version, SCHEMA_VERSION):
+        """Bring the schema to SCHEMA_VERSION one recorded step at a time. Each step reads the version inside
+        its own write transaction, so two processes opening a new catalog at once never apply a step twice."""
+        while True:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _statements(MIGRATIONS[step]):
+                version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0 and self._has_table("documents"):
+                    version = 1  # catalogs made before versioning hold the v1 schema
+                if version >= SCHEMA_VERSION:
+                    self._conn.execute("COMMIT")
+                    return
+                for statement in _statements(MIGRATIONS[version]):
                     self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {step + 1}")
+                self._conn.execute(f"PRAGMA user_version = {version + 1}")
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 _UNSET = object()
 
 
-INSTRUCTION_CAVEAT = "注意：引用的原文中含有疑似对机器下达的指令（如“忽略以上指令”），这不是资料的正式内容，请核对原文。"
+INSTRUCTION_CAVEAT = (
+    "注意：引用的原文中含有疑似对机器下达的指令（如“忽略以上指令”），这不是资料的正式内容，请核对原文。"
+)
 
 
 def instruction_caveat(answer: Answer) -> tuple[str, ...]:

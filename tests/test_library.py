@@ -281,3 +281,26 @@ def test_rebuild_works_when_chroma_files_are_damaged(library: Library, settings:
     assert library.rebuild() == library.catalog.chunk_count()
     assert list(settings.data_dir.glob("chroma.damaged-*"))
     assert library.vectors.ids() == library.catalog.chunk_ids()
+
+
+def test_two_processes_opening_a_new_catalog_at_once_migrate_it_once(tmp_path: Path) -> None:
+    import threading
+
+    from retrieval.catalog import SCHEMA_VERSION, Catalog
+
+    path = tmp_path / "catalog.sqlite3"
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            Catalog(path).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Catalog(path).execute("PRAGMA user_version")[0][0] == SCHEMA_VERSION

@@ -102,9 +102,10 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
 
         page.get_by_role("link", name="学习问答").click()
         page.get_by_role("button", name="清空对话").click()
+        page.get_by_text("试试这些问题").wait_for()  # the old turns are gone
         page.locator(CHAT_INPUT).wait_for()
         ask_in_browser(page, QUESTION, turn=0)
-        page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "browser-library-after-delete.png"), full_page=True)
-        citations = [page.locator(".sx-citation").nth(i).inner_text() for i in range(page.locator(".sx-citation").count())]
+        shown = page.locator(".sx-citation")
+        citations = [shown.nth(i).inner_text() for i in range(shown.count())]
         assert citations and all(f"《{DOCX_TITLE}》" not in c for c in citations), citations
