@@ -114,11 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         embedder = load_embedder(settings)
         library = Library(settings, tokenizer=tokenizer, embedder=embedder)
         kb = KnowledgeBase(settings, tokenizer=tokenizer, embedder=embedder)
-        sample = (args.laws / sorted(p.name for p in args.laws.iterdir())[0]).read_text(encoding="utf-8")
+        texts = [p.read_text(encoding="utf-8") for p in sorted(args.laws.iterdir())[:12]]
+        sample = "".join(t.replace("\n", "") for t in texts)[:20_000]  # enough for 30 text pages and 10 scanned
         results: dict = {"uploads": []}
         results["uploads"].append(upload_to_searchable(library, kb, "30页.pdf", text_pdf(sample, 30), sample[60:80]))
         if any(f.exists() for f in FONTS):
-            scan = upload_to_searchable(library, kb, "10页扫描件.pdf", scanned_pdf(sample[:9000], 10), sample[40:60])
+            scan = upload_to_searchable(library, kb, "10页扫描件.pdf", scanned_pdf(sample[:9000], 10), sample[95:110])
             scan["ocr_pages_per_s"] = round(scan["ocr_pages"] / scan["seconds"], 2) if scan["seconds"] else None
             results["uploads"].append(scan)
         use_one_thread_for_queries()
