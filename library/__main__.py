@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings()
     policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
-    store = UserStore(Catalog(settings.catalog_path), policy)
+    store = UserStore(Catalog(settings.catalog_url), policy)
     try:
         return run_user(args, store)
     except UserError as exc:
