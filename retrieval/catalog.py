@@ -203,8 +203,8 @@ class Catalog:
         self.path = Path(self.db.url.removeprefix("sqlite:///")) if self.db.dialect == "sqlite" else None
         try:
             self.db.migrate(CATALOG_SCHEMA)
-            if self.db.dialect == "sqlite":  # older code reads the version here: keep it in step
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if self.db.dialect == "sqlite" and self.db.execute("PRAGMA user_version")[0][0] != SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # older code reads the version here
         except SQLAlchemyError as exc:
             raise CatalogError(self._open_failed(exc)) from exc
 

@@ -152,11 +152,21 @@ class Database:
         with self._migrate_lock:
             if schema.component in self._migrated:
                 return
+            if self._recorded_version(schema.component) == schema.version:  # the usual case: no write, no lock
+                self._migrated.add(schema.component)
+                return
             with self.transaction(write=True) as tx:
                 if self.dialect == "postgresql":
                     tx.execute("SELECT pg_advisory_xact_lock(:key)", {"key": _MIGRATION_LOCK_KEY})
                 _migrate(tx, schema)
             self._migrated.add(schema.component)
+
+    def _recorded_version(self, component: str) -> int | None:
+        with self.transaction() as tx:
+            if not tx.has_table("schema_versions"):
+                return None
+            rows = tx.execute("SELECT version FROM schema_versions WHERE component = :c", {"c": component})
+            return int(rows[0]["version"]) if rows else None
 
     def close(self) -> None:
         self.engine.dispose()
