@@ -42,7 +42,7 @@ def document_json(record) -> dict:
 def list_documents(settings, as_json: bool) -> int:
     from retrieval.catalog import Catalog
 
-    documents = Catalog(settings.catalog_path).documents()
+    documents = Catalog(settings.catalog_url).documents()
     if as_json:
         print(json.dumps([document_json(d) for d in documents], ensure_ascii=False, indent=2))
         return 0

@@ -1,7 +1,9 @@
 """python -m library user add NAME --role organizer|trainer|member | user list | user remove NAME | user passwd NAME
    python -m library check [--repair] | backup FILE | restore FILE
+   python -m library token add NAME [--role organizer|trainer|member] | token list | token remove NAME
 
-Passwords are read from stdin (without echo on a terminal). Loads no model: these commands start fast.
+Passwords are read from stdin (without echo on a terminal). A new API token is printed once (only its hash is
+kept). Loads no model: these commands start fast.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     backup.add_argument("file", type=Path)
     restore = commands.add_parser("restore", help="把备份恢复到空的数据目录，然后重建向量和关键词索引")
     restore.add_argument("file", type=Path)
+    token = commands.add_parser("token", help="HTTP API 令牌：add / list / remove").add_subparsers(
+        dest="action", required=True
+    )
+    token_add = token.add_parser("add", help="新建令牌（只显示这一次）")
+    token_add.add_argument("name")
+    token_add.add_argument("--role", choices=ROLES, default="organizer", help="令牌的权限（默认资料库管理员）")
+    token.add_parser("list", help="列出令牌（不显示令牌本身）")
+    token_remove = token.add_parser("remove", help="删除令牌（立即失效）")
+    token_remove.add_argument("name")
     return parser.parse_args(argv)
 
 
@@ -91,8 +102,24 @@ def run_user(args: argparse.Namespace, store) -> int:
     return 0
 
 
+def run_token(args: argparse.Namespace, store) -> int:
+    if args.action == "list":
+        for info in store.tokens():
+            print(f"{info.name}\t{info.role}\t创建于 {info.created_at}\t最近使用 {info.last_used_at or '从未'}")
+        return 0
+    if args.action == "add":
+        token = store.add(args.name, args.role)
+        print(f"已创建令牌 {args.name}（{ROLE_LABELS[args.role]}）。请立即保存，它不会再显示：", file=sys.stderr)
+        print(token)
+    elif args.action == "remove":
+        store.remove(args.name)
+        print(f"已删除令牌 {args.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from library.tokens import TokenStore
     from library.users import LockoutPolicy, UserError, UserStore
     from retrieval.catalog import Catalog
     from retrieval.settings import Settings
@@ -107,13 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         except (RestoreError, LibraryBusyError) as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 2
-    policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
-    store = UserStore(Catalog(settings.catalog_path), policy)
+    catalog = Catalog(settings.catalog_url)
     try:
-        return run_user(args, store)
+        if args.command == "token":
+            return run_token(args, TokenStore(catalog))
+        policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
+        return run_user(args, UserStore(catalog, policy))
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    finally:
+        catalog.close()
 
 
 if __name__ == "__main__":

@@ -82,6 +82,10 @@ def repair(library: Library) -> Health:
 def backup(library: Library, target: Path) -> Path:
     """A consistent copy while the app runs: SQLite's online backup of the catalog (documents, accounts, logs,
     quizzes), then the stored sources, in one .tar.gz. Vectors and BM25 are derived and left out."""
+    if library.settings.database_url:
+        raise RestoreError(
+            "目录在 PostgreSQL 中：请用 pg_dump 备份数据库（原文件也保存在数据库里），向量和关键词索引可随时重建。"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +119,8 @@ class RestoreError(RuntimeError):
 
 def restore(library: Library, archive_path: Path) -> int:
     """Restore a backup into an empty data dir, then rebuild vectors and BM25; returns the passages indexed."""
+    if library.settings.database_url:
+        raise RestoreError("目录在 PostgreSQL 中：请用 pg_restore 恢复数据库，然后运行 python -m ingest --rebuild。")
     if library.catalog.document_count():
         raise RestoreError("当前资料库不是空的：请把备份恢复到一个新的空数据目录（设置 SHUXIANG_DATA_DIR）。")
     try:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from retrieval.catalog import Catalog
+from retrieval.db import Schema
 from retrieval.types import Answer
 
 log = logging.getLogger(__name__)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {autoid},
     asked_at TEXT NOT NULL,
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS questions (
 );
 CREATE INDEX IF NOT EXISTS questions_by_time ON questions(asked_at);
 """
+QUESTIONS_SCHEMA = Schema("questions", SCHEMA, (SCHEMA,))  # version 1 = the table made before versions were kept
 MAX_COMMENT_CHARS = 2000
 MAX_QUESTION_CHARS = 2000
 
@@ -75,26 +77,27 @@ def _now() -> str:
 class QuestionLog:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        catalog.executescript(SCHEMA)
+        catalog.db.migrate(QUESTIONS_SCHEMA)
 
     def record(self, answer: Answer, latency_ms: float, user_name: str = "") -> int:
         """Log a question and how it was answered; returns the id that feedback refers to."""
         citations = answer.citations
         rows = self.catalog.execute(
             "INSERT INTO questions(asked_at, question, answer, found, mode, doc_ids, titles, chunk_ids, latency_ms, "
-            "user_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                _now(),
-                answer.question[:MAX_QUESTION_CHARS],
-                answer.text,
-                int(answer.found),
-                answer.mode,
-                json.dumps(list(dict.fromkeys(c.chunk.doc_id for c in citations))),
-                json.dumps(list(dict.fromkeys(c.chunk.title for c in citations)), ensure_ascii=False),
-                json.dumps([c.chunk.id for c in citations]),
-                round(latency_ms),
-                user_name,
-            ),
+            "user_name) VALUES (:asked_at, :question, :answer, :found, :mode, :doc_ids, :titles, :chunk_ids, "
+            ":latency_ms, :user_name) RETURNING id",
+            {
+                "asked_at": _now(),
+                "question": answer.question[:MAX_QUESTION_CHARS],
+                "answer": answer.text,
+                "found": int(answer.found),
+                "mode": answer.mode,
+                "doc_ids": json.dumps(list(dict.fromkeys(c.chunk.doc_id for c in citations))),
+                "titles": json.dumps(list(dict.fromkeys(c.chunk.title for c in citations)), ensure_ascii=False),
+                "chunk_ids": json.dumps([c.chunk.id for c in citations]),
+                "latency_ms": round(latency_ms),
+                "user_name": user_name,
+            },
         )
         return int(rows[0]["id"])
 
@@ -103,34 +106,33 @@ class QuestionLog:
         if rating not in (-1, 1):
             raise ValueError(f"rating must be +1 or -1, not {rating!r}")
         self.catalog.execute(
-            "UPDATE questions SET rating = ?, comment = ? WHERE id = ?",
-            (rating, comment.strip()[:MAX_COMMENT_CHARS], question_id),
+            "UPDATE questions SET rating = :rating, comment = :comment WHERE id = :id",
+            {"rating": rating, "comment": comment.strip()[:MAX_COMMENT_CHARS], "id": question_id},
         )
         log.info("feedback %+d on question %d", rating, question_id)
 
     def find(self, where: QuestionFilter = QuestionFilter()) -> list[LoggedQuestion]:
         """Newest first, filtered by date range, refusals only and/or 👎 only."""
-        clauses, params = ["1 = 1"], []
+        clauses, params = ["1 = 1"], {"limit": where.limit}
         if where.since:
-            clauses.append("asked_at >= ?")
-            params.append(where.since)
+            clauses.append("asked_at >= :since")
+            params["since"] = where.since
         if where.until:
-            clauses.append("asked_at < ?")
-            params.append(where.until + "T99")  # inclusive of the whole day
+            clauses.append("asked_at < :until")
+            params["until"] = where.until + "T99"  # inclusive of the whole day
         if where.refused_only:
             clauses.append("found = 0")
         if where.disliked_only:
             clauses.append("rating = -1")
         rows = self.catalog.execute(
-            f"SELECT * FROM questions WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
-            (*params, where.limit),
+            f"SELECT * FROM questions WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT :limit", params
         )
         return [_record(row) for row in rows]
 
     def unanswered(self, limit: int = 200) -> list[LoggedQuestion]:
         """未解答问题: refusals and 👎, newest first."""
         rows = self.catalog.execute(
-            "SELECT * FROM questions WHERE found = 0 OR rating = -1 ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT * FROM questions WHERE found = 0 OR rating = -1 ORDER BY id DESC LIMIT :limit", {"limit": limit}
         )
         return [_record(row) for row in rows]
 
@@ -138,7 +140,7 @@ class QuestionLog:
         """Questions asked most often (compared without spaces and end punctuation)."""
         counts: Counter[str] = Counter()
         shown: dict[str, str] = {}
-        for row in self.catalog.execute("SELECT question FROM questions"):
+        for row in self.catalog.execute("SELECT question FROM questions ORDER BY id"):
             key = _question_key(row["question"])
             counts[key] += 1
             shown.setdefault(key, row["question"])
@@ -147,7 +149,7 @@ class QuestionLog:
     def most_cited(self, limit: int = 10) -> list[tuple[str, int]]:
         """Documents cited most often in answers (by title at the time of the answer)."""
         counts: Counter[str] = Counter()
-        for row in self.catalog.execute("SELECT titles FROM questions WHERE found = 1"):
+        for row in self.catalog.execute("SELECT titles FROM questions WHERE found = 1 ORDER BY id"):
             counts.update(json.loads(row["titles"]))
         return counts.most_common(limit)
 

@@ -19,17 +19,17 @@ from dataclasses import dataclass
 
 from ingest.loaders import LoadError, display_name
 from ingest.pipeline import PIPELINE_VERSION, ParsedDocument, content_id, parse
-from library.lock import write_lock
+from library.lock import library_write_lock
 from library.progress import Outcome, ProgressHooks, Report
-from library.sources import SourceStore
-from retrieval.catalog import CatalogWriter, DocumentRecord, StagedDocument
+from library.sources import open_source_store
+from retrieval.catalog import CatalogWriter, DocumentRecord, StagedDocument, new_stamp
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.lexical import LexicalIndex, index_text, load_published, publish
 from retrieval.settings import Settings
-from retrieval.store import IndexMismatchError, Manifest, mismatch_message, model_name
+from retrieval.store import IndexMismatchError, Manifest, mismatch_message, model_name, read_manifest, write_manifest
 from retrieval.tokenizer import ChineseTokenizer
 from retrieval.types import Chunk
-from retrieval.vectors import VectorStore, open_vector_store
+from retrieval.vectors import VectorStore, open_vectors
 
 log = logging.getLogger(__name__)
 _UNSET = object()
@@ -56,8 +56,8 @@ class Library:
     ):
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = CatalogWriter(settings.catalog_path)
-        self.sources = SourceStore(settings.sources_dir)
+        self.catalog = CatalogWriter(settings.catalog_url)
+        self.sources = open_source_store(settings, self.catalog.db)
         self._tokenizer = tokenizer
         self._embedder = embedder
         self._vectors: VectorStore | None = None
@@ -81,7 +81,7 @@ class Library:
     def vectors(self) -> VectorStore | None:
         """Chroma needs no model: removing a document deletes its vectors without loading one."""
         if self._vectors is None and self.settings.dense_enabled:
-            self._vectors = open_vector_store(self.settings.chroma_dir)
+            self._vectors = open_vectors(self.settings)
         return self._vectors
 
     # --- reads the writer needs
@@ -182,19 +182,19 @@ class Library:
                 self._fresh_vectors()
                 self._embed(chunks, "全部段落", hooks)
             self._retokenize(chunks)
-            self._manifest().write(self.settings.manifest_path)
+            self._write_manifest()
             return len(chunks)
 
     def prepare(self) -> str | None:
         """Before serving: clear what a killed writer left, re-tokenize after a tokenizer change, and publish a
         BM25 artefact when the current generation has none. Returns why vectors need a rebuild, if they do."""
         with self._writing(check_model=False):
-            manifest = Manifest.read(self.settings.manifest_path)
+            manifest = read_manifest(self.settings, self.catalog)
             if manifest is not None and self.catalog.chunk_count() and manifest.embedding_model != self._model():
                 return mismatch_message(manifest.embedding_model, self._model())
             if manifest is None or manifest.tokenizer_version != self.tokenizer.version:
                 self._retokenize(list(self.catalog.iter_chunks()))
-                self._manifest().write(self.settings.manifest_path)
+                self._write_manifest()
             else:
                 self._publish_current_if_missing()
         return None
@@ -221,7 +221,7 @@ class Library:
             partial = path.with_name(path.name + ".restore")
             partial.write_bytes(catalog_bytes)
             partial.replace(path)
-            self.catalog = CatalogWriter(path)
+            self.catalog = CatalogWriter(self.settings.catalog_url)
             for name, data in sources.items():
                 if name.endswith(".json"):
                     continue
@@ -241,7 +241,7 @@ class Library:
     def _writing(self, check_model: bool = True, clean: bool = True) -> Iterator[None]:
         """Sessions of this process take turns; another process holding the lock is waited for up to
         `wait_for_lock` seconds, then refused with a clear message."""
-        with self._in_process, write_lock(self.settings.lock_path, self.wait_for_lock):
+        with self._in_process, library_write_lock(self.settings, self.catalog.db, self.wait_for_lock):
             if clean:
                 self._drop_orphan_vectors()
             if check_model:
@@ -255,11 +255,14 @@ class Library:
         dim = self.embedder.dim if self.embedder is not None else 0
         return Manifest(self._model(), dim, self.tokenizer.version)
 
+    def _write_manifest(self) -> None:
+        write_manifest(self._manifest(), self.settings, self.catalog)
+
     def _check_model(self) -> None:
         """New vectors must come from the model the index was built with (or the index must be empty)."""
-        manifest = Manifest.read(self.settings.manifest_path)
+        manifest = read_manifest(self.settings, self.catalog)
         if manifest is None or self.catalog.chunk_count() == 0:
-            self._manifest().write(self.settings.manifest_path)
+            self._write_manifest()
             return
         if manifest.embedding_model != self._model():
             raise IndexMismatchError(mismatch_message(manifest.embedding_model, self._model()))
@@ -358,12 +361,12 @@ class Library:
             return []
         dropped = batch.dropped_ids
         stale_chunks = {c.id for doc_id in dropped for c in self.catalog.chunks_of(doc_id)}
-        generation = self.catalog.generation() + 1
+        generation, stamp = self.catalog.generation() + 1, new_stamp()
         rows = list(self.catalog.iter_tokens(exclude_docs=dropped | batch.staged_ids))
         for item in batch.staged:
             rows.extend((c.id, c.doc_id, list(t)) for c, t in zip(item.chunks, item.tokens, strict=True))
-        publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
-        self.catalog.commit(batch.staged, [r.doc_id for r in batch.removed], generation)
+        publish(LexicalIndex.build(rows, generation, self.tokenizer.version, stamp), self.settings.bm25_dir)
+        self.catalog.commit(batch.staged, [r.doc_id for r in batch.removed], generation, stamp)
         kept = {c.id for item in batch.staged for c in item.chunks}
         if self.vectors is not None and stale_chunks - kept:
             self.vectors.delete(sorted(stale_chunks - kept))
@@ -376,17 +379,18 @@ class Library:
         return done
 
     def _retokenize(self, chunks: Sequence[Chunk]) -> None:
-        generation = self.catalog.generation() + 1
+        generation, stamp = self.catalog.generation() + 1, new_stamp()
         tokens = [(c.id, self.tokenizer.tokenize(index_text(c))) for c in chunks]
         rows = [(c.id, c.doc_id, t) for c, (_, t) in zip(chunks, tokens, strict=True)]
-        publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
-        self.catalog.replace_tokens(tokens, generation)
+        publish(LexicalIndex.build(rows, generation, self.tokenizer.version, stamp), self.settings.bm25_dir)
+        self.catalog.replace_tokens(tokens, generation, stamp)
 
     def _publish_current_if_missing(self) -> None:
-        generation = self.catalog.generation()
-        if load_published(self.settings.bm25_dir, generation) is None:
+        state = self.catalog.generation_state()
+        if load_published(self.settings.bm25_dir, state.number, state.stamp) is None:
             rows = list(self.catalog.iter_tokens())
-            publish(LexicalIndex.build(rows, generation, self.tokenizer.version), self.settings.bm25_dir)
+            index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
+            publish(index, self.settings.bm25_dir)
 
     def _fresh_vectors(self) -> None:
         """An empty collection for a full re-embed; Chroma files too damaged to open are moved aside first
@@ -402,7 +406,7 @@ class Library:
 
     def _drop_orphan_vectors(self) -> None:
         """Vectors whose chunk is not in the catalog: left by a writer killed between its steps."""
-        if self.vectors is None or not self.settings.chroma_dir.exists():
+        if self.vectors is None or not (self.vectors.shared or self.settings.chroma_dir.exists()):
             return
         orphans = sorted(self.vectors.ids() - self.catalog.chunk_ids())
         if orphans:

@@ -1,10 +1,42 @@
-"""Every ingested file's bytes, kept by content hash, so the library can be rebuilt from its sources."""
+"""Every ingested file's bytes, kept by content hash, so the library can be rebuilt from its sources.
+
+Two backends with the same methods, chosen by `open_source_store`: files in the data dir (one machine), or a
+table of the shared catalog database (PostgreSQL: replicas on other machines reindex from the same bytes).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import Protocol
+
+from retrieval.db import Database, Schema
+from retrieval.settings import Settings
+
+_SOURCES_DDL = """
+CREATE TABLE IF NOT EXISTS sources (
+    doc_id TEXT PRIMARY KEY,
+    data {blob} NOT NULL,
+    size_bytes BIGINT NOT NULL
+);
+"""
+SOURCES_SCHEMA = Schema("sources", _SOURCES_DDL, (_SOURCES_DDL,))
+
+
+class Sources(Protocol):
+    def put(self, doc_id: str, data: bytes, name: str = "", added_by: str = "") -> None: ...
+    def meta(self, doc_id: str) -> dict[str, str]: ...
+    def get(self, doc_id: str) -> bytes | None: ...
+    def has(self, doc_id: str) -> bool: ...
+    def delete(self, doc_id: str) -> None: ...
+    def ids(self) -> set[str]: ...
+
+
+def open_source_store(settings: Settings, database: Database) -> Sources:
+    """In the shared database when the catalog is shared, else files in the data dir."""
+    return DatabaseSourceStore(database) if database.shared else SourceStore(settings.sources_dir)
+
 
 META_SUFFIX = ".json"
 
@@ -58,3 +90,34 @@ def _write_atomically(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
     tmp.replace(path)
 
+
+class DatabaseSourceStore:
+    """Source bytes in the `sources` table (bytea in PostgreSQL), written once per content hash."""
+
+    def __init__(self, database: Database):
+        self.db = database
+        database.migrate(SOURCES_SCHEMA)
+
+    def put(self, doc_id: str, data: bytes, name: str = "", added_by: str = "") -> None:
+        """The name a source came with is kept in the catalog's document row (in this shared setup)."""
+        self.db.execute(
+            "INSERT INTO sources(doc_id, data, size_bytes) VALUES (:doc_id, :data, :size) "
+            "ON CONFLICT(doc_id) DO NOTHING",
+            {"doc_id": doc_id, "data": data, "size": len(data)},
+        )
+
+    def meta(self, doc_id: str) -> dict[str, str]:
+        return {}
+
+    def get(self, doc_id: str) -> bytes | None:
+        rows = self.db.execute("SELECT data FROM sources WHERE doc_id = :doc_id", {"doc_id": doc_id})
+        return bytes(rows[0]["data"]) if rows else None
+
+    def has(self, doc_id: str) -> bool:
+        return bool(self.db.execute("SELECT 1 FROM sources WHERE doc_id = :doc_id", {"doc_id": doc_id}))
+
+    def delete(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM sources WHERE doc_id = :doc_id", {"doc_id": doc_id})
+
+    def ids(self) -> set[str]:
+        return {row["doc_id"] for row in self.db.execute("SELECT doc_id FROM sources")}

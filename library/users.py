@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from library.roles import ROLES, User
 from retrieval.catalog import Catalog
+from retrieval.db import Schema
 
 log = logging.getLogger(__name__)
 SCHEMA = """
@@ -30,6 +31,7 @@ CREATE TABLE IF NOT EXISTS login_failures (
     locked_until TEXT NOT NULL DEFAULT ''
 );
 """
+USERS_SCHEMA = Schema("users", SCHEMA, (SCHEMA,))  # version 1 = the tables made before versions were kept
 WRONG = "用户名或密码不正确。"
 LOCKED = "登录失败次数过多，该用户名已被锁定 {minutes} 分钟，请稍后再试。"
 MIN_PASSWORD = 8
@@ -60,7 +62,7 @@ class UserStore:
         self.policy = policy
         self._hasher = PasswordHasher()
         self._dummy_hash = self._hasher.hash("not-a-password")  # unknown names cost as much as known ones
-        catalog.executescript(SCHEMA)
+        catalog.db.migrate(USERS_SCHEMA)
 
     # --- accounts
     def add(self, name: str, role: str, password: str) -> User:
@@ -70,8 +72,13 @@ class UserStore:
         if self.get(name) is not None:
             raise UserError(f"用户 {name} 已存在")
         self.catalog.execute(
-            "INSERT INTO users(name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-            (name, role, self._hasher.hash(password), _now().isoformat(timespec="seconds")),
+            "INSERT INTO users(name, role, password_hash, created_at) VALUES (:name, :role, :hash, :now)",
+            {
+                "name": name,
+                "role": role,
+                "hash": self._hasher.hash(password),
+                "now": _now().isoformat(timespec="seconds"),
+            },
         )
         return User(name, role)  # type: ignore[arg-type]
 
@@ -79,23 +86,27 @@ class UserStore:
         _check_password(password)
         if self.get(name) is None:
             raise UserError(f"没有用户 {name}")
-        self.catalog.execute("UPDATE users SET password_hash = ? WHERE name = ?", (self._hasher.hash(password), name))
-        self.catalog.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        with self.catalog.db.transaction(write=True) as tx:
+            tx.execute(
+                "UPDATE users SET password_hash = :hash WHERE name = :name",
+                {"hash": self._hasher.hash(password), "name": name},
+            )
+            tx.execute("DELETE FROM login_failures WHERE name = :name", {"name": name})
 
     def remove(self, name: str) -> None:
         if self.get(name) is None:
             raise UserError(f"没有用户 {name}")
-        self.catalog.execute("DELETE FROM users WHERE name = ?", (name,))
+        self.catalog.execute("DELETE FROM users WHERE name = :name", {"name": name})
 
     def get(self, name: str) -> User | None:
-        rows = self.catalog.execute("SELECT name, role FROM users WHERE name = ?", (name,))
+        rows = self.catalog.execute("SELECT name, role FROM users WHERE name = :name", {"name": name})
         return User(rows[0]["name"], rows[0]["role"]) if rows else None
 
     def users(self) -> list[User]:
         return [User(r["name"], r["role"]) for r in self.catalog.execute("SELECT name, role FROM users ORDER BY name")]
 
     def has_role(self, role: str) -> bool:
-        return bool(self.catalog.execute("SELECT 1 FROM users WHERE role = ? LIMIT 1", (role,)))
+        return bool(self.catalog.execute("SELECT 1 FROM users WHERE role = :role LIMIT 1", {"role": role}))
 
     # --- logging in
     def authenticate(self, name: str, password: str) -> User:
@@ -103,7 +114,7 @@ class UserStore:
         name = name.strip()
         if self._locked(name):
             raise LoginError(LOCKED.format(minutes=self.policy.lockout_minutes))
-        rows = self.catalog.execute("SELECT name, role, password_hash FROM users WHERE name = ?", (name,))
+        rows = self.catalog.execute("SELECT name, role, password_hash FROM users WHERE name = :name", {"name": name})
         stored = rows[0]["password_hash"] if rows else self._dummy_hash
         try:
             self._hasher.verify(stored, password)
@@ -112,25 +123,26 @@ class UserStore:
             ok = False
         if not ok:
             raise LoginError(self._failed(name))
-        self.catalog.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        self.catalog.execute("DELETE FROM login_failures WHERE name = :name", {"name": name})
         return User(rows[0]["name"], rows[0]["role"])
 
     def _locked(self, name: str) -> bool:
-        rows = self.catalog.execute("SELECT locked_until FROM login_failures WHERE name = ?", (name,))
+        rows = self.catalog.execute("SELECT locked_until FROM login_failures WHERE name = :name", {"name": name})
         return bool(rows and rows[0]["locked_until"] and rows[0]["locked_until"] > _now().isoformat())
 
     def _failed(self, name: str) -> str:
         """Count a failure; the message to show (locked once the count reaches the limit)."""
         rows = self.catalog.execute(
-            "INSERT INTO login_failures(name, failures) VALUES (?, 1) "
-            "ON CONFLICT(name) DO UPDATE SET failures = failures + 1 RETURNING failures",
-            (name,),
+            "INSERT INTO login_failures(name, failures) VALUES (:name, 1) "
+            "ON CONFLICT(name) DO UPDATE SET failures = login_failures.failures + 1 RETURNING failures",
+            {"name": name},
         )
         if rows[0]["failures"] < self.policy.max_failures:
             return WRONG
         until = _now() + timedelta(minutes=self.policy.lockout_minutes)
         self.catalog.execute(
-            "UPDATE login_failures SET failures = 0, locked_until = ? WHERE name = ?", (until.isoformat(), name)
+            "UPDATE login_failures SET failures = 0, locked_until = :until WHERE name = :name",
+            {"until": until.isoformat(), "name": name},
         )
         log.warning("login locked for %r until %s", name, until.isoformat(timespec="seconds"))
         return LOCKED.format(minutes=self.policy.lockout_minutes)

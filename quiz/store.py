@@ -16,13 +16,14 @@ from quiz.checks import check_items
 from quiz.model import QuizError, QuizItem, item_from_dict, item_to_dict
 from quiz.score import QuizResult
 from retrieval.catalog import Catalog
+from retrieval.db import Schema, Transaction
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 SCHEMA_KEY = "quiz_schema_version"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS quizzes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {autoid},
     name TEXT NOT NULL UNIQUE,
     items TEXT NOT NULL,
     materials TEXT NOT NULL DEFAULT '[]',
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS quizzes (
     updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quiz_attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {autoid},
     quiz_id INTEGER REFERENCES quizzes(id) ON DELETE CASCADE,
     daily_date TEXT,
     user_name TEXT NOT NULL DEFAULT '',
@@ -50,6 +51,17 @@ CREATE TABLE IF NOT EXISTS quiz_programme (
     chosen_at TEXT NOT NULL
 );
 """
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL: a larger number names no quiz
+
+
+def _has_quiz_tables(tx: Transaction) -> int:
+    """Quiz tables made before schema_versions hold version 1."""
+    return 1 if tx.has_table("quizzes") else 0
+
+
+QUIZ_SCHEMA = Schema("quiz", SCHEMA, (SCHEMA,), legacy=_has_quiz_tables)
 
 
 def _now() -> str:
@@ -115,11 +127,12 @@ class QuizStore:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        catalog.executescript(SCHEMA)
+        catalog.db.migrate(QUIZ_SCHEMA)
         catalog.execute(
-            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING", (SCHEMA_KEY, str(SCHEMA_VERSION))
+            "INSERT INTO meta(key, value) VALUES (:key, :value) ON CONFLICT(key) DO NOTHING",
+            {"key": SCHEMA_KEY, "value": str(SCHEMA_VERSION)},
         )
-        found = int(catalog.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,))[0]["value"])
+        found = int(catalog.execute("SELECT value FROM meta WHERE key = :key", {"key": SCHEMA_KEY})[0]["value"])
         if found > SCHEMA_VERSION:
             raise RuntimeError(f"试卷数据由更新版本的程序写入（版本 {found}），请升级程序。")
 
@@ -129,13 +142,19 @@ class QuizStore:
         if not name:
             raise QuizError("请为试卷起一个名字。")
         require_valid(items)
-        if self.catalog.execute("SELECT 1 FROM quizzes WHERE name = ?", (name,)):
+        if self.catalog.execute("SELECT 1 FROM quizzes WHERE name = :name", {"name": name}):
             raise QuizError(f"已有名为「{name}」的试卷，请换一个名字。")
         now = _now()
         rows = self.catalog.execute(
             "INSERT INTO quizzes(name, items, materials, created_by, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (name, _items_json(items), json.dumps(list(materials)), user, now, now),
+            "VALUES (:name, :items, :materials, :user, :now, :now) RETURNING id",
+            {
+                "name": name,
+                "items": _items_json(items),
+                "materials": json.dumps(list(materials)),
+                "user": user,
+                "now": now,
+            },
         )
         log.info("quiz %r saved with %d items by %r", name, len(items), user)
         return self.get(int(rows[0]["id"]))
@@ -144,15 +163,16 @@ class QuizStore:
         self.get(quiz_id)
         require_valid(items)
         self.catalog.execute(
-            "UPDATE quizzes SET items = ?, updated_at = ? WHERE id = ?", (_items_json(items), _now(), quiz_id)
+            "UPDATE quizzes SET items = :items, updated_at = :now WHERE id = :id",
+            {"items": _items_json(items), "now": _now(), "id": quiz_id},
         )
         return self.get(quiz_id)
 
     def get(self, name_or_id: str | int) -> SavedQuiz:
         text = str(name_or_id).strip()
-        rows = self.catalog.execute("SELECT * FROM quizzes WHERE name = ?", (text,))
-        if not rows and text.isdigit():
-            rows = self.catalog.execute("SELECT * FROM quizzes WHERE id = ?", (int(text),))
+        rows = self.catalog.execute("SELECT * FROM quizzes WHERE name = :name", {"name": text})
+        if not rows and text.isdigit() and int(text) <= MAX_ID:
+            rows = self.catalog.execute("SELECT * FROM quizzes WHERE id = :id", {"id": int(text)})
         if not rows:
             raise QuizError(f"找不到试卷「{text}」，可用 python -m quiz list 查看已保存的试卷。")
         return _quiz(rows[0])
@@ -165,9 +185,12 @@ class QuizStore:
         current = self.get(quiz_id)
         if not name:
             raise QuizError("请为试卷起一个名字。")
-        if name != current.name and self.catalog.execute("SELECT 1 FROM quizzes WHERE name = ?", (name,)):
+        if name != current.name and self.catalog.execute("SELECT 1 FROM quizzes WHERE name = :name", {"name": name}):
             raise QuizError(f"已有名为「{name}」的试卷，请换一个名字。")
-        self.catalog.execute("UPDATE quizzes SET name = ?, updated_at = ? WHERE id = ?", (name, _now(), quiz_id))
+        self.catalog.execute(
+            "UPDATE quizzes SET name = :name, updated_at = :now WHERE id = :id",
+            {"name": name, "now": _now(), "id": quiz_id},
+        )
         return self.get(quiz_id)
 
     def duplicate(self, quiz_id: int, name: str, user: str = "") -> SavedQuiz:
@@ -175,30 +198,33 @@ class QuizStore:
         return self.save(name, original.items, user, original.materials)
 
     def delete(self, quiz_id: int) -> None:
-        self.catalog.execute("DELETE FROM quiz_attempts WHERE quiz_id = ?", (quiz_id,))
-        self.catalog.execute("DELETE FROM quizzes WHERE id = ?", (quiz_id,))
+        with self.catalog.db.transaction(write=True) as tx:
+            tx.execute("DELETE FROM quiz_attempts WHERE quiz_id = :id", {"id": quiz_id})
+            tx.execute("DELETE FROM quizzes WHERE id = :id", {"id": quiz_id})
 
     # --- attempts
     def record(self, result: QuizResult, user: str = "", quiz_id: int | None = None, day: str | None = None) -> int:
         """Store one submitted attempt (user "" = anonymous) of a saved quiz or of a day's 每日一练."""
         rows = self.catalog.execute(
             "INSERT INTO quiz_attempts(quiz_id, daily_date, user_name, answers, correct, score, total, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                quiz_id,
-                day,
-                user,
-                json.dumps([r.given for r in result.results], ensure_ascii=False),
-                json.dumps([r.correct for r in result.results]),
-                result.score,
-                result.total,
-                _now(),
-            ),
+            "VALUES (:quiz_id, :day, :user, :answers, :correct, :score, :total, :now) RETURNING id",
+            {
+                "quiz_id": quiz_id,
+                "day": day,
+                "user": user,
+                "answers": json.dumps([r.given for r in result.results], ensure_ascii=False),
+                "correct": json.dumps([r.correct for r in result.results]),
+                "score": result.score,
+                "total": result.total,
+                "now": _now(),
+            },
         )
         return int(rows[0]["id"])
 
     def stats(self, quiz_id: int) -> QuizStats:
-        rows = self.catalog.execute("SELECT correct, score, total FROM quiz_attempts WHERE quiz_id = ?", (quiz_id,))
+        rows = self.catalog.execute(
+            "SELECT correct, score, total FROM quiz_attempts WHERE quiz_id = :id ORDER BY id", {"id": quiz_id}
+        )
         size = len(self.get(quiz_id).items)
         if not rows:
             return QuizStats(0, 0.0, (0.0,) * size)
@@ -209,31 +235,34 @@ class QuizStore:
 
     # --- 每日一练
     def set_programme(self, doc_ids: Sequence[str], user: str = "") -> None:
-        self.catalog.execute("DELETE FROM quiz_programme")
-        for doc_id in dict.fromkeys(doc_ids):
-            self.catalog.execute("INSERT INTO quiz_programme VALUES (?, ?, ?)", (doc_id, user, _now()))
+        with self.catalog.db.transaction(write=True) as tx:
+            tx.execute("DELETE FROM quiz_programme")
+            tx.executemany(
+                "INSERT INTO quiz_programme(doc_id, chosen_by, chosen_at) VALUES (:doc_id, :user, :now)",
+                [{"doc_id": doc_id, "user": user, "now": _now()} for doc_id in dict.fromkeys(doc_ids)],
+            )
 
     def programme(self) -> list[str]:
         return [row["doc_id"] for row in self.catalog.execute("SELECT doc_id FROM quiz_programme ORDER BY doc_id")]
 
     def daily_items(self, day: str) -> tuple[QuizItem, ...] | None:
-        rows = self.catalog.execute("SELECT items FROM quiz_daily WHERE day = ?", (day,))
+        rows = self.catalog.execute("SELECT items FROM quiz_daily WHERE day = :day", {"day": day})
         return tuple(item_from_dict(d) for d in json.loads(rows[0]["items"])) if rows else None
 
     def save_daily(self, day: str, items: Sequence[QuizItem]) -> tuple[QuizItem, ...]:
         """The first session of the day fixes that day's items; later ones get the stored ones."""
         self.catalog.execute(
-            "INSERT INTO quiz_daily(day, items, created_at) VALUES (?, ?, ?) ON CONFLICT(day) DO NOTHING",
-            (day, _items_json(items), _now()),
+            "INSERT INTO quiz_daily(day, items, created_at) VALUES (:day, :items, :now) ON CONFLICT(day) DO NOTHING",
+            {"day": day, "items": _items_json(items), "now": _now()},
         )
         return self.daily_items(day) or tuple(items)
 
     def daily_history(self, user: str) -> list[DailyRecord]:
         """A member's best 每日一练 score per day, newest first."""
         rows = self.catalog.execute(
-            "SELECT daily_date, MAX(score) AS score, total FROM quiz_attempts WHERE user_name = ? AND daily_date "
-            "IS NOT NULL GROUP BY daily_date ORDER BY daily_date DESC",
-            (user,),
+            "SELECT daily_date, MAX(score) AS score, MAX(total) AS total FROM quiz_attempts WHERE user_name = :user "
+            "AND daily_date IS NOT NULL GROUP BY daily_date ORDER BY daily_date DESC",
+            {"user": user},
         )
         return [DailyRecord(row["daily_date"], row["score"], row["total"]) for row in rows]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,7 @@ class LexicalState:
     tokenizer_version: str
     chunk_ids: tuple[str, ...]
     doc_ids: tuple[str, ...]
+    stamp: str = ""  # the catalog's generation stamp (retrieval.catalog.new_stamp); "" in older artefacts
 
 
 class LexicalIndex:
@@ -42,9 +45,11 @@ class LexicalIndex:
         self._doc_array = np.array(state.doc_ids)
 
     @classmethod
-    def build(cls, rows: Sequence[tuple[str, str, list[str]]], generation: int, tokenizer_version: str) -> LexicalIndex:
+    def build(
+        cls, rows: Sequence[tuple[str, str, list[str]]], generation: int, tokenizer_version: str, stamp: str = ""
+    ) -> LexicalIndex:
         """Index (chunk id, doc id, tokens) rows, as Catalog.iter_tokens yields them."""
-        state = LexicalState(generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows))
+        state = LexicalState(generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows), stamp)
         if not rows:
             return cls(None, state)
         tokens = [r[2] for r in rows]
@@ -61,7 +66,11 @@ class LexicalIndex:
         try:
             raw = json.loads(state_path.read_text(encoding="utf-8"))
             state = LexicalState(
-                raw["generation"], raw["tokenizer_version"], tuple(raw["chunk_ids"]), tuple(raw["doc_ids"])
+                raw["generation"],
+                raw["tokenizer_version"],
+                tuple(raw["chunk_ids"]),
+                tuple(raw["doc_ids"]),
+                raw.get("stamp", ""),
             )
             bm25 = bm25s.BM25.load(str(path), mmap=mmap, show_progress=False) if state.chunk_ids else None
         except (OSError, ValueError, KeyError, EOFError) as exc:
@@ -70,8 +79,9 @@ class LexicalIndex:
         return cls(bm25, state)
 
     def save(self, path: Path) -> None:
-        """Write to a sibling folder, then rename it into place, so a reader never sees half an index."""
-        tmp = path.with_name(path.name + ".tmp")
+        """Write to a sibling folder, then rename it into place, so a reader never sees half an index
+        (the folder's name is this thread's own: two processes caching the same generation do not collide)."""
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
@@ -129,9 +139,22 @@ def publish(index: LexicalIndex, root: Path, keep: int = 2) -> Path:
     return target
 
 
-def load_published(root: Path, generation: int) -> LexicalIndex | None:
-    """The artefact published for `generation`, or None when there is none (or it is damaged)."""
+def load_published(root: Path, generation: int, stamp: str | None = None) -> LexicalIndex | None:
+    """The artefact published for `generation` (with `stamp`, when given), or None when there is none, it is
+    damaged, or it was published by a writer that died before committing that generation."""
     index = LexicalIndex.load(generation_dir(root, generation))
-    if index is not None and index.state.generation != generation:
+    if index is None or index.state.generation != generation:
+        return None
+    if stamp is not None and index.state.stamp != stamp:
         return None
     return index
+
+
+def cache(index: LexicalIndex, root: Path, keep: int = 2) -> None:
+    """Keep a BM25 index a replica built from a shared catalog in its own data dir (best effort: a replica that
+    cannot write its cache still serves from memory)."""
+    try:
+        if load_published(root, index.state.generation, index.state.stamp) is None:
+            publish(index, root, keep)
+    except OSError as exc:
+        log.warning("BM25 cache at %s not written (%s)", root, exc)

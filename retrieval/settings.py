@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="catalog, Chroma, BM25 index, stored sources, jieba cache")
     host: str = Field("0.0.0.0", description="address the app listens on (python -m ui.serve)")
     port: int = Field(8501, ge=1, le=65535, description="port the app listens on")
+    database_url: str = Field(
+        "",
+        description="postgresql://user:pass@host:port/db for a catalog shared by replicas on several machines "
+        "(catalog, users, question log, quizzes, stored sources); empty = SQLite file in data_dir",
+    )
+    chroma_url: str = Field(
+        "", description="http://host:port of a `chroma run` server shared by replicas; empty = Chroma in data_dir"
+    )
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="library used when the user gives nothing else")
     embedding_model: str = Field(
         "", description="hub id or local path; empty = auto (bge-small-zh, then bundled); 'none' = no dense leg"
@@ -76,6 +84,10 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.bm25_weight == 0 and self.dense_weight == 0:
             raise ValueError("bm25_weight and dense_weight cannot both be 0")
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://", "sqlite:///")):
+            raise ValueError("SHUXIANG_DATABASE_URL must start with postgresql:// (or sqlite:///)")
+        if self.chroma_url and not self.chroma_url.startswith(("http://", "https://")):
+            raise ValueError("SHUXIANG_CHROMA_URL must start with http:// or https://")
         return self
 
     @property
@@ -105,6 +117,16 @@ class Settings(BaseSettings):
     @property
     def catalog_path(self) -> Path:
         return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def catalog_url(self) -> str:
+        """Where the catalog lives: the shared database when one is configured, else the SQLite file."""
+        return self.database_url or f"sqlite:///{self.catalog_path}"
+
+    @property
+    def bm25_cache_dir(self) -> Path:
+        """BM25 indexes a replica built from a shared catalog, kept so a restart at the same generation is fast."""
+        return self.data_dir / "bm25-cache"
 
     @property
     def chroma_dir(self) -> Path:

@@ -1,8 +1,13 @@
 """The read side of the index: catalog (truth) + Chroma vectors + the BM25 generation the writer published.
 
-Nothing here writes. The writer (library.service.Library) publishes a BM25 artefact for generation N and then
-commits the catalog at N in one transaction; a reader seeing generation N loads artefact N, so a search sees
-a document's old version or its new one, never both or neither.
+Nothing here writes the library. The writer (library.service.Library) publishes a BM25 artefact for generation N
+and then commits the catalog at N in one transaction; a reader seeing generation N loads artefact N, so a search
+sees a document's old version or its new one, never both or neither.
+
+A replica on another machine shares the catalog (PostgreSQL) and the vectors (a Chroma server) but not the
+writer's data dir: finding no artefact for the catalog's generation, it builds its BM25 in memory from the
+catalog's stored tokens, once per generation, and keeps a copy in its own data dir (settings.bm25_cache_dir) so
+a restart at the same generation loads instead of building.
 """
 
 from __future__ import annotations
@@ -10,18 +15,20 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retrieval.catalog import PROCESS_TOKEN, Catalog
+from retrieval.catalog import PROCESS_TOKEN, Catalog, CatalogWriter, GenerationState
 from retrieval.embeddings import Embedder
-from retrieval.lexical import LexicalIndex, load_published
+from retrieval.lexical import LexicalIndex, cache, load_published
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
-from retrieval.vectors import open_vector_store
+from retrieval.vectors import open_vectors
 
 log = logging.getLogger(__name__)
 NO_MODEL = "none"
+MANIFEST_KEY = "manifest"  # where a shared catalog keeps the manifest (replicas have no common data dir)
 
 
 class IndexMismatchError(RuntimeError):
@@ -41,16 +48,42 @@ class Manifest:
         if not path.exists():
             return None
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(raw["embedding_model"], int(raw["dim"]), raw["tokenizer_version"])
+            return cls.from_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("manifest %s unreadable (%s): treated as missing", path, exc)
             return None
 
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        raw = json.loads(text)
+        return cls(raw["embedding_model"], int(raw["dim"]), raw["tokenizer_version"])
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
     def write(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.write_text(self.to_json(), encoding="utf-8")
         tmp.replace(path)
+
+
+def read_manifest(settings: Settings, catalog: Catalog) -> Manifest | None:
+    """The manifest: in a shared catalog's meta table (every replica reads the same), else in the data dir."""
+    if not catalog.shared:
+        return Manifest.read(settings.manifest_path)
+    raw = catalog.meta(MANIFEST_KEY)
+    try:
+        return Manifest.from_json(raw) if raw else None
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("manifest in the catalog unreadable (%s): treated as missing", exc)
+        return None
+
+
+def write_manifest(manifest: Manifest, settings: Settings, catalog: CatalogWriter) -> None:
+    if catalog.shared:
+        catalog.set_meta(MANIFEST_KEY, manifest.to_json())
+    else:
+        manifest.write(settings.manifest_path)
 
 
 def mismatch_message(built_with: str, current: str) -> str:
@@ -73,8 +106,8 @@ class Index:
         self.tokenizer = tokenizer
         self.embedder = embedder
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.catalog_path)
-        self.vectors = open_vector_store(settings.chroma_dir) if embedder is not None else None
+        self.catalog = Catalog(settings.catalog_url)
+        self.vectors = open_vectors(settings) if embedder is not None else None
         self._vectors_generation = self.catalog.generation()
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
@@ -85,7 +118,7 @@ class Index:
 
     def check_readable(self) -> None:
         """Raise IndexMismatchError when the dense leg would compare vectors of two different models."""
-        manifest = Manifest.read(self.settings.manifest_path)
+        manifest = read_manifest(self.settings, self.catalog)
         if manifest is None or self.embedder is None or self.catalog.chunk_count() == 0:
             return
         if manifest.embedding_model != self.model_name or manifest.dim != self.embedder.dim:
@@ -93,7 +126,7 @@ class Index:
 
     def needs_rebuild(self) -> str | None:
         """Why the writer should rebuild the derived indexes (model or tokenizer changed), or None."""
-        manifest = Manifest.read(self.settings.manifest_path)
+        manifest = read_manifest(self.settings, self.catalog)
         if manifest is None or self.catalog.chunk_count() == 0:
             return None
         if manifest.embedding_model != self.model_name:
@@ -103,9 +136,10 @@ class Index:
         return None
 
     def fresh_vectors(self):
-        """The vector store, reopened first when another process has committed since we last looked."""
-        if self.vectors is None:
-            return None
+        """The vector store, reopened first when another process has committed since we last looked
+        (a Chroma server is shared: nothing to reopen)."""
+        if self.vectors is None or self.vectors.shared:
+            return self.vectors
         generation = self.catalog.generation()
         if generation != self._vectors_generation:
             if self.catalog.meta("last_writer") != PROCESS_TOKEN:
@@ -115,21 +149,48 @@ class Index:
         return self.vectors
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index of the catalog's current generation (checked per query: one small SQLite read)."""
-        generation = self.catalog.generation()
+        """The BM25 index of the catalog's current generation (checked per query: one small read)."""
+        state = self.catalog.generation_state()
         current = self._lexical
-        if current is not None and current.state.generation == generation:
+        if current is not None and _serves(current, state):
             return current
         with self._lexical_lock:
-            if self._lexical is None or self._lexical.state.generation != generation:
-                self._lexical = self._load(generation)
+            if self._lexical is None or not _serves(self._lexical, state):
+                self._lexical = self._load(state)
             return self._lexical
 
-    def _load(self, generation: int) -> LexicalIndex:
-        published = load_published(self.settings.bm25_dir, generation)
+    def _load(self, state: GenerationState) -> LexicalIndex:
+        published = load_published(self.settings.bm25_dir, state.number, state.stamp)
         if published is not None:
             return published
+        if self.catalog.shared:
+            cached = load_published(self.settings.bm25_cache_dir, state.number, state.stamp)
+            if cached is not None:
+                return cached
+            index = self._build(state)
+            cache(index, self.settings.bm25_cache_dir)
+            return index
         # No artefact for this generation (an older data dir, or one damaged): serve from memory, write nothing.
-        log.warning("no BM25 artefact for generation %d: building one in memory from the catalog", generation)
-        rows = list(self.catalog.iter_tokens())
-        return LexicalIndex.build(rows, generation, self.tokenizer.version)
+        log.warning("no BM25 artefact for generation %d: building one in memory from the catalog", state.number)
+        return self._build(state)
+
+    def _build(self, state: GenerationState) -> LexicalIndex:
+        """BM25 from the catalog's stored tokens, labelled with the generation the rows were read at."""
+        while True:
+            started = time.perf_counter()
+            rows = list(self.catalog.iter_tokens())
+            after = self.catalog.generation_state()
+            if after == state:
+                index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
+                log.info(
+                    "BM25 of generation %d built from the catalog: %d passages in %.1f s",
+                    state.number,
+                    len(rows),
+                    time.perf_counter() - started,
+                )
+                return index
+            state = after  # a writer committed while we read: read again at the newer generation
+
+
+def _serves(index: LexicalIndex, state: GenerationState) -> bool:
+    return index.state.generation == state.number and index.state.stamp == state.stamp

@@ -1,4 +1,9 @@
-"""The dense leg: chunk vectors in a Chroma collection (cosine space, vectors computed by us)."""
+"""The dense leg: chunk vectors in a Chroma collection (cosine space, vectors computed by us).
+
+Two backends behind the same class, chosen by `open_vectors(settings)`: Chroma embedded in the data dir
+(`PersistentClient`, the default) or a Chroma server shared by replicas (`HttpClient` to `chroma run`, when
+settings.chroma_url is set).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import functools
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
@@ -14,8 +20,15 @@ from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
+if TYPE_CHECKING:
+    from retrieval.settings import Settings
+
 COLLECTION = "chunks"
 T = TypeVar("T")
+
+
+class VectorStoreUnavailable(RuntimeError):
+    """The Chroma server cannot be reached (Chinese message)."""
 
 
 def _reopening(method: Callable[..., T]) -> Callable[..., T]:
@@ -32,8 +45,15 @@ def _reopening(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-_SHARED: dict[Path, VectorStore] = {}
+_SHARED: dict[Path | str, VectorStore] = {}
 _SHARED_LOCK = threading.Lock()
+
+
+def open_vectors(settings: Settings) -> VectorStore:
+    """The configured backend: a Chroma server (settings.chroma_url) or Chroma in the data dir."""
+    if settings.chroma_url:
+        return open_remote_vector_store(settings.chroma_url)
+    return open_vector_store(settings.chroma_dir)
 
 
 def open_vector_store(path: Path) -> VectorStore:
@@ -46,9 +66,20 @@ def open_vector_store(path: Path) -> VectorStore:
         return _SHARED[key]
 
 
+def open_remote_vector_store(url: str) -> VectorStore:
+    """One client per server per process (it is thread-safe)."""
+    key = url.rstrip("/")
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = RemoteVectorStore(key)
+        return _SHARED[key]
+
+
 class VectorStore:
     """Chroma is thread-safe but not process-safe: one writer process at a time (the write lock), and a
     process reopens its client when another process has written (its in-memory HNSW would be stale)."""
+
+    shared = False  # True when other processes query the same index live (a server): nothing to reopen
 
     def __init__(self, path: Path):
         path.mkdir(parents=True, exist_ok=True)
@@ -118,4 +149,35 @@ class VectorStore:
     def reset(self) -> None:
         """Drop every vector (used by a rebuild with another embedding model)."""
         self._client.delete_collection(COLLECTION)
+        self._collection = self._open()
+
+
+class RemoteVectorStore(VectorStore):
+    """The collection on a Chroma server (`chroma run --path DIR --port P`), shared by every replica."""
+
+    shared = True
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = Path()
+        try:
+            self._client = self._connect()
+            self._collection = self._open()
+        except Exception as exc:  # chromadb raises several kinds for an unreachable server
+            raise VectorStoreUnavailable(
+                f"无法连接向量数据库服务 {url}（{type(exc).__name__}）。"
+                "请检查 SHUXIANG_CHROMA_URL 与 chroma run 是否在运行。"
+            ) from exc
+
+    def _connect(self) -> chromadb.ClientAPI:
+        parts = urlsplit(self.url)
+        return chromadb.HttpClient(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (443 if parts.scheme == "https" else 8000),
+            ssl=parts.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+
+    def reopen(self) -> None:
+        """The server holds the only index: fetch the collection again (another writer may have rebuilt it)."""
         self._collection = self._open()

@@ -14,6 +14,9 @@ need_debian_packages() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   { fc-list 2>/dev/null || true; } | grep -qi "wenquanyi" || missing+=(fonts-wqy-zenhei)
+  # The server tests start a throw-away PostgreSQL cluster (initdb, pg_ctl) and nginx on loopback.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing+=(nginx)
   echo "${missing[@]:-}"
 }
 

@@ -112,3 +112,36 @@ FARM = """# 乡村振兴工作要点
 """
 
 LIBRARY = {"law.md": LAW, "report.txt": REPORT, "farm.md": FARM}
+
+
+# --- real servers on loopback (tests marked `server`)
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    from servers import running_postgres
+
+    with running_postgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def database_url(postgres_cluster) -> str:
+    """A fresh PostgreSQL database for this test."""
+    return postgres_cluster.new_database()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    from servers import running_chroma
+
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as server:
+        yield server
+
+
+@pytest.fixture
+def chroma_url(chroma_server) -> str:
+    """The shared Chroma server, emptied for this test; this process's client is forgotten too."""
+    from retrieval import vectors
+
+    chroma_server.clear()
+    vectors._SHARED.pop(chroma_server.url, None)
+    return chroma_server.url

@@ -1,0 +1,159 @@
+"""Request and response bodies. Answers and hits keep the JSON of `python -m retrieval ask|search --json`."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from library.progress import Outcome
+from retrieval.catalog import DocumentRecord
+
+MAX_QUESTION_CHARS = 2000
+MAX_DOC_FILTER = 200
+DOC_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters and lone surrogates (no database stores them), keep line breaks and tabs."""
+    kept = (ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"))
+    return "".join(kept).strip()
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("不能为空")
+    return value
+
+
+Question = Annotated[str, Field(max_length=MAX_QUESTION_CHARS), AfterValidator(clean_text), AfterValidator(_not_blank)]
+DocIds = Annotated[
+    list[Annotated[str, Field(max_length=64)]] | None,
+    Field(default=None, max_length=MAX_DOC_FILTER, description="只在这些文档（doc_id）中检索"),
+]
+
+
+class AskRequest(BaseModel):
+    question: Question = Field(description="问题", examples=["政协委员每届任期几年？"])
+    doc_ids: DocIds = None
+
+
+class SearchRequest(BaseModel):
+    query: Question = Field(description="检索词", examples=["委员履职"])
+    k: int = Field(10, ge=1, le=50, description="返回的段落数")
+    doc_ids: DocIds = None
+
+
+class CitationOut(BaseModel):
+    n: int
+    title: str
+    heading: str
+    page: int | None
+    doc: str
+    chunk_id: str
+    passage: str
+    sentences: list[str]
+
+
+class AnswerOut(BaseModel):
+    """The same fields as `python -m retrieval ask --json`."""
+
+    question: str
+    found: bool
+    answer: str
+    mode: str
+    citations: list[CitationOut]
+    notices: list[str]
+
+
+class HitOut(BaseModel):
+    text: str
+    doc: str
+    title: str
+    heading: str
+    page: int | None
+    score: float
+    chunk_id: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[HitOut]
+
+
+class DocumentOut(BaseModel):
+    """The same fields as `python -m ingest --list --json`."""
+
+    id: str
+    title: str
+    source_name: str
+    file_type: str
+    chunks: int
+    pages: int
+    ocr_pages: int
+    added_by: str
+    added_at: str
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> DocumentOut:
+        return cls(
+            id=record.doc_id,
+            title=record.title,
+            source_name=record.name,
+            file_type=record.file_type,
+            chunks=record.n_chunks,
+            pages=record.pages,
+            ocr_pages=record.ocr_pages,
+            added_by=record.added_by,
+            added_at=record.added_at,
+        )
+
+
+class OutcomeOut(BaseModel):
+    """What happened to an uploaded or removed file: 已入库 / 已存在 / 已替换 / 同名待确认 / 失败 / 已删除."""
+
+    name: str
+    status: Literal["added", "exists", "replaced", "conflict", "failed", "removed"]
+    label: str
+    title: str
+    reason: str
+    chunks: int
+    doc_id: str
+    existing_id: str
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> OutcomeOut:
+        return cls(
+            name=outcome.name,
+            status=outcome.status,
+            label=outcome.label,
+            title=outcome.title,
+            reason=outcome.reason,
+            chunks=outcome.chunks,
+            doc_id=outcome.doc_id,
+            existing_id=outcome.existing_id,
+        )
+
+
+class QuizOut(BaseModel):
+    id: int
+    name: str
+    items: int
+    materials: list[str]
+    created_by: str
+    created_at: str
+    updated_at: str
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    chunks: int
+    generation: int
+    database: Literal["sqlite", "postgresql"]
+    vectors: Literal["embedded", "server", "none"]
+
+
+class ErrorOut(BaseModel):
+    detail: str
