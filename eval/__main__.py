@@ -7,6 +7,7 @@ python -m eval answer --qa eval/data/dev_qa.jsonl --corpus ../shared/corpus --co
 python -m eval sweep --qa eval/data/dev_qa.jsonl --corpus ../shared/corpus
 python -m eval bench --sizes 1000,10000,100000 [--no-dense]
 python -m eval browser --corpus ../shared/corpus --corpus ../shared/corpus/files
+python -m eval levers [--calibrate] [--sets dev,heldout,cmrc] [--try "bigram_weight=0.3"]
 python -m eval report
 """
 
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from eval import answer_eval, bench, bench_report, report, retrieval_eval, sweep
+from eval import answer_eval, bench, bench_report, levers_cmd, report, retrieval_eval, sweep
 from eval.corpus import DEFAULT_EXCLUDE, corpus_files
 from eval.datasets import QAItem, load_qa_jsonl, load_squad, sample_items, write_paragraphs
 from eval.systems import project_systems
@@ -104,6 +105,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     brw.add_argument("--corpus", type=Path, action="append", required=True)
     brw.add_argument("--questions", type=int, default=10)
     brw.add_argument("--out", type=Path, help="also write the result as JSON here")
+    lev = commands.add_parser("levers", help="issue 9's levers on/off on dev, held-out and CMRC 2018")
+    levers_cmd.add_arguments(lev)
     rep = commands.add_parser("report", help="run everything and write eval/REPORT.md")
     report.add_arguments(rep)
     return parser.parse_args(argv)
@@ -238,6 +241,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "bench": cmd_bench,
     "bench-one": cmd_bench_one,
+    "levers": lambda args: levers_cmd.command(args, say),
     "report": lambda args: report.run(args, say),
 }
 
