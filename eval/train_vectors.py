@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocab", type=int, default=60000, help="most frequent words kept (characters always)")
     parser.add_argument("--bucket", type=int, default=200000, help="fastText n-gram hash buckets")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-n", type=int, default=2, help="longest character n-gram (0: whole words only)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     vectors = train(args)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from retrieval.answer_types import AnswerType, has_type, question_type
+from retrieval.answer_types import AnswerType, asking_words, has_type, question_type
 from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.lexical import LexicalIndex, index_text
@@ -61,6 +61,7 @@ class QueryTerms:
     weak_alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     weak_credit: float = 0.0
     unseen: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -73,9 +74,21 @@ class QueryTerms:
             return self.weak_credit
         return 0.0
 
+    def covers(self, term: str, tokens: set[str]) -> bool:
+        return self._credit(term, tokens) >= 1.0
+
     def coverage(self, tokens: set[str]) -> float:
         total = self.total
         return sum(w * self._credit(t, tokens) for t, w in self.weights.items()) / total if total else 0.0
+
+    def noun_coverage(self, tokens: set[str]) -> float:
+        total = sum(self.weights[t] for t in self.nouns)
+        return sum(self.weights[t] * self._credit(t, tokens) for t in self.nouns) / total if total else 1.0
+
+    def missing_max(self, tokens: set[str]) -> float:
+        total = self.total
+        missing = [w for t, w in self.weights.items() if self._credit(t, tokens) < 1.0]
+        return max(missing, default=0.0) / total if total else 0.0
 
     @property
     def unseen_share(self) -> float:
@@ -84,6 +97,25 @@ class QueryTerms:
 
 
 FUNCTION_WORD_FACTOR = 0.1
+# A one-character verb or adjective (想, 去, 办, 管, 算) says little: policy text words it otherwise.
+SINGLE_CHARACTER_FACTOR = 0.2
+# jieba glues a modal to the next verb (能管, 能约, 要交): unseen, such a “noun” is phrasing, not a topic.
+_MODALS = frozenset("能会要可得想该去来")
+
+
+def _class_factor(term: str, cls: str, refined: bool) -> float:
+    if cls == "function":
+        return FUNCTION_WORD_FACTOR
+    if refined and cls != "noun" and len(term) == 1:
+        return SINGLE_CHARACTER_FACTOR
+    return 1.0
+
+
+def demote_asking_words(classes: dict[str, str], asking: Sequence[str]) -> dict[str, str]:
+    """Tokens that lie inside the question's interrogative phrases (哪几种 → 哪几, 几种) count as function words."""
+    if not asking:
+        return classes
+    return {t: ("function" if any(t in phrase for phrase in asking) else cls) for t, cls in classes.items()}
 
 
 def weigh_terms(
@@ -92,6 +124,8 @@ def weigh_terms(
     thesaurus: Thesaurus | None = None,
     cilin: Cilin | None = None,
     cilin_credit: float = 0.0,
+    asking: Sequence[str] = (),
+    refined: bool = False,
 ) -> QueryTerms:
     """IDF weights for a question's tokens, by the class of the word they come from.
 
@@ -99,7 +133,10 @@ def weigh_terms(
     most and pulls coverage down; an unseen verb or particle is usually just colloquial phrasing (得批, 交上去)
     and weighs nothing; known function words (最多, 哪些) count a little. A term and its thesaurus
     alternatives (上访 → 信访) count as one term, weighed by the rarest of them the library knows.
+    `refined` (with answer typing) also treats the asking words (哪几种, 多大) as function words, weighs a
+    one-character verb (想, 去, 办) at a fifth and ignores unseen modal compounds (能管, 要交).
     """
+    classes = demote_asking_words(classes, asking)
     n = max(len(lexical.state.chunk_ids), 1)
     unseen_weight = math.log(1 + (n + 0.5) / 0.5)
     alternatives = {t: thesaurus.alternatives(t) for t in classes} if thesaurus else {}
@@ -109,8 +146,13 @@ def weigh_terms(
     for term, cls in classes.items():
         idf = max(lexical.idf(t) for t in (term, *alternatives.get(term, ())))
         if idf > 0:
-            weights[term] = idf * (FUNCTION_WORD_FACTOR if cls == "function" else 1.0)
-        elif cls == "noun" and len(term) > 1 and not any(part in term for part in known):
+            weights[term] = idf * _class_factor(term, cls, refined)
+        elif (
+            cls == "noun"
+            and len(term) > 1
+            and not any(part in term for part in known)
+            and not (refined and term[0] in _MODALS)
+        ):
             weights[term] = unseen_weight
             unseen.add(term)
         else:
@@ -129,6 +171,7 @@ def weigh_terms(
         weak,
         cilin_credit,
         frozenset(unseen),
+        frozenset(t for t, cls in classes.items() if cls == "noun" and weights.get(t, 0) > 0),
     )
 
 
@@ -144,7 +187,7 @@ def discriminative_terms(terms: QueryTerms, share: float = HIGHLIGHT_IDF_SHARE) 
 # Specifics a question pins its answer to: a named document 《…》, a year, a session (十四届, 三中全会),
 # an anniversary. A passage that lacks them answers another question, however many words it shares.
 _REQUIRED = re.compile(
-    r"《([^》]{2,40})》|((?:19|20)\d{2})(?=年)|([一二三四五六七八九十]+届)|([一二三四五六七八九十]+中全会)|(\d+周年)"
+    r"《([^》]{2,40})》|((?:19|20)\d{2})(?=年)|((?:第|十)[一二三四五六七八九十]*届|[一二三四五六七八九]十[一二三四五六七八九]?届)|([一二三四五六七八九十]+中全会)|(\d+周年)"
 )
 
 
@@ -235,6 +278,8 @@ class ExtractiveAnswerer:
             self.thesaurus,
             self.cilin if settings.cilin_weight > 0 else None,
             settings.cilin_weight,
+            asking_words(question) if settings.answer_typing else (),
+            refined=settings.answer_typing,
         )
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
         highlight = discriminative_terms(terms)
@@ -250,21 +295,32 @@ class ExtractiveAnswerer:
             structural = self._structural(question, hits, terms, asked, chunks_of)
             if structural is not None:
                 return Draft(replace(structural, query_terms=display_terms, highlight_terms=highlight), None)
-        if not hits or max(chunk_cover) < settings.answer_min_coverage:
+        floor = self._floor()
+        if not hits or max(chunk_cover) < floor:
             return Draft(self._refusal(question, required, display_terms), None)
-        candidates = self._candidates(hits, terms, chunk_cover, asked)
+        candidates = self._candidates(hits, terms, chunk_cover, asked, floor)
         chosen = self._choose(candidates)
         answer = self._compose(question, hits, chosen, display_terms, terms, asked)
         answer = replace(answer, highlight_terms=highlight)
-        return Draft(answer, self._evidence(hits, chunk_cover, chosen, terms, asked))
+        return Draft(answer, self._evidence(hits, chunk_cover, candidates, chosen, terms, asked))
 
-    @staticmethod
     def _evidence(
-        hits: Sequence[Hit], chunk_cover: list[float], chosen: list[Candidate], terms: QueryTerms, asked: AnswerType
+        self,
+        hits: Sequence[Hit],
+        chunk_cover: list[float],
+        candidates: list[Candidate],
+        chosen: list[Candidate],
+        terms: QueryTerms,
+        asked: AnswerType,
     ) -> Evidence:
+        best_passage = hits[max(range(len(hits)), key=lambda i: chunk_cover[i])].chunk
+        best_passage_tokens = set(self.tokenizer.tokenize(index_text(best_passage)))
         raw = sorted((h.bm25_score for h in hits), reverse=True)
         margin = (raw[0] - raw[1]) / raw[0] if len(raw) > 1 and raw[0] > 0 else (1.0 if raw and raw[0] > 0 else 0.0)
         best = chosen[0] if chosen else None
+        typed_covers = [c.cover for c in candidates if c.typed]
+        heaviest = max(terms.weights, key=lambda t: terms.weights[t], default=None)
+        best_tokens = best_passage_tokens
         return Evidence(
             coverage=max(chunk_cover),
             sentence_coverage=best.cover if best else 0.0,
@@ -272,6 +328,10 @@ class ExtractiveAnswerer:
             type_match=1.0 if best is not None and best.typed else 0.0,
             typed=0.0 if asked is AnswerType.NONE else 1.0,
             unseen=terms.unseen_share,
+            typed_cover=max(typed_covers, default=0.0),
+            rarest_covered=1.0 if heaviest is not None and terms.covers(heaviest, best_tokens) else 0.0,
+            noun_cover=terms.noun_coverage(best_tokens),
+            missing_max=terms.missing_max(best_tokens),
         )
 
     @staticmethod
@@ -327,14 +387,25 @@ class ExtractiveAnswerer:
         return Answer(question, text, tuple(citations), found=True, mode="extractive")
 
     # -- sentences ----------------------------------------------------------------------------------------
+    def _has_type(self, text: str, asked: AnswerType) -> bool:
+        if asked is AnswerType.PERSON:
+            return self.tokenizer.has_person_name(text)
+        return has_type(text, asked)
+
+    def _floor(self) -> float:
+        """The coverage below which nothing is answered: the calibrated model decides above a lower floor."""
+        if self.settings.calibrated_refusal and self.refusal_model is not None:
+            return min(self.settings.answer_floor_coverage, self.settings.answer_min_coverage)
+        return self.settings.answer_min_coverage
+
     def _candidates(
-        self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float], asked: AnswerType
+        self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float], asked: AnswerType, floor: float
     ) -> list[Candidate]:
         top_score = max(h.score for h in hits) or 1.0
         whole_lists = self.settings.structured_answers and asked is AnswerType.LIST
         found: list[Candidate] = []
         for rank, hit in enumerate(hits):
-            if chunk_cover[rank] < self.settings.answer_min_coverage:
+            if chunk_cover[rank] < floor:
                 continue
             sentences = split_sentences(hit.chunk.text)
             for position, sentence in enumerate(sentences):
@@ -342,7 +413,7 @@ class ExtractiveAnswerer:
                 if cover == 0:
                     continue
                 parts = self._parts(sentences, position, whole_lists)
-                typed = has_type("".join(parts), asked)
+                typed = self._has_type("".join(parts), asked)
                 # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
                 score = cover + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
                 if asked is not AnswerType.NONE and typed:
@@ -406,7 +477,7 @@ class ExtractiveAnswerer:
 
         def score(text: str) -> float:
             covered = terms.coverage(set(self.tokenizer.tokenize(text)))
-            return covered + (TYPE_BONUS if asked is not AnswerType.NONE and has_type(text, asked) else 0.0)
+            return covered + (TYPE_BONUS if asked is not AnswerType.NONE and self._has_type(text, asked) else 0.0)
 
         return answering_clause(sentence, score)
 

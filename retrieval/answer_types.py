@@ -20,6 +20,7 @@ class AnswerType(StrEnum):
     COUNT = "count"
     DATE = "date"
     BODY = "body"
+    PERSON = "person"
     LIST = "list"
     RULE = "rule"
     NONE = "none"
@@ -28,7 +29,13 @@ class AnswerType(StrEnum):
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万半]+)"
 # Question cues, tried in this order: the first that matches names the type.
 _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    (AnswerType.MONEY, re.compile(r"多少钱|几块钱|多少元|什么价|费用是多少|补贴多少|补助多少|多少补")),
+    (
+        AnswerType.MONEY,
+        re.compile(
+            r"多少钱|几块钱|多少元|什么价|(?:费用|工资|补贴|补助|津贴|奖金|会费|薪酬|标准)[^，。？]{0,4}多少|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
+        ),
+    ),
+    (AnswerType.PERSON, re.compile(r"是谁|谁是|哪位|叫什么名字|姓什么")),
     (AnswerType.AGE, re.compile(r"多大岁数|多大年纪|几岁|多少岁|多大年龄|年满多少|什么年龄|多大的?人")),
     (
         AnswerType.DURATION,
@@ -64,9 +71,7 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.AGE: re.compile(_NUM + r"\s*(?:周岁|岁)"),
     AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|工资|百分之|%"),
-    AnswerType.COUNT: re.compile(
-        _NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%)|百分之|分之|半数|过半|多数|全体"
-    ),
+    AnswerType.COUNT: re.compile(_NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%)|百分之|分之|半数|过半"),
     AnswerType.DATE: re.compile(
         r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|" + _NUM + r"\s*月|[上中下]旬|年底|年初"
     ),
@@ -74,6 +79,8 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
         r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"
         r"办公厅|国务院|中央|书记|负责人|领导|群众|公民"
     ),
+    # a person's name needs part-of-speech tagging: the answerer checks it (ChineseTokenizer.has_person_name)
+    AnswerType.PERSON: re.compile(r"(?!)"),
     AnswerType.RULE: re.compile(r"应当|不得|可以|必须|禁止|有权|不能|无权|不予|须|严禁|方可|才能|允许"),
     AnswerType.LIST: re.compile(r"[、；;]|[：:]\s*$|^[（(][一二三四五六七八九十]+[）)]|^[0-9]+[.、．]"),
 }
@@ -101,3 +108,16 @@ def has_type(sentence: str, answer_type: AnswerType) -> bool:
     if answer_type is AnswerType.LIST:
         return text.count("、") >= 2 or bool(pattern.search(text.strip()))
     return bool(pattern.search(text))
+
+
+# The words a question asks with (哪几种, 多大, 几年, 行不行): they shape the question, not its topic.
+_ASKING = re.compile(
+    r"哪[一二三四五六七八九十几]?[个首位种类件部条项些里儿天年月级家所]?|什么样?的?|啥|多少|多大|多久|多长|多高|多远|"
+    r"几[个种类年月天日次名人条项倍届岁号成]?|怎么样?|怎样|如何|为什么|为啥|是否|能否|能不能|可不可以|行不行|"
+    r"要不要|会不会|有没有|是不是|算不算|该不该|吗|呢|吧"
+)
+
+
+def asking_words(question: str) -> tuple[str, ...]:
+    """The interrogative phrases of a question (“多大年纪” → 多大), for term weighting to ignore."""
+    return tuple(match.group(0) for match in _ASKING.finditer(normalize(question)))

@@ -15,7 +15,8 @@ _PREDICATE_START = re.compile(
 )
 # The subject of a sentence: what precedes its first verb-like word, when that is short.
 _SUBJECT = re.compile(r"^(.{2,16}?)(?:应当|可以|不得|必须|须|是|有权|负责|由|对|在|实行|每届)")
-SHORT_SENTENCE = 100
+SHORT_SENTENCE = 120
+FOLLOWING_CLAUSES = 2  # clauses kept after the best run: the value usually follows the words that name it
 SUBJECT_CLAUSE_MAX = 20
 
 
@@ -41,7 +42,7 @@ def split_clauses(sentence: str) -> list[str]:
 
 def answering_clause(sentence: str, score: Callable[[str], float], max_chars: int = SHORT_SENTENCE) -> str:
     """The shortest run of clauses that scores as well as any run (the sentence itself when short), plus
-    the clause after it: the question's words name the topic, and the value usually follows them
+    the clauses after it: the question's words name the topic, and the value usually follows them
     (“试用期工资不得低于……，并不得低于……”).
 
     `score` rates a piece of text (weighted term coverage plus answer-type match). A run that starts after
@@ -62,8 +63,9 @@ def answering_clause(sentence: str, score: Callable[[str], float], max_chars: in
                 best = key
     assert best is not None
     _, _, start, end = best
-    if end < len(clauses) and len("".join(clauses[start : end + 1])) <= max_chars:
-        end += 1
+    for _ in range(FOLLOWING_CLAUSES):
+        if end < len(clauses) and len("".join(clauses[start : end + 1])) <= max_chars:
+            end += 1
     run = "".join(clauses[start:end])
     if start > 0 and len(clauses[0]) <= SUBJECT_CLAUSE_MAX:
         run = clauses[0] + run

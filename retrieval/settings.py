@@ -40,23 +40,26 @@ class Settings(BaseSettings):
     answer_max_chars: int = Field(200, ge=20, description="sentences beyond the first are added while this fits")
     # Levers of issue 9 (each measured on/off in eval/REPORT.md; 0 or False turns one off).
     cilin_weight: float = Field(
-        0.3, ge=0.0, le=1.0, description="weight of 同义词词林 synonyms in the query, relative to the question's words"
+        0.15, ge=0.0, le=1.0, description="weight of 同义词词林 synonyms in the query, relative to the question's words"
     )
-    bigram_weight: float = Field(0.0, ge=0.0, description="weight of the character-bigram BM25 leg in fusion")
+    bigram_weight: float = Field(0.7, ge=0.0, description="weight of the character-bigram BM25 leg in fusion")
     static_weight: float = Field(
         0.0, ge=0.0, description="weight of the static-word-vector leg (used when no Chinese embedding model loads)"
     )
-    title_boost: float = Field(0.0, ge=0.0, description="extra score for question terms in a passage's title")
-    heading_boost: float = Field(0.0, ge=0.0, description="extra score for question terms in its heading path")
+    title_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in a passage's title")
+    heading_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in its heading path")
     answer_typing: bool = Field(True, description="prefer sentences of the type the question asks for (多久 → 期限)")
     structured_answers: bool = Field(True, description="sub-headings, whole enumerations, 第N条 look-ups")
     clause_answers: bool = Field(True, description="answer with the answering clause, subject restored")
     calibrated_refusal: bool = Field(True, description="refuse on coverage + retrieval margin + answer type")
+    answer_floor_coverage: float = Field(
+        0.25, ge=0.0, le=1.0, description="with calibrated refusal: below this coverage refuse without asking the model"
+    )
     answer_refusal_threshold: float = Field(
-        0.5, ge=0.0, le=1.0, description="calibrated probability of a right answer below which the answer is refused"
+        0.39, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
     )
     answer_doubt_threshold: float = Field(
-        0.65, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"
+        0.6, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"
     )
     llm_base_url: str = ""
     llm_model: str = ""

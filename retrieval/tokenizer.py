@@ -184,6 +184,11 @@ class ChineseTokenizer:
         found = {word_class(pair.word, pair.flag) for pair in pairs}
         return "function" if found == {"function"} else ("noun" if "noun" in found else "content")
 
+    def has_person_name(self, text: str) -> bool:
+        """True when jieba tags a word of the text as a person's name (nr): answers a 是谁 question."""
+        self._ensure_ready()
+        return any(pair.flag == "nr" and len(pair.word) >= 2 for pair in self._pos.cut(normalize(text)))
+
     def query_tokens(self, text: str) -> list[str]:
         """Tokens for a search query: the question's function words dropped (unless nothing else is left)."""
         classes = self.term_classes(text)
