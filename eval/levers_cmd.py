@@ -68,7 +68,8 @@ def run(args: argparse.Namespace, say: Say) -> list[LeverResult]:
                 say("fitting the refusal model on the dev set …")
                 model, threshold = fit_refusal(runner, sets["dev"], {})
                 model.save(MODEL_FILE)
-                say(f"refusal model → {MODEL_FILE}: {model}; dev threshold (≤2.5 % false refusals on dev): {threshold:.2f}")
+                say(f"refusal model → {MODEL_FILE}: {model}")
+                say(f"dev threshold (≤2.5 % false refusals on dev): {threshold:.2f}")
         if "cmrc" in wanted and CMRC.is_file():
             squad = load_squad(CMRC, args.cmrc_limit or None)
             folder = ws.scratch("squad")
