@@ -23,6 +23,10 @@ from retrieval.settings import PROJECT_ROOT, Settings
 DATA = PROJECT_ROOT / "eval" / "data"
 SHARED = PROJECT_ROOT.parent / "shared"
 CMRC = SHARED / "datasets" / "cmrc2018" / "dev.json"
+# Not shipped (they did not help, see REPORT.md); trained for the static-vector row with
+# python -m eval.train_vectors --text ../shared/datasets/laws --text ../shared/corpus --max-n 0 --epochs 5 \
+#     --out data/eval-cache/static_vectors.npz
+EVAL_VECTORS = PROJECT_ROOT / "data" / "eval-cache" / "static_vectors.npz"
 Say = Callable[[str], None]
 
 
@@ -53,13 +57,17 @@ def policy_corpus() -> list[Path]:
     return corpus_files([SHARED / "corpus", SHARED / "corpus" / "files"]) + law_files()
 
 
+def vectors() -> dict[str, object]:
+    return {"static_vectors": EVAL_VECTORS} if EVAL_VECTORS.is_file() else {}
+
+
 def run(args: argparse.Namespace, say: Say) -> list[LeverResult]:
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
     with Workspace(dense=args.dense, cache_path=DEFAULT_CACHE if args.dense else None) as ws:
         runners: dict[str, tuple[LeverRunner, list[QAItem]]] = {}
         if {"dev", "heldout"} & set(wanted) or args.calibrate:
             say("indexing the shared corpus + laws …")
-            runner = LeverRunner(ws.index(policy_corpus()))
+            runner = LeverRunner(ws.index(policy_corpus(), **vectors()))
             sets = policy_sets()
             for name in ("dev", "heldout"):
                 if name in wanted:
@@ -75,7 +83,7 @@ def run(args: argparse.Namespace, say: Say) -> list[LeverResult]:
             folder = ws.scratch("squad")
             write_paragraphs(squad.paragraphs, folder)
             say("indexing CMRC 2018 paragraphs …")
-            runners["cmrc"] = (LeverRunner(ws.index(corpus_files([folder]))), list(squad.items))
+            runners["cmrc"] = (LeverRunner(ws.index(corpus_files([folder]), **vectors())), list(squad.items))
         model = RefusalModel.load()
         shipped = Settings(data_dir=Path("."))
         configs = [(f"try {t}", parse_overrides(t)) for t in args.tries] or configurations(

@@ -45,6 +45,8 @@ SECTION_MIN_COVERAGE = 0.5
 ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
+# Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
+STRICT_TYPES = frozenset({AnswerType.MONEY, AnswerType.PERSON, AnswerType.AGE})
 _UNSET: object = object()
 
 
@@ -257,7 +259,7 @@ class ExtractiveAnswerer:
             if evidence.coverage < self.settings.answer_confident_coverage:
                 return replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
             return answer
-        probability = model.probability(evidence)
+        probability = 0.0 if evidence.strict_type_missing else model.probability(evidence)
         if probability < self.settings.answer_refusal_threshold:
             return replace(self._refusal(answer.question, [], answer.query_terms), confidence=round(probability, 3))
         answer = replace(answer, confidence=round(probability, 3))
@@ -332,6 +334,7 @@ class ExtractiveAnswerer:
             rarest_covered=1.0 if heaviest is not None and terms.covers(heaviest, best_tokens) else 0.0,
             noun_cover=terms.noun_coverage(best_tokens),
             missing_max=terms.missing_max(best_tokens),
+            strict_type_missing=1.0 if asked in STRICT_TYPES and not typed_covers else 0.0,
         )
 
     @staticmethod

@@ -12,11 +12,12 @@ import logging
 import threading
 import time
 from functools import cached_property
+from pathlib import Path
 
 from retrieval.bigram_leg import CharBigramIndex
 from retrieval.catalog import Catalog
 from retrieval.lexical import index_text
-from retrieval.static_vectors import StaticVectorIndex, WordVectors
+from retrieval.static_vectors import VECTORS_FILE, StaticVectorIndex, WordVectors
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +33,15 @@ def build_static_leg(catalog: Catalog, vectors: WordVectors) -> StaticVectorInde
 class DerivedLegs:
     """Lazily built, generation-keyed extra legs of one catalog (thread-safe: Streamlit serves threads)."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, vectors_path: Path | None = None):
         self.catalog = catalog
+        self.vectors_path = vectors_path or VECTORS_FILE
         self._lock = threading.Lock()
         self._built: dict[str, tuple[int, object]] = {}
 
     @cached_property
     def word_vectors(self) -> WordVectors | None:
-        return WordVectors.load()
+        return WordVectors.load(self.vectors_path)
 
     def _get(self, name: str, build) -> object:
         generation = self.catalog.generation()

@@ -35,6 +35,9 @@ class Evidence:
     rarest_covered: float  # the question's heaviest term (or its alternative) is in the best passage
     noun_cover: float  # coverage of the question's nouns alone in the best passage (verbs are often colloquial)
     missing_max: float  # weight share of the heaviest term the best passage lacks (one missing concept: 起征点)
+    # 1 when the question asks for money, a person or an age and no top sentence holds one: refused outright
+    # (dev: 4 unanswerable questions such, no answerable one).
+    strict_type_missing: float = 0.0
 
     def vector(self, names: tuple[str, ...] | None = None) -> np.ndarray:
         return np.array([getattr(self, name) for name in names or FEATURES], dtype=np.float64)
@@ -55,7 +58,7 @@ class RefusalModel:
     features: tuple[str, ...] = MODEL_FEATURES
 
     def probability(self, evidence: Evidence) -> float:
-        z = (evidence.vector(self.features) - np.array(self.mean)) / np.array(self.scale)
+        z = (evidence.vector(self.features) - np.array(self.mean)) / np.maximum(np.array(self.scale), 1e-6)
         logit = float(z @ np.array(self.weights)) + self.bias
         return 1.0 / (1.0 + math.exp(-max(min(logit, 40.0), -40.0)))
 

@@ -40,7 +40,7 @@ class HybridSearcher:
         self.index = index
         self.thesaurus = thesaurus
         self.cilin = cilin
-        self.derived = DerivedLegs(index.catalog)
+        self.derived = DerivedLegs(index.catalog, index.settings.static_vectors)
         self._field_tokens: dict[str, frozenset[str]] = {}
         settings = index.settings
         self.defaults = SearchOptions(

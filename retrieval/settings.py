@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     static_weight: float = Field(
         0.0, ge=0.0, description="weight of the static-word-vector leg (used when no Chinese embedding model loads)"
     )
+    static_vectors: Path | None = Field(
+        None, description="static word vectors for that leg (None: retrieval/data/static_vectors.npz when present)"
+    )
     title_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in a passage's title")
     heading_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in its heading path")
     answer_typing: bool = Field(True, description="prefer sentences of the type the question asks for (多久 → 期限)")
