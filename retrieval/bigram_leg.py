@@ -55,8 +55,11 @@ class CharBigramIndex:
         """Index (chunk id, doc id, text) rows — text as the word leg indexes it (lexical.index_text)."""
         if not rows:
             return cls(None, [], [])
+        # Token ids per chunk, not strings: at 100k chunks the bigram strings alone would take gigabytes.
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(gram, len(vocab)) for gram in char_bigrams(text)] for _, _, text in rows]
         bm25 = bm25s.BM25()
-        bm25.index([char_bigrams(text) for _, _, text in rows], show_progress=False)
+        bm25.index((ids, vocab), show_progress=False)
         return cls(bm25, [r[0] for r in rows], [r[1] for r in rows])
 
     def save(self, path: Path) -> None:

@@ -91,12 +91,16 @@ def chunk(text: str, heading: tuple[str, ...], position: int, title: str = "某�
 
 
 def test_article_lookup_and_title_match() -> None:
-    chunks = [chunk("第三十四条 甲。", ("第二章", "第三十四条"), 0), chunk("第三十五条 公民有言论自由。", ("第二章", "第三十五条"), 1)]
+    chunks = [
+        chunk("第三十四条 甲。", ("第二章", "第三十四条"), 0),
+        chunk("第三十五条 公民有言论自由。", ("第二章", "第三十五条"), 1),
+    ]
     assert article_ref("宪法第三十五条讲的什么") == "第35条"
     assert article_ref("宪法第35条") == "第35条" and article_ref("宪法讲什么") is None
     assert [c.position for c in article_chunks(chunks, "第35条")] == [1]
     assert title_match("宪法第三十五条讲的什么", "中华人民共和国宪法") == 1.0
-    assert title_match("宪法第三十五条讲的什么", "中华人民共和国宪法修正案") < title_match("宪法第三十五条", "中华人民共和国宪法")
+    amendment = title_match("宪法第三十五条讲的什么", "中华人民共和国宪法修正案")
+    assert amendment < title_match("宪法第三十五条", "中华人民共和国宪法")
 
 
 def test_sections_skip_chapters_of_articles() -> None:
