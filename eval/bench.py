@@ -165,7 +165,7 @@ def bench_one(config: BenchConfig, progress: Callable[[str], None] | None = None
     kb.index.lexical()
     derived = {"bm25_load_s": clock.lap("BM25 index loaded")}
     if settings.bigram_weight > 0:
-        kb.searcher.derived.bigram()  # built once per catalog generation, before the first search that uses it
+        kb.searcher.derived.wait("bigram")  # built once per catalog generation, before the first search that uses it
         derived["bigram_build_s"] = clock.lap("character-bigram leg built")
     latency = measure_latency(kb, latency_questions(pool, config.qa, config.questions), config.rounds)
     clock.lap("latency measured")

@@ -64,37 +64,59 @@ def vectors() -> dict[str, object]:
 def run(args: argparse.Namespace, say: Say) -> list[LeverResult]:
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
     with Workspace(dense=args.dense, cache_path=DEFAULT_CACHE if args.dense else None) as ws:
-        runners: dict[str, tuple[LeverRunner, list[QAItem]]] = {}
-        if {"dev", "heldout"} & set(wanted) or args.calibrate:
-            say("indexing the shared corpus + laws …")
-            runner = LeverRunner(ws.index(policy_corpus(), **vectors()))
-            sets = policy_sets()
-            for name in ("dev", "heldout"):
-                if name in wanted:
-                    runners[name] = (runner, sets[name])
-            if args.calibrate:
-                say("fitting the refusal model on the dev set …")
-                model, threshold = fit_refusal(runner, sets["dev"], {})
-                model.save(MODEL_FILE)
-                say(f"refusal model → {MODEL_FILE}: {model}")
-                say(f"dev threshold (≤2.5 % false refusals on dev): {threshold:.2f}")
-        if "cmrc" in wanted and CMRC.is_file():
-            squad = load_squad(CMRC, args.cmrc_limit or None)
-            folder = ws.scratch("squad")
-            write_paragraphs(squad.paragraphs, folder)
-            say("indexing CMRC 2018 paragraphs …")
-            runners["cmrc"] = (LeverRunner(ws.index(corpus_files([folder]), **vectors())), list(squad.items))
-        model = RefusalModel.load()
-        shipped = Settings(data_dir=Path("."))
-        configs = [(f"try {t}", parse_overrides(t)) for t in args.tries] or configurations(
-            shipped, "shipped" if args.mode == "shipped" else args.mode
-        )
-        results = []
-        for name, overrides in configs:
-            say(f"measuring: {name}")
-            scores = {dataset: runner.run(items, overrides, model) for dataset, (runner, items) in runners.items()}
-            results.append(LeverResult(name, scores))
+        return measure(ws, wanted, args.tries, args.mode, args.cmrc_limit, args.calibrate, say)
+
+
+def measure(
+    ws: Workspace,
+    wanted: list[str],
+    tries: list[str],
+    mode: str,
+    cmrc_limit: int,
+    calibrate: bool,
+    say: Say,
+) -> list[LeverResult]:
+    """The lever configurations (or the tried overrides) on the wanted sets, in one workspace."""
+    runners: dict[str, tuple[LeverRunner, list[QAItem]]] = {}
+    if {"dev", "heldout"} & set(wanted) or calibrate:
+        say("[levers] indexing the shared corpus + laws …")
+        runner = LeverRunner(ws.index(policy_corpus(), **vectors()))
+        sets = policy_sets()
+        for name in ("dev", "heldout"):
+            if name in wanted:
+                runners[name] = (runner, sets[name])
+        if calibrate:
+            say("[levers] fitting the refusal model on the dev set …")
+            model, threshold = fit_refusal(runner, sets["dev"], {})
+            model.save(MODEL_FILE)
+            say(f"refusal model → {MODEL_FILE}: {model}")
+            say(f"dev threshold (≤2.5 % false refusals on dev): {threshold:.2f}")
+    if "cmrc" in wanted and CMRC.is_file():
+        squad = load_squad(CMRC, cmrc_limit or None)
+        folder = ws.scratch("squad")
+        write_paragraphs(squad.paragraphs, folder)
+        say("[levers] indexing CMRC 2018 paragraphs …")
+        runners["cmrc"] = (LeverRunner(ws.index(corpus_files([folder]), **vectors())), list(squad.items))
+    model = RefusalModel.load()
+    shipped = Settings(data_dir=Path("."))
+    configs = [(f"try {t}", parse_overrides(t)) for t in tries] or configurations(
+        shipped, "shipped" if mode == "shipped" else mode
+    )
+    configs += extra_configurations(shipped) if mode == "all" and ws.embedder is not None else []
+    results = []
+    for name, overrides in configs:
+        say(f"[levers] measuring: {name}")
+        scores = {dataset: runner.run(items, overrides, model) for dataset, (runner, items) in runners.items()}
+        results.append(LeverResult(name, scores))
     return results
+
+
+def extra_configurations(shipped: Settings) -> list[tuple[str, dict[str, object]]]:
+    """With a model loaded: the dense leg (the English fallback) against the static-vector leg."""
+    return [
+        ("shipped − English dense leg", {"dense_weight": 0.0}),
+        ("shipped, static-vector leg instead of the English dense leg", {"dense_weight": 0.0, "static_weight": 0.2}),
+    ]
 
 
 def table(results: list[LeverResult]) -> str:

@@ -69,7 +69,8 @@ class HybridSearcher:
         return weighted_bm25(lexical, weights, k, doc_ids)
 
     def bigram_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        return self.derived.bigram().search(query, k, doc_ids)
+        leg = self.derived.bigram()
+        return leg.search(query, k, doc_ids) if leg is not None else []
 
     def static_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         leg = self.derived.static()

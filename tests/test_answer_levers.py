@@ -203,3 +203,17 @@ def test_an_exact_match_carries_no_warning(library: KnowledgeBase) -> None:
     answer = library.ask("基层工会委员会每届任期几年？")
     assert answer.found and "三年或者五年" in answer.text
     assert LOW_CONFIDENCE not in answer.notices and answer.confidence is not None and answer.confidence > 0.6
+
+
+def test_a_big_library_builds_the_bigram_leg_in_the_background(library: KnowledgeBase) -> None:
+    import time
+
+    from retrieval.derived_legs import DerivedLegs
+
+    legs = DerivedLegs(library.catalog, sync_build_chunks=0)  # every library counts as big here
+    assert legs.bigram() is None  # the first search goes on without the leg while it is built
+    deadline = time.monotonic() + 30
+    while legs.bigram() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    built = legs.bigram()
+    assert built is not None and built.search("基层工会委员会", 1)
