@@ -17,7 +17,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from retrieval.query import Ranked, doc_mask
+from retrieval.query import Ranked, column_scores, doc_mask, top_k
 from retrieval.tokenizer import normalize
 
 log = logging.getLogger(__name__)
@@ -86,16 +86,8 @@ class CharBigramIndex:
         grams = [g for g in dict.fromkeys(question_bigrams(question)) if g in self._vocab]
         if self._bm25 is None or not grams:
             return []
-        mask = doc_mask(self.doc_ids, doc_ids)
-        k = min(k, len(self.chunk_ids))
-        found, scores = self._bm25.retrieve(
-            [grams],
-            k=k,
-            show_progress=False,
-            weight_mask=None if mask is None else mask.astype(np.float32),
-            n_threads=1,
-        )
-        return [(self.chunk_ids[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0]
+        scores = column_scores(self._bm25, dict.fromkeys(grams, 1.0), len(self.chunk_ids))
+        return top_k(scores, self.chunk_ids, k, doc_mask(self.doc_ids, doc_ids))
 
     @property
     def _vocab(self) -> dict[str, int]:

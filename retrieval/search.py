@@ -14,6 +14,8 @@ from retrieval.store import Index
 from retrieval.synonyms import Thesaurus
 from retrieval.types import Chunk, Hit
 
+BOOSTED_HEAD = 30
+
 
 @dataclass(frozen=True)
 class SearchOptions:
@@ -150,6 +152,9 @@ class HybridSearcher:
         # Dense results may include orphan vectors of an unfinished ingest: only catalog chunks are served.
         ranked_ids = [cid for cid, _ in fused]
         boosting = options is not None and options.boosted
+        if boosting:  # a small boost can only reorder the head of the list: fetch and boost that much
+            fused = fused[: max(BOOSTED_HEAD, 2 * k)]
+            ranked_ids = ranked_ids[: len(fused)]
         chunks = self.index.catalog.chunks_by_ids(ranked_ids if boosting else ranked_ids[: k * 2])
         if len(chunks) < k:
             chunks = self.index.catalog.chunks_by_ids(ranked_ids)
