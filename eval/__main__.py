@@ -87,6 +87,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_data_args(ans)
     ans.add_argument("--coverages", type=floats, default=[], help="also sweep answer_min_coverage, e.g. 0.3,0.5,0.7")
     ans.add_argument("--failures", type=int, default=30, help="list at most this many wrong answers")
+    ans.add_argument("--batch-cli", action="store_true", help="answer through python -m retrieval ask --batch --json")
     swp = commands.add_parser("sweep", help="fusion method/weights, chunk sizes, answer_min_coverage")
     add_data_args(swp)
     swp.add_argument("--chunk-sizes", type=ints, default=list(sweep.CHUNK_SIZES))
@@ -174,7 +175,13 @@ def cmd_answer(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
         items, corpus = dataset(args, ws)
         kb = indexed(ws, corpus, args)
-        outcomes = answer_eval.run_answers(kb, items)
+        if args.batch_cli:  # the same questions through `python -m retrieval ask --batch --json`
+            from eval.batch_cli import run_answers_via_cli
+
+            say("answering through python -m retrieval ask --batch …")
+            outcomes = run_answers_via_cli(kb.settings, items, answer_eval.sources_of(kb), kb.embedder is not None)
+        else:
+            outcomes = answer_eval.run_answers(kb, items)
         scores = answer_eval.score_answers(outcomes)
         swept = answer_eval.coverage_sweep(kb, items, args.coverages) if args.coverages else []
     if args.json:
