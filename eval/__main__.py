@@ -7,6 +7,7 @@ python -m eval answer --qa eval/data/dev_qa.jsonl --corpus ../shared/corpus --co
 python -m eval sweep --qa eval/data/dev_qa.jsonl --corpus ../shared/corpus
 python -m eval bench --sizes 1000,10000,100000 [--no-dense]
 python -m eval browser --corpus ../shared/corpus --corpus ../shared/corpus/files
+python -m eval levers [--calibrate] [--sets dev,heldout,cmrc] [--try "bigram_weight=0.3"]
 python -m eval report
 """
 
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from eval import answer_eval, bench, bench_report, report, retrieval_eval, sweep
+from eval import answer_eval, bench, bench_report, levers_cmd, report, retrieval_eval, sweep
 from eval.corpus import DEFAULT_EXCLUDE, corpus_files
 from eval.datasets import QAItem, load_qa_jsonl, load_squad, sample_items, write_paragraphs
 from eval.systems import project_systems
@@ -86,6 +87,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_data_args(ans)
     ans.add_argument("--coverages", type=floats, default=[], help="also sweep answer_min_coverage, e.g. 0.3,0.5,0.7")
     ans.add_argument("--failures", type=int, default=30, help="list at most this many wrong answers")
+    ans.add_argument("--batch-cli", action="store_true", help="answer through python -m retrieval ask --batch --json")
     swp = commands.add_parser("sweep", help="fusion method/weights, chunk sizes, answer_min_coverage")
     add_data_args(swp)
     swp.add_argument("--chunk-sizes", type=ints, default=list(sweep.CHUNK_SIZES))
@@ -104,6 +106,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     brw.add_argument("--corpus", type=Path, action="append", required=True)
     brw.add_argument("--questions", type=int, default=10)
     brw.add_argument("--out", type=Path, help="also write the result as JSON here")
+    lev = commands.add_parser("levers", help="issue 9's levers on/off on dev, held-out and CMRC 2018")
+    levers_cmd.add_arguments(lev)
     rep = commands.add_parser("report", help="run everything and write eval/REPORT.md")
     report.add_arguments(rep)
     return parser.parse_args(argv)
@@ -171,7 +175,13 @@ def cmd_answer(args: argparse.Namespace) -> int:
     with workspace(args) as ws:
         items, corpus = dataset(args, ws)
         kb = indexed(ws, corpus, args)
-        outcomes = answer_eval.run_answers(kb, items)
+        if args.batch_cli:  # the same questions through `python -m retrieval ask --batch --json`
+            from eval.batch_cli import run_answers_via_cli
+
+            say("answering through python -m retrieval ask --batch …")
+            outcomes = run_answers_via_cli(kb.settings, items, answer_eval.sources_of(kb), kb.embedder is not None)
+        else:
+            outcomes = answer_eval.run_answers(kb, items)
         scores = answer_eval.score_answers(outcomes)
         swept = answer_eval.coverage_sweep(kb, items, args.coverages) if args.coverages else []
     if args.json:
@@ -238,6 +248,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "bench": cmd_bench,
     "bench-one": cmd_bench_one,
+    "levers": lambda args: levers_cmd.command(args, say),
     "report": lambda args: report.run(args, say),
 }
 

@@ -62,6 +62,8 @@ def serve_table(results: Sequence[dict]) -> str:
         "search p95 ms",
         "ask p50 ms",
         "ask p95 ms",
+        "search / ask p50 CPU ms",
+        "load avg",
         "questions",
         "measured (UTC)",
     ]
@@ -76,6 +78,8 @@ def serve_table(results: Sequence[dict]) -> str:
             _num(r["search_p95_ms"]),
             _num(r["ask_p50_ms"]),
             _num(r["ask_p95_ms"]),
+            f"{_num(r['search_cpu_p50_ms'])} / {_num(r['ask_cpu_p50_ms'])}" if "search_cpu_p50_ms" in r else "—",
+            _num(r["load_avg"], 1) if "load_avg" in r else "—",
             r["questions"],
             r["measured_at"].replace("+00:00", ""),
         ]

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from eval import answer_eval, bench, bench_report, sweep
+from eval import answer_eval, bench, bench_report, levers_cmd, sweep
 from eval.answer_eval import AnswerOutcome, AnswerScores
 from eval.baselines import BASELINES
 from eval.corpus import corpus_files
 from eval.datasets import QAItem, load_qa_jsonl, load_squad, write_paragraphs
 from eval.retrieval_eval import SystemRun, misses_table, results_table, run_system
 from eval.systems import project_systems
+from eval.tables import markdown_table
 from eval.workspace import DEFAULT_CACHE, Workspace
 from retrieval.settings import BUNDLED_CORPUS, PROJECT_ROOT, Settings
 
@@ -78,6 +79,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--embed-cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--no-embed-cache", action="store_true")
     parser.add_argument("--out", type=Path, default=REPORT_MD)
+    parser.add_argument(
+        "--levers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="issue 9's lever table (dev, held-out, CMRC)",
+    )
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -174,11 +181,59 @@ def run(args: argparse.Namespace, say: Say) -> int:
         dev = run_dev(ws, args, say)
         heldout = run_heldout(ws, args, say)
         cmrc = run_cmrc(ws, args, say)
+        wanted = ["dev", "heldout", "cmrc"] if args.squad and args.squad.exists() else ["dev", "heldout"]
+        levers = levers_cmd.measure(ws, wanted, [], "all", args.cmrc_limit, False, say) if args.levers else []
     results = run_bench(args, say)
-    text = render(env, dev, heldout, cmrc, results, args, time.perf_counter() - started)
+    text = render(env, dev, heldout, cmrc, results, args, time.perf_counter() - started, levers)
     args.out.write_text(text, encoding="utf-8")
     say(f"wrote {args.out}")
     return 0
+
+
+LEVERS_INTRO = """Issue 9: colloquial questions, list answers, refusals. **dev** = `dev_qa.jsonl` + `dev_laws_qa.jsonl`
+(questions over five laws the project had not seen, 35 answerable + 8 on-topic unanswerable); **held-out** =
+`test_qa.jsonl` + `heldout_laws_qa.jsonl` (five other laws, 28 + 8, written before any tuning and never tuned on);
+both over the shared corpus plus 18 laws (`eval/laws.py`: the ten question laws and eight distractors on
+neighbouring topics). **CMRC** = the 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev only.
+*answer right* = found, at most 300 characters without markers, and containing the gold short answer (the evidence
+span when there is none); *false refusals* = share of answerable questions refused; *ms/q* = search + answer per
+question in this harness (search results are shared between the answer levers, so compare ms/q within a search
+setting; latency targets are in the benchmark). “before” is this code with every lever off: the domain thesaurus
+entries and the 届 fix added for this issue are in it too."""
+
+
+def levers_md(levers: Sequence[levers_cmd.LeverResult], number: int) -> str:
+    shipped = next((r for r in levers if r.name.startswith("shipped (")), None)
+    lines = [f"## {number}. Levers (issue 9): each on top of “before”, and each taken out of “shipped”", LEVERS_INTRO]
+    if shipped:
+        lines.append(_issue9_targets(shipped))
+    lines.append(levers_cmd.table(list(levers)))
+    return "\n\n".join(lines)
+
+
+def _issue9_targets(shipped: levers_cmd.LeverResult) -> str:
+    rows = []
+    for dataset in ("dev", "heldout"):
+        s = shipped.scores.get(dataset)
+        if s is None:
+            continue
+        checks = [
+            ("R@5 ≥ 0.85", s.r5, s.r5 >= 0.85),
+            ("answer right ≥ 0.80", s.answer_right, (s.answer_right or 0) >= 0.80),
+            ("refusal F1 ≥ 0.85", s.refusal_f1, (s.refusal_f1 or 0) >= 0.85),
+            ("false refusals ≤ 5 %", s.false_refusal, (s.false_refusal or 0) <= 0.05),
+        ]
+        rows += [[f"{dataset}: {name}", f"{value:.3f}", "met" if ok else "missed"] for name, value, ok in checks]
+    cmrc = shipped.scores.get("cmrc")
+    if cmrc is not None:
+        rows.append(
+            [
+                "CMRC 2018 chunk-level R@5 (before this issue: 0.983 with the dense leg)",
+                f"{cmrc.r5:.3f}",
+                "met" if cmrc.r5 >= 0.983 else "missed",
+            ]
+        )
+    return "Issue 9 targets, shipped configuration:\n\n" + markdown_table(["target", "measured", "status"], rows)
 
 
 # --- the machine --------------------------------------------------------------------------------
@@ -236,6 +291,7 @@ def render(
     bench_results: list[dict],
     args: argparse.Namespace,
     seconds: float,
+    levers: Sequence[levers_cmd.LeverResult] = (),
 ) -> str:
     number = itertools.count(1)
     parts = [
@@ -245,8 +301,10 @@ def render(
         _environment_md(env),
         "## Targets\n\n" + _targets_md(dev, bench_results),
         _findings_md(dev, heldout, bench_results),
-        _dataset_md(dev, f"{next(number)}. Retrieval and answers on the dev set (`eval/data/dev_qa.jsonl`)"),
     ]
+    if levers:
+        parts.append(levers_md(levers, next(number)))
+    parts.append(_dataset_md(dev, f"{next(number)}. Retrieval and answers on the dev set (`eval/data/dev_qa.jsonl`)"))
     if heldout:
         intro = "Same corpus and index as the dev set; written separately and never used for tuning."
         parts.append(_dataset_md(heldout, f"{next(number)}. Held-out test set (`eval/data/test_qa.jsonl`)", intro))

@@ -1,4 +1,4 @@
-"""python -m retrieval ask "问题" | search "问题" | search --batch QUESTIONS.jsonl --k 10 --json"""
+"""python -m retrieval ask "问题" | ask --batch QUESTIONS.jsonl --json | search "问题" | search --batch FILE --k 10"""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--verbose", action="store_true")
     commands = parser.add_subparsers(dest="command", required=True)
     ask = commands.add_parser("ask", help="回答一个问题并给出出处")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="?", help="一个问题（或用 --batch）")
+    ask.add_argument(
+        "--batch",
+        type=Path,
+        help='JSONL 文件，每行 {"id": ..., "question": ...}；每个问题输出一行 JSON（模型只加载一次）',
+    )
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.add_argument("--doc", action="append", default=[], help="只在这些文档（doc_id 或标题）中检索，可重复")
     ask.add_argument("--no-llm", action="store_true", help="即使配置了大模型（SHUXIANG_LLM_*）也只用摘录式回答")
@@ -71,6 +76,8 @@ def answer_json(answer: Answer) -> dict:
         "found": answer.found,
         "answer": answer.text,
         "mode": answer.mode,
+        "confidence": answer.confidence,
+        "highlight_terms": list(answer.highlight_terms),
         "citations": [
             {
                 "n": c.number,
@@ -130,7 +137,15 @@ def ask(kb: KnowledgeBase, question: str, doc_ids: list[str] | None, use_llm: bo
 
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     doc_ids = resolve_docs(kb, args.doc)
+    if args.command == "ask" and args.batch:
+        use_llm = kb.settings.llm_enabled and not args.no_llm
+        for item in read_batch(args.batch):
+            answer = ask(kb, item["question"], doc_ids, use_llm)
+            print(json.dumps({"id": item["id"], **answer_json(answer)}, ensure_ascii=False), flush=True)
+        return 0
     if args.command == "ask":
+        if not args.question:
+            raise SystemExit("请给出问题，或用 --batch 指定问题文件")
         answer = ask(kb, args.question, doc_ids, kb.settings.llm_enabled and not args.no_llm)
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False))

@@ -1,19 +1,34 @@
 """Extractive answers: the sentences of the top passages that best cover the question, with [n] citations.
 
 Evidence strength is the share of the question's IDF-weighted terms that the best passage contains. Below
-`answer_min_coverage` the answer is a refusal: citing the nearest noise would mislead a member; below
-`answer_confident_coverage` the answer carries a notice asking the member to check it against the passage.
+`answer_min_coverage` the answer is a refusal: citing the nearest noise would mislead a member. Above it a
+calibrated model (retrieval/refusal.py: coverage, retrieval margin, answer-type match) decides between a
+plain answer, an answer marked 仅供参考 and a refusal. Structure answers some questions better than a
+sentence: a named article, a heading's sub-headings, a whole enumeration (retrieval/structured.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from retrieval.answer_types import AnswerType, asking_words, has_type, question_type
+from retrieval.cilin import Cilin
+from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.lexical import LexicalIndex, index_text
+from retrieval.refusal import Evidence, RefusalModel
 from retrieval.sentences import with_list_items
 from retrieval.settings import Settings
+from retrieval.structured import (
+    article_chunks,
+    article_ref,
+    best_section,
+    heading_label,
+    is_item,
+    list_run,
+    title_match,
+)
 from retrieval.synonyms import Thesaurus
 from retrieval.terms import QueryTerms, weigh_terms
 from retrieval.text import split_sentences, strip_punctuation
@@ -24,12 +39,29 @@ NO_ANSWER = "未在资料库中找到相关内容。"
 NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在左侧选择要检索的文件后再问。"
 EMPTY_QUESTION = "请输入一个问题。"
 LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回答仅供参考，请对照原文核实。"
+TYPE_BONUS = 0.25  # a sentence of the asked type beats an equally covering one without (多久 → “三十日内”)
+SECTION_MIN_COVERAGE = 0.5
+ARTICLE_MIN_TITLE_MATCH = 0.5
+HIGHLIGHT_IDF_SHARE = 0.45
+ChunksOf = Callable[[str], list[Chunk]]
+# Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
+STRICT_TYPES = frozenset({AnswerType.MONEY, AnswerType.PERSON, AnswerType.AGE})
+_UNSET: object = object()
+
+
+def discriminative_terms(terms: QueryTerms, share: float = HIGHLIGHT_IDF_SHARE) -> tuple[str, ...]:
+    """The terms worth highlighting: within `share` of the rarest term's weight (政协 in a 政协 library is not)."""
+    positive = {t: w for t, w in terms.weights.items() if w > 0}
+    if not positive:
+        return ()
+    top = max(positive.values())
+    return tuple(t for t, w in positive.items() if w >= share * top)
 
 
 # Specifics a question pins its answer to: a named document 《…》, a year, a session (十四届, 三中全会),
 # an anniversary. A passage that lacks them answers another question, however many words it shares.
 _REQUIRED = re.compile(
-    r"《([^》]{2,40})》|((?:19|20)\d{2})(?=年)|([一二三四五六七八九十]+届)|([一二三四五六七八九十]+中全会)|(\d+周年)"
+    r"《([^》]{2,40})》|((?:19|20)\d{2})(?=年)|((?:第|十)[一二三四五六七八九十]*届|[一二三四五六七八九]十[一二三四五六七八九]?届)|([一二三四五六七八九十]+中全会)|(\d+周年)"
 )
 
 
@@ -53,23 +85,79 @@ class Candidate:
     position: int
     parts: tuple[str, ...]  # the sentence, plus the list items it introduces
     score: float
+    cover: float = 0.0
+    typed: bool = True
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An answer before the refusal decision, with the evidence the decision is made on."""
+
+    answer: Answer
+    evidence: Evidence | None  # None: refused before any evidence was weighed (or a structural answer)
+
+
 class ExtractiveAnswerer:
-    def __init__(self, tokenizer: ChineseTokenizer, settings: Settings, thesaurus: Thesaurus | None = None):
+    def __init__(
+        self,
+        tokenizer: ChineseTokenizer,
+        settings: Settings,
+        thesaurus: Thesaurus | None = None,
+        cilin: Cilin | None = None,
+        refusal_model: RefusalModel | object | None = _UNSET,
+    ):
         self.tokenizer = tokenizer
         self.settings = settings
         self.thesaurus = thesaurus
+        self.cilin = cilin
+        self.refusal_model = RefusalModel.load() if refusal_model is _UNSET else refusal_model
 
-    def answer(self, question: str, hits: Sequence[Hit], lexical: LexicalIndex) -> Answer:
+    def answer(
+        self, question: str, hits: Sequence[Hit], lexical: LexicalIndex, chunks_of: ChunksOf | None = None
+    ) -> Answer:
+        return self.decide(self.draft(question, hits, lexical, chunks_of))
+
+    # -- the decision ---------------------------------------------------------------------------------
+    def decide(self, draft: Draft) -> Answer:
+        answer, evidence = draft.answer, draft.evidence
+        if not answer.found or evidence is None:
+            return answer
+        model = self.refusal_model if self.settings.calibrated_refusal else None
+        if model is None:
+            if evidence.coverage < self.settings.answer_confident_coverage:
+                return replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
+            return answer
+        probability = 0.0 if evidence.strict_type_missing else model.probability(evidence)
+        if probability < self.settings.answer_refusal_threshold:
+            return replace(self._refusal(answer.question, [], answer.query_terms), confidence=round(probability, 3))
+        answer = replace(answer, confidence=round(probability, 3))
+        if probability < self.settings.answer_doubt_threshold:
+            answer = replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
+        return answer
+
+    # -- the draft ------------------------------------------------------------------------------------
+    def draft(
+        self, question: str, hits: Sequence[Hit], lexical: LexicalIndex, chunks_of: ChunksOf | None = None
+    ) -> Draft:
         if not question.strip():
-            return Answer(question, EMPTY_QUESTION, found=False, mode="none")
-        terms = weigh_terms(self.tokenizer.term_classes(question), lexical, self.thesaurus)
+            return Draft(Answer(question, EMPTY_QUESTION, found=False, mode="none"), None)
+        settings = self.settings
+        terms = weigh_terms(
+            self.tokenizer.term_classes(question),
+            lexical,
+            self.thesaurus,
+            self.cilin if settings.cilin_weight > 0 else None,
+            settings.cilin_weight,
+            asking_words(question) if settings.answer_typing else (),
+            refined=settings.answer_typing,
+        )
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
+        highlight = discriminative_terms(terms)
+        asked = question_type(question) if settings.answer_typing else AnswerType.NONE
         required = required_terms(question)
         chunk_cover = [
             terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk))))
@@ -77,14 +165,49 @@ class ExtractiveAnswerer:
             else 0.0
             for h in hits
         ]
-        if not hits or max(chunk_cover) < self.settings.answer_min_coverage:
-            return self._refusal(question, required, display_terms)
-        candidates = self._candidates(hits, terms, chunk_cover)
+        if settings.structured_answers and chunks_of is not None and hits:
+            structural = self._structural(question, hits, terms, asked, chunks_of)
+            if structural is not None:
+                return Draft(replace(structural, query_terms=display_terms, highlight_terms=highlight), None)
+        floor = self._floor()
+        if not hits or max(chunk_cover) < floor:
+            return Draft(self._refusal(question, required, display_terms), None)
+        candidates = self._candidates(hits, terms, chunk_cover, asked, floor)
         chosen = self._choose(candidates)
-        answer = self._compose(question, hits, chosen, display_terms)
-        if max(chunk_cover) < self.settings.answer_confident_coverage:
-            answer = replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
-        return answer
+        answer = self._compose(question, hits, chosen, display_terms, terms, asked)
+        answer = replace(answer, highlight_terms=highlight)
+        return Draft(answer, self._evidence(hits, chunk_cover, candidates, chosen, terms, asked))
+
+    def _evidence(
+        self,
+        hits: Sequence[Hit],
+        chunk_cover: list[float],
+        candidates: list[Candidate],
+        chosen: list[Candidate],
+        terms: QueryTerms,
+        asked: AnswerType,
+    ) -> Evidence:
+        best_passage = hits[max(range(len(hits)), key=lambda i: chunk_cover[i])].chunk
+        best_passage_tokens = set(self.tokenizer.tokenize(index_text(best_passage)))
+        raw = sorted((h.bm25_score for h in hits), reverse=True)
+        margin = (raw[0] - raw[1]) / raw[0] if len(raw) > 1 and raw[0] > 0 else (1.0 if raw and raw[0] > 0 else 0.0)
+        best = chosen[0] if chosen else None
+        typed_covers = [c.cover for c in candidates if c.typed]
+        heaviest = max(terms.weights, key=lambda t: terms.weights[t], default=None)
+        best_tokens = best_passage_tokens
+        return Evidence(
+            coverage=max(chunk_cover),
+            sentence_coverage=best.cover if best else 0.0,
+            margin=margin,
+            type_match=1.0 if best is not None and best.typed else 0.0,
+            typed=0.0 if asked is AnswerType.NONE else 1.0,
+            unseen=terms.unseen_share,
+            typed_cover=max(typed_covers, default=0.0),
+            rarest_covered=1.0 if heaviest is not None and terms.covers(heaviest, best_tokens) else 0.0,
+            noun_cover=terms.noun_coverage(best_tokens),
+            missing_max=terms.missing_max(best_tokens),
+            strict_type_missing=1.0 if asked in STRICT_TYPES and not typed_covers else 0.0,
+        )
 
     @staticmethod
     def _refusal(question: str, required: list[str], terms: tuple[str, ...]) -> Answer:
@@ -92,21 +215,94 @@ class ExtractiveAnswerer:
         detail = f"找到的相关段落都没有提到{missing}。" if required else ""
         return Answer(question, NO_ANSWER + detail + NO_ANSWER_HINT, found=False, mode="none", query_terms=terms)
 
-    def _candidates(self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float]) -> list[Candidate]:
+    # -- structure --------------------------------------------------------------------------------------
+    def _structural(
+        self, question: str, hits: Sequence[Hit], terms: QueryTerms, asked: AnswerType, chunks_of: ChunksOf
+    ) -> Answer | None:
+        article = article_ref(question)
+        if article is not None:
+            return self._article_answer(question, hits, article, chunks_of)
+        if asked is AnswerType.LIST:
+            return self._section_answer(question, hits, terms, chunks_of)
+        return None
+
+    def _article_answer(self, question: str, hits: Sequence[Hit], article: str, chunks_of: ChunksOf) -> Answer | None:
+        """“宪法第三十五条讲的什么”: the document the question names (by title), then that article, whole."""
+        docs: dict[str, float] = {}
+        for hit in hits:
+            docs.setdefault(hit.chunk.doc_id, title_match(question, hit.chunk.title))
+        for doc_id, match in sorted(docs.items(), key=lambda item: -item[1]):
+            if match < ARTICLE_MIN_TITLE_MATCH:
+                break
+            found = article_chunks(chunks_of(doc_id), article)
+            if found:
+                text = strip_ellipsis("".join(c.text for c in found))
+                citation = Citation(1, found[0], tuple(split_sentences(found[0].text)), 1.0)
+                return Answer(question, f"{text}[1]", (citation,), found=True, mode="extractive", confidence=1.0)
+        return None
+
+    def _section_answer(
+        self, question: str, hits: Sequence[Hit], terms: QueryTerms, chunks_of: ChunksOf
+    ) -> Answer | None:
+        """“存在哪些问题”: a heading the question matches, answered by its sub-headings, each cited."""
+        doc_ids = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        found = best_section(
+            [chunks_of(d) for d in doc_ids],
+            lambda text: terms.coverage(set(self.tokenizer.tokenize(text))),
+            SECTION_MIN_COVERAGE,
+        )
+        if found is None:
+            return None
+        section, _ = found
+        lines, citations = [], []
+        for number, (child, chunk) in enumerate(section.children, start=1):
+            lines.append(f"{child}[{number}]")
+            citations.append(Citation(number, chunk, (child,), 1.0))
+        text = f"{heading_label(section.heading[-1])}：" + "；".join(lines) + "。"
+        return Answer(question, text, tuple(citations), found=True, mode="extractive")
+
+    # -- sentences ----------------------------------------------------------------------------------------
+    def _has_type(self, text: str, asked: AnswerType) -> bool:
+        if asked is AnswerType.PERSON:
+            return self.tokenizer.has_person_name(text)
+        return has_type(text, asked)
+
+    def _floor(self) -> float:
+        """The coverage below which nothing is answered: the calibrated model decides above a lower floor."""
+        if self.settings.calibrated_refusal and self.refusal_model is not None:
+            return min(self.settings.answer_floor_coverage, self.settings.answer_min_coverage)
+        return self.settings.answer_min_coverage
+
+    def _candidates(
+        self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float], asked: AnswerType, floor: float
+    ) -> list[Candidate]:
         top_score = max(h.score for h in hits) or 1.0
+        whole_lists = self.settings.structured_answers and asked is AnswerType.LIST
         found: list[Candidate] = []
         for rank, hit in enumerate(hits):
-            if chunk_cover[rank] < self.settings.answer_min_coverage:
+            if chunk_cover[rank] < floor:
                 continue
             sentences = split_sentences(hit.chunk.text)
             for position, sentence in enumerate(sentences):
                 cover = terms.coverage(set(self.tokenizer.tokenize(sentence)))
                 if cover == 0:
                     continue
-                # The sentence's own coverage leads; its passage's coverage and rank break ties.
+                parts = self._parts(sentences, position, whole_lists)
+                typed = self._has_type("".join(parts), asked)
+                # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
                 score = cover + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
-                found.append(Candidate(rank, position, with_list_items(sentences, position), score))
+                if asked is not AnswerType.NONE and typed:
+                    score += TYPE_BONUS
+                found.append(Candidate(rank, position, parts, score, cover, typed))
         return found
+
+    @staticmethod
+    def _parts(sentences: list[str], position: int, whole_lists: bool) -> tuple[str, ...]:
+        if whole_lists:
+            start, end = list_run(sentences, position)
+            if end - start > 1 or is_item(sentences[position]):
+                return tuple(sentences[start:end])
+        return with_list_items(sentences, position)
 
     def _choose(self, candidates: list[Candidate]) -> list[Candidate]:
         ranked = sorted(candidates, key=lambda c: -c.score)
@@ -129,12 +325,37 @@ class ExtractiveAnswerer:
             length += len(cand.text)
         return chosen
 
-    def _compose(self, question: str, hits: Sequence[Hit], chosen: list[Candidate], terms: tuple[str, ...]) -> Answer:
+    def _answer_text(self, hits: Sequence[Hit], cand: Candidate, terms: QueryTerms, asked: AnswerType) -> str:
+        """The candidate as the answer shows it: with clause_answers, the answering clause with its subject."""
+        if not self.settings.clause_answers:
+            return cand.text
+        if len(cand.parts) > 1:  # an enumeration stays whole
+            return "".join(strip_ellipsis(p) for p in cand.parts)
+        sentence = strip_ellipsis(cand.parts[0])
+        sentences = split_sentences(hits[cand.hit_rank].chunk.text)
+        previous = sentences[cand.position - 1] if cand.position > 0 else None
+        sentence = restore_subject(sentence, previous)
+
+        def score(text: str) -> float:
+            covered = terms.coverage(set(self.tokenizer.tokenize(text)))
+            return covered + (TYPE_BONUS if asked is not AnswerType.NONE and self._has_type(text, asked) else 0.0)
+
+        return answering_clause(sentence, score)
+
+    def _compose(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        chosen: list[Candidate],
+        terms: tuple[str, ...],
+        query: QueryTerms,
+        asked: AnswerType,
+    ) -> Answer:
         numbers: dict[int, int] = {}
         for cand in chosen:  # citations numbered in the order the answer first uses them
             numbers.setdefault(cand.hit_rank, len(numbers) + 1)
         ordered = sorted(chosen, key=lambda c: (numbers[c.hit_rank], c.position))
-        text = "".join(f"{c.text}[{numbers[c.hit_rank]}]" for c in ordered)
+        text = "".join(f"{self._answer_text(hits, c, query, asked)}[{numbers[c.hit_rank]}]" for c in ordered)
         citations = tuple(
             Citation(
                 number=number,

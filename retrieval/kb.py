@@ -12,6 +12,7 @@ from dataclasses import replace
 from ingest.injection import find_instructions
 from retrieval.answer import ExtractiveAnswerer
 from retrieval.catalog import DocumentRecord
+from retrieval.cilin import Cilin
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.search import HybridSearcher, SearchOptions
 from retrieval.settings import Settings
@@ -49,8 +50,9 @@ class KnowledgeBase:
         self.embedder = load_embedder(settings) if embedder is _UNSET else embedder
         self.index = Index(settings, self.tokenizer, self.embedder)
         self.thesaurus = Thesaurus(self.tokenizer)
-        self.searcher = HybridSearcher(self.index, self.thesaurus)
-        self.answerer = ExtractiveAnswerer(self.tokenizer, settings, self.thesaurus)
+        self.cilin = Cilin()
+        self.searcher = HybridSearcher(self.index, self.thesaurus, self.cilin)
+        self.answerer = ExtractiveAnswerer(self.tokenizer, settings, self.thesaurus, self.cilin)
 
     @property
     def notices(self) -> list[str]:
@@ -86,7 +88,7 @@ class KnowledgeBase:
     ) -> tuple[list[Hit], Answer]:
         """The top passages and the extractive answer drawn from them (an LLM answer starts from both)."""
         hits = self.search(question, k or self.settings.top_k, doc_ids)
-        answer = self.answerer.answer(question, hits, self.index.lexical())
+        answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of)
         return hits, replace(answer, notices=answer.notices + instruction_caveat(answer) + tuple(self.notices))
 
     def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:

@@ -1,14 +1,20 @@
-"""Hybrid search: BM25 over jieba tokens + dense vectors, fused, returned as Hits from the catalog."""
+"""Hybrid search: BM25 over jieba tokens (+ 词林 synonyms), character bigrams, dense or static vectors,
+fused, then title / heading field boosts; returned as Hits from the catalog."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from retrieval.cilin import Cilin
+from retrieval.derived_legs import DerivedLegs
 from retrieval.fusion import fuse
+from retrieval.query import weighted_bm25, weighted_query
 from retrieval.store import Index
 from retrieval.synonyms import Thesaurus
-from retrieval.types import Hit
+from retrieval.types import Chunk, Hit
+
+BOOSTED_HEAD = 30
 
 
 @dataclass(frozen=True)
@@ -20,22 +26,60 @@ class SearchOptions:
     fusion: str = "weighted"
     rrf_k: int = 60
     candidates: int = 50
+    cilin_weight: float = 0.0
+    bigram_weight: float = 0.0
+    static_weight: float = 0.0
+    title_boost: float = 0.0
+    heading_boost: float = 0.0
+
+    @property
+    def boosted(self) -> bool:
+        return self.title_boost > 0 or self.heading_boost > 0
 
 
 class HybridSearcher:
-    def __init__(self, index: Index, thesaurus: Thesaurus | None = None):
+    def __init__(self, index: Index, thesaurus: Thesaurus | None = None, cilin: Cilin | None = None):
         self.index = index
         self.thesaurus = thesaurus
+        self.cilin = cilin
+        self.derived = DerivedLegs(index.catalog, index.settings.static_vectors)
+        self._field_tokens: dict[str, frozenset[str]] = {}
         settings = index.settings
         self.defaults = SearchOptions(
-            settings.bm25_weight, settings.dense_weight, settings.fusion, settings.rrf_k, settings.candidates
+            settings.bm25_weight,
+            settings.dense_weight,
+            settings.fusion,
+            settings.rrf_k,
+            settings.candidates,
+            settings.cilin_weight,
+            settings.bigram_weight,
+            settings.static_weight,
+            settings.title_boost,
+            settings.heading_boost,
         )
 
-    def bm25_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        tokens = self.index.tokenizer.tokenize(query)
-        if self.thesaurus is not None:
-            tokens = self.thesaurus.expand(tokens)
-        return self.index.lexical().search(tokens, k, doc_ids)
+    def bm25_leg(
+        self, query: str, k: int, doc_ids: Sequence[str] | None = None, cilin_weight: float = 0.0
+    ) -> list[tuple[str, float]]:
+        lexical = self.index.lexical()
+        if cilin_weight <= 0 or self.cilin is None:
+            tokens = self.index.tokenizer.tokenize(query)
+            if self.thesaurus is not None:
+                tokens = self.thesaurus.expand(tokens)
+            return lexical.search(tokens, k, doc_ids)
+        weights = weighted_query(query, self.index.tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight)
+        return weighted_bm25(lexical, weights, k, doc_ids)
+
+    def bigram_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        leg = self.derived.bigram()
+        return leg.search(query, k, doc_ids) if leg is not None else []
+
+    def static_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        leg = self.derived.static()
+        vectors = self.derived.word_vectors
+        if leg is None or vectors is None:
+            return []
+        return leg.search(vectors.sentence(self.index.tokenizer.query_tokens(query)), k, doc_ids)
 
     def dense_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         vectors = self.index.fresh_vectors()
@@ -56,19 +100,66 @@ class HybridSearcher:
             return []
         n = max(options.candidates, k)
         legs = {
-            "bm25": self.bm25_leg(query, n, doc_ids) if options.bm25_weight > 0 else [],
+            "bm25": self.bm25_leg(query, n, doc_ids, options.cilin_weight) if options.bm25_weight > 0 else [],
             "dense": self.dense_leg(query, n, doc_ids) if options.dense_weight > 0 else [],
+            "bigram": self.bigram_leg(query, n, doc_ids) if options.bigram_weight > 0 else [],
+            "static": self.static_leg(query, n, doc_ids) if options.static_weight > 0 else [],
         }
-        weights = {"bm25": options.bm25_weight, "dense": options.dense_weight}
+        weights = {
+            "bm25": options.bm25_weight,
+            "dense": options.dense_weight,
+            "bigram": options.bigram_weight,
+            "static": options.static_weight,
+        }
         fused = fuse(legs, weights, options.fusion, options.rrf_k)
-        return self._to_hits(fused, legs, k)
+        return self._to_hits(fused, legs, k, query, options)
 
-    def _to_hits(self, fused: list[tuple[str, float]], legs: dict[str, list[tuple[str, float]]], k: int) -> list[Hit]:
+    def _field_boosted(
+        self, fused: list[tuple[str, float]], chunks: dict[str, Chunk], query: str, options: SearchOptions
+    ) -> list[tuple[str, float]]:
+        """Title and heading path as their own fields: a passage whose title or heading carries the question's
+        words gains up to title_boost / heading_boost (weighted by the words' IDF)."""
+        lexical = self.index.lexical()
+        weights = {t: lexical.idf(t) for t in self.index.tokenizer.query_tokens(query)}
+        total = sum(weights.values())
+        if not total:
+            return fused
+
+        def share(text: str) -> float:
+            present = self._field_tokens.get(text)
+            if present is None:  # titles and heading paths repeat across chunks: tokenize each once
+                if len(self._field_tokens) > 20000:
+                    self._field_tokens.clear()
+                present = self._field_tokens[text] = frozenset(self.index.tokenizer.tokenize(text))
+            return sum(w for t, w in weights.items() if t in present) / total
+
+        boosted = []
+        for cid, score in fused:
+            chunk = chunks.get(cid)
+            if chunk is not None:
+                score += options.title_boost * share(chunk.title) + options.heading_boost * share(chunk.heading_path)
+            boosted.append((cid, score))
+        return sorted(boosted, key=lambda item: (-item[1], item[0]))
+
+    def _to_hits(
+        self,
+        fused: list[tuple[str, float]],
+        legs: dict[str, list[tuple[str, float]]],
+        k: int,
+        query: str = "",
+        options: SearchOptions | None = None,
+    ) -> list[Hit]:
         # Dense results may include orphan vectors of an unfinished ingest: only catalog chunks are served.
         ranked_ids = [cid for cid, _ in fused]
-        chunks = self.index.catalog.chunks_by_ids(ranked_ids[: k * 2])
+        boosting = options is not None and options.boosted
+        if boosting:  # a small boost can only reorder the head of the list: fetch and boost that much
+            fused = fused[: max(BOOSTED_HEAD, 2 * k)]
+            ranked_ids = ranked_ids[: len(fused)]
+        chunks = self.index.catalog.chunks_by_ids(ranked_ids if boosting else ranked_ids[: k * 2])
         if len(chunks) < k:
             chunks = self.index.catalog.chunks_by_ids(ranked_ids)
+        if boosting:
+            fused = self._field_boosted(fused, chunks, query, options)
         bm25 = dict(legs["bm25"])
         dense = dict(legs["dense"])
         hits = [

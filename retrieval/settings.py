@@ -64,6 +64,32 @@ class Settings(BaseSettings):
     llm_model: str = Field("", description="model name at that endpoint")
     llm_api_key: str = Field("", description="API key for that endpoint")
     llm_timeout: float = Field(30.0, gt=0, description="seconds before falling back to the extractive answer")
+    # Levers of issue 9 (each measured on/off in eval/REPORT.md; 0 or False turns one off).
+    cilin_weight: float = Field(
+        0.15, ge=0.0, le=1.0, description="weight of 同义词词林 synonyms in the query, relative to the question's words"
+    )
+    bigram_weight: float = Field(0.7, ge=0.0, description="weight of the character-bigram BM25 leg in fusion")
+    static_weight: float = Field(
+        0.0, ge=0.0, description="weight of the static-word-vector leg (used when no Chinese embedding model loads)"
+    )
+    static_vectors: Path | None = Field(
+        None, description="static word vectors for that leg (None: retrieval/data/static_vectors.npz when present)"
+    )
+    title_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in a passage's title")
+    heading_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in its heading path")
+    answer_typing: bool = Field(True, description="prefer sentences of the type the question asks for (多久 → 期限)")
+    structured_answers: bool = Field(True, description="sub-headings, whole enumerations, 第N条 look-ups")
+    clause_answers: bool = Field(True, description="answer with the answering clause, subject restored")
+    calibrated_refusal: bool = Field(True, description="refuse on coverage + retrieval margin + answer type")
+    answer_floor_coverage: float = Field(
+        0.25, ge=0.0, le=1.0, description="with calibrated refusal: below this coverage refuse without asking the model"
+    )
+    answer_refusal_threshold: float = Field(
+        0.39, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
+    )
+    answer_doubt_threshold: float = Field(
+        0.6, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"
+    )
     llm_max_seconds: float = Field(120.0, gt=0, description="budget for a whole streamed LLM answer")
     quiz_use_llm: bool = Field(False, description="智能组卷 asks the LLM (when configured) before the rules")
     quiz_llm_max_passages: int = Field(8, ge=1, description="passages one LLM quiz request may send")

@@ -1,56 +1,141 @@
-"""Term weighting of a text's tokens: pure functions shared by the extractive answerer and the quiz generator."""
+"""Term weighting shared by the extractive answerer and the quiz generator: IDF weights for a question's (or a
+sentence's) tokens by the class of the word they come from, with thesaurus alternatives counted as one term."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from retrieval.cilin import Cilin
 from retrieval.lexical import LexicalIndex
 from retrieval.synonyms import Thesaurus
 
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """The question's terms, their weights and the thesaurus words that count as the same term."""
+    """The question's terms, their weights and the words that count as the same term.
+
+    `alternatives` (domain thesaurus: 上访 → 信访) count fully; `weak_alternatives` (同义词词林) count
+    `weak_credit` of the term: a synonym is evidence, but less than the question's own word.
+    """
 
     weights: dict[str, float]
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    weak_alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    weak_credit: float = 0.0
+    unseen: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
         return sum(self.weights.values())
 
-    def _covered(self, term: str, tokens: set[str]) -> bool:
-        return term in tokens or any(alt in tokens for alt in self.alternatives.get(term, ()))
+    def _credit(self, term: str, tokens: set[str]) -> float:
+        if term in tokens or any(alt in tokens for alt in self.alternatives.get(term, ())):
+            return 1.0
+        if any(alt in tokens for alt in self.weak_alternatives.get(term, ())):
+            return self.weak_credit
+        return 0.0
+
+    def covers(self, term: str, tokens: set[str]) -> bool:
+        return self._credit(term, tokens) >= 1.0
 
     def coverage(self, tokens: set[str]) -> float:
         total = self.total
-        return sum(w for t, w in self.weights.items() if self._covered(t, tokens)) / total if total else 0.0
+        return sum(w * self._credit(t, tokens) for t, w in self.weights.items()) / total if total else 0.0
+
+    def noun_coverage(self, tokens: set[str]) -> float:
+        total = sum(self.weights[t] for t in self.nouns)
+        return sum(self.weights[t] * self._credit(t, tokens) for t in self.nouns) / total if total else 1.0
+
+    def missing_max(self, tokens: set[str]) -> float:
+        total = self.total
+        missing = [w for t, w in self.weights.items() if self._credit(t, tokens) < 1.0]
+        return max(missing, default=0.0) / total if total else 0.0
+
+    @property
+    def unseen_share(self) -> float:
+        total = self.total
+        return sum(self.weights[t] for t in self.unseen) / total if total else 0.0
 
 
 FUNCTION_WORD_FACTOR = 0.1
+# A one-character verb or adjective (想, 去, 办, 管, 算) says little: policy text words it otherwise.
+SINGLE_CHARACTER_FACTOR = 0.2
+# jieba glues a modal to the next verb (能管, 能约, 要交): unseen, such a “noun” is phrasing, not a topic.
+_MODALS = frozenset("能会要可得想该去来")
 
 
-def weigh_terms(classes: dict[str, str], lexical: LexicalIndex, thesaurus: Thesaurus | None = None) -> QueryTerms:
+def _class_factor(term: str, cls: str, refined: bool) -> float:
+    if cls == "function":
+        return FUNCTION_WORD_FACTOR
+    if refined and cls != "noun" and len(term) == 1:
+        return SINGLE_CHARACTER_FACTOR
+    return 1.0
+
+
+def demote_asking_words(classes: dict[str, str], asking: Sequence[str]) -> dict[str, str]:
+    """Tokens that lie inside the question's interrogative phrases (哪几种 → 哪几, 几种) count as function words."""
+    if not asking:
+        return classes
+    return {t: ("function" if any(t in phrase for phrase in asking) else cls) for t, cls in classes.items()}
+
+
+def weigh_terms(
+    classes: dict[str, str],
+    lexical: LexicalIndex,
+    thesaurus: Thesaurus | None = None,
+    cilin: Cilin | None = None,
+    cilin_credit: float = 0.0,
+    asking: Sequence[str] = (),
+    refined: bool = False,
+) -> QueryTerms:
     """IDF weights for a question's tokens, by the class of the word they come from.
 
     A noun the library has never seen (红烧肉, 世界杯) is the rarest kind of evidence, so it weighs the
     most and pulls coverage down; an unseen verb or particle is usually just colloquial phrasing (得批, 交上去)
     and weighs nothing; known function words (最多, 哪些) count a little. A term and its thesaurus
     alternatives (上访 → 信访) count as one term, weighed by the rarest of them the library knows.
+    `refined` (with answer typing) also treats the asking words (哪几种, 多大) as function words, weighs a
+    one-character verb (想, 去, 办) at a fifth and ignores unseen modal compounds (能管, 要交).
     """
+    classes = demote_asking_words(classes, asking)
     n = max(len(lexical.state.chunk_ids), 1)
     unseen_weight = math.log(1 + (n + 0.5) / 0.5)
     alternatives = {t: thesaurus.alternatives(t) for t in classes} if thesaurus else {}
     known = {t for t in classes if lexical.document_frequency(t) > 0}
     weights: dict[str, float] = {}
+    unseen: set[str] = set()
     for term, cls in classes.items():
         idf = max(lexical.idf(t) for t in (term, *alternatives.get(term, ())))
         if idf > 0:
-            weights[term] = idf * (FUNCTION_WORD_FACTOR if cls == "function" else 1.0)
-        elif cls == "noun" and len(term) > 1 and not any(part in term for part in known):
+            weights[term] = idf * _class_factor(term, cls, refined)
+        elif (
+            cls == "noun"
+            and len(term) > 1
+            and not any(part in term for part in known)
+            and not (refined and term[0] in _MODALS)
+        ):
             weights[term] = unseen_weight
+            unseen.add(term)
         else:
             # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count
             weights[term] = 0.0
-    return QueryTerms(weights, {t: alts for t, alts in alternatives.items() if alts})
+    weak: dict[str, tuple[str, ...]] = {}
+    if cilin is not None and cilin_credit > 0:
+        for term, cls in classes.items():
+            if cls != "function":
+                found = cilin.synonyms(term, known=lambda w: lexical.document_frequency(w) > 0)
+                if found:
+                    weak[term] = found
+    return QueryTerms(
+        weights,
+        {t: alts for t, alts in alternatives.items() if alts},
+        weak,
+        cilin_credit,
+        frozenset(unseen),
+        frozenset(t for t, cls in classes.items() if cls == "noun" and weights.get(t, 0) > 0),
+    )
+
+

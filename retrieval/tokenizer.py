@@ -94,6 +94,7 @@ def _split_ordinals(text: str) -> list[tuple[str, bool]]:
 FUNCTION_TAGS = ("r", "d", "p", "c", "u", "y", "e", "o", "f", "q", "t", "z", "x")
 NOUN_TAGS = ("n", "j", "l", "i", "eng", "s")
 QUESTION_NUMBERS = ("几", "多少", "多久", "多长", "多大", "哪")
+CLASSES_CACHE_SIZE = 256
 
 
 def word_class(word: str, tag: str) -> str:
@@ -118,6 +119,7 @@ class ChineseTokenizer:
             self._jieba.cache_file = "jieba.cache"
         self._lock = threading.Lock()
         self._ready = False
+        self._classes_cache: dict[str, dict[str, str]] = {}
 
     @cached_property
     def stopwords(self) -> frozenset[str]:
@@ -167,7 +169,19 @@ class ChineseTokenizer:
         return tokens
 
     def term_classes(self, text: str) -> dict[str, str]:
-        """Each token of tokenize(text) with the class of the word it came from (see word_class)."""
+        """Each token of tokenize(text) with the class of the word it came from (see word_class).
+
+        Part-of-speech tagging is the slowest step of a search (jieba's HMM), and one question is classed by
+        the word leg, the field boosts and the answerer alike: the last few questions are remembered."""
+        cached = self._classes_cache.get(text)
+        if cached is None:
+            cached = self._term_classes(text)
+            if len(self._classes_cache) >= CLASSES_CACHE_SIZE:
+                self._classes_cache.pop(next(iter(self._classes_cache)))
+            self._classes_cache[text] = cached
+        return dict(cached)
+
+    def _term_classes(self, text: str) -> dict[str, str]:
         self._ensure_ready()
         classes: dict[str, str] = {}
         for pair in self._pos.cut(normalize(text)):
@@ -183,6 +197,11 @@ class ChineseTokenizer:
         pairs = [pair for pair in self._pos.cut(token) if pair.word not in self.stopwords]
         found = {word_class(pair.word, pair.flag) for pair in pairs}
         return "function" if found == {"function"} else ("noun" if "noun" in found else "content")
+
+    def has_person_name(self, text: str) -> bool:
+        """True when jieba tags a word of the text as a person's name (nr): answers a 是谁 question."""
+        self._ensure_ready()
+        return any(pair.flag == "nr" and len(pair.word) >= 2 for pair in self._pos.cut(normalize(text)))
 
     def query_tokens(self, text: str) -> list[str]:
         """Tokens for a search query: the question's function words dropped (unless nothing else is left)."""

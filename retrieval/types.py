@@ -87,3 +87,7 @@ class Answer:
     mode: AnswerMode = "extractive"
     notices: tuple[str, ...] = field(default_factory=tuple)
     query_terms: tuple[str, ...] = ()
+    # The question's discriminative terms (not 政协/委员/工作, which occur everywhere): what to highlight.
+    highlight_terms: tuple[str, ...] = ()
+    # Calibrated probability that the answer is right (None when no calibration model is in use).
+    confidence: float | None = None

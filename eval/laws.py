@@ -1,0 +1,43 @@
+"""The laws added to the shared corpus for the colloquial QA sets (eval/data/*_laws_qa.jsonl).
+
+Question documents: five for the dev set, five for the held-out set (never tuned on); distractors: laws on
+neighbouring topics (labour, women, disability, education, charity, minors), so a question must find its
+own law among similar ones. Files are read from ../shared/datasets/laws as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.settings import PROJECT_ROOT
+
+LAWS = PROJECT_ROOT.parent / "shared" / "datasets" / "laws"
+DEV_DOCS = (
+    "宪法相关法/居民身份证法(2011-10-29).md",
+    "宪法相关法/村民委员会组织法(2018-12-29).md",
+    "社会法/劳动合同法(2012-12-28).md",
+    "社会法/老年人权益保障法(2018-12-29).md",
+    "社会法/工会法(2021-12-24).md",
+)
+HELDOUT_DOCS = (
+    "社会法/社会保险法(2018-12-29).md",
+    "宪法相关法/城市居民委员会组织法(2018-12-29).md",
+    "行政法/义务教育法(2018-12-29).md",
+    "宪法相关法/人民陪审员法(2018-04-27).md",
+    "社会法/反家庭暴力法(2015-12-27).md",
+)
+DISTRACTORS = (
+    "社会法/劳动法(2018-12-29).md",
+    "社会法/妇女权益保障法(2022-10-30).md",
+    "社会法/残疾人保障法(2018-10-26).md",
+    "行政法/教育法(2021-04-29).md",
+    "社会法/就业促进法(2015-04-24).md",
+    "社会法/慈善法(2023-12-29).md",
+    "社会法/未成年人保护法(2024-04-26).md",
+    "社会法/家庭教育促进法(2021-10-23).md",
+)
+
+
+def law_files(root: Path = LAWS) -> list[Path]:
+    """The law files that exist here (none when ../shared/datasets/laws is missing)."""
+    return [root / name for name in (*DEV_DOCS, *HELDOUT_DOCS, *DISTRACTORS) if (root / name).is_file()]

@@ -1,0 +1,123 @@
+"""Answer typing: what kind of answer a question asks for, and whether a sentence holds one.
+
+多久 / 几年 / 多长时间 → a duration; 几个 / 多少 → a count; 多大岁数 → an age; 多少钱 → money;
+哪天 / 什么时候 → a date; 谁 / 哪个机关 → a person or body; 能不能 / 是否 → a rule (应当, 不得, 可以);
+有哪些 / 哪几 → a list. Pure functions, shared by the answerer and the quiz generator.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from retrieval.tokenizer import normalize
+
+
+class AnswerType(StrEnum):
+    DURATION = "duration"
+    AGE = "age"
+    MONEY = "money"
+    COUNT = "count"
+    DATE = "date"
+    BODY = "body"
+    PERSON = "person"
+    LIST = "list"
+    RULE = "rule"
+    NONE = "none"
+
+
+_NUM = r"(?:[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万半]+)"
+# Question cues, tried in this order: the first that matches names the type.
+_QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
+    (
+        AnswerType.MONEY,
+        re.compile(
+            r"多少钱|几块钱|多少元|什么价|(?:费用|工资|补贴|补助|津贴|奖金|会费|薪酬|标准)[^，。？]{0,4}多少|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
+        ),
+    ),
+    (AnswerType.PERSON, re.compile(r"是谁|谁是|哪位|叫什么名字|姓什么")),
+    (AnswerType.AGE, re.compile(r"多大岁数|多大年纪|几岁|多少岁|多大年龄|年满多少|什么年龄|多大的?人")),
+    (
+        AnswerType.DURATION,
+        re.compile(
+            r"多久|多长时间|多长期限|多少天|多少日|几天|几日|几年|多少年|几个月|多少个月|多少小时|几个小时|几小时"
+            r"|多长|多少时间|期限是|有效期|一届干|一届是|任期"
+        ),
+    ),
+    (AnswerType.DATE, re.compile(r"什么时候|何时|哪天|哪一天|哪一年|哪年|哪个月|几月|几号|什么时间|哪个时间")),
+    (
+        AnswerType.LIST,
+        re.compile(
+            r"哪些|哪几|有什么|包括什么|包含什么|都有啥|哪几种|什么样的|几种|几类|几项|几个方面|哪两|哪三|哪四|哪五"
+        ),
+    ),
+    (AnswerType.COUNT, re.compile(r"多少|几个|几名|几人|几次|几倍|几成|百分之几|多大比例|比例是|几")),
+    (
+        AnswerType.BODY,
+        re.compile(r"谁|哪个机关|哪个部门|哪个单位|哪级|哪一级|什么机关|什么部门|由哪|归哪|哪个法院|哪个组织"),
+    ),
+    (
+        AnswerType.RULE,
+        re.compile(
+            r"能不能|能否|可不可以|可以.{0,12}吗|是否|允许|行不行|要不要|需不需要|必须.{0,12}吗|得不得|会不会|"
+            r"该不该|应不应该|有没有权|算不算|能.{0,12}吗|要.{0,12}吗|是不是"
+        ),
+    ),
+)
+
+_SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.DURATION: re.compile(
+        _NUM + r"\s*(?:个)?(?:年|个月|月|日|天|小时|周|星期|工作日)|每(?:届|年|季度|月|周)|任期|期限|届满|长期"
+    ),
+    AnswerType.AGE: re.compile(_NUM + r"\s*(?:周岁|岁)"),
+    AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|工资|百分之|%"),
+    AnswerType.COUNT: re.compile(_NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%)|百分之|分之|半数|过半"),
+    AnswerType.DATE: re.compile(
+        r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|" + _NUM + r"\s*月|[上中下]旬|年底|年初"
+    ),
+    AnswerType.BODY: re.compile(
+        r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"
+        r"办公厅|国务院|中央|书记|负责人|领导|群众|公民"
+    ),
+    # a person's name needs part-of-speech tagging: the answerer checks it (ChineseTokenizer.has_person_name)
+    AnswerType.PERSON: re.compile(r"(?!)"),
+    AnswerType.RULE: re.compile(r"应当|不得|可以|必须|禁止|有权|不能|无权|不予|须|严禁|方可|才能|允许"),
+    AnswerType.LIST: re.compile(r"[、；;]|[：:]\s*$|^[（(][一二三四五六七八九十]+[）)]|^[0-9]+[.、．]"),
+}
+
+
+_BLANK = re.compile(r"[（(]\s*[）)]|_{2,}")
+
+
+def question_type(question: str) -> AnswerType:
+    text = normalize(question)
+    if _BLANK.search(text):  # a fill-in-the-blank stem asks for the missing words, whatever they are
+        return AnswerType.NONE
+    for answer_type, cue in _QUESTION_CUES:
+        if cue.search(text):
+            return answer_type
+    return AnswerType.NONE
+
+
+def has_type(sentence: str, answer_type: AnswerType) -> bool:
+    """True when the sentence holds an answer of the type (always true for untyped questions)."""
+    if answer_type is AnswerType.NONE:
+        return True
+    pattern = _SENTENCE_CUES[answer_type]
+    text = normalize(sentence)
+    if answer_type is AnswerType.LIST:
+        return text.count("、") >= 2 or bool(pattern.search(text.strip()))
+    return bool(pattern.search(text))
+
+
+# The words a question asks with (哪几种, 多大, 几年, 行不行): they shape the question, not its topic.
+_ASKING = re.compile(
+    r"哪[一二三四五六七八九十几]?[个首位种类件部条项些里儿天年月级家所]?|什么样?的?|啥|多少|多大|多久|多长|多高|多远|"
+    r"几[个种类年月天日次名人条项倍届岁号成]?|怎么样?|怎样|如何|为什么|为啥|是否|能否|能不能|可不可以|行不行|"
+    r"要不要|会不会|有没有|是不是|算不算|该不该|吗|呢|吧"
+)
+
+
+def asking_words(question: str) -> tuple[str, ...]:
+    """The interrogative phrases of a question (“多大年纪” → 多大), for term weighting to ignore."""
+    return tuple(match.group(0) for match in _ASKING.finditer(normalize(question)))

@@ -1,0 +1,89 @@
+"""Answer text: the clause that answers rather than a 200-character sentence, without “...” artefacts,
+with its subject when the sentence starts mid-thought. Pure functions (the quiz generator uses them too).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_ELLIPSIS = re.compile(r"^(?:\.{3,}|…+|。{3,})|(?:\.{3,}|…+)$")
+_CLAUSE_END = "，,；;"  # not the colon: what follows “包括：” is the answer
+# A sentence that opens with one of these continues the previous one's subject (“……，应当在三十日内答复”).
+_PREDICATE_START = re.compile(
+    r"^(?:应当|应|可以|可|不得|必须|须|并|并且|且|也|还|均|都|由|经|要|方可|即|但|但是|同时|其中)"
+)
+# The subject of a sentence: what precedes its first verb-like word, when that is short.
+_SUBJECT = re.compile(r"^(.{2,16}?)(?:应当|可以|不得|必须|须|是|有权|负责|由|对|在|实行|每届)")
+SHORT_SENTENCE = 120
+FOLLOWING_CLAUSES = 2  # clauses kept after the best run: the value usually follows the words that name it
+SUBJECT_CLAUSE_MAX = 20
+
+
+def strip_ellipsis(text: str) -> str:
+    """“得到省政协的认可和推介。...” → “得到省政协的认可和推介。”: omission marks are not part of the text."""
+    previous = None
+    while previous != text:
+        previous, text = text, _ELLIPSIS.sub("", text.strip()).strip()
+    return text
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Cut at commas and semicolons; each clause keeps its mark."""
+    clauses, start = [], 0
+    for index, char in enumerate(sentence):
+        if char in _CLAUSE_END:
+            clauses.append(sentence[start : index + 1])
+            start = index + 1
+    if sentence[start:]:
+        clauses.append(sentence[start:])
+    return [c for c in clauses if c.strip()]
+
+
+def answering_clause(sentence: str, score: Callable[[str], float], max_chars: int = SHORT_SENTENCE) -> str:
+    """The shortest run of clauses that scores as well as any run (the sentence itself when short), plus
+    the clauses after it: the question's words name the topic, and the value usually follows them
+    (“试用期工资不得低于……，并不得低于……”).
+
+    `score` rates a piece of text (weighted term coverage plus answer-type match). A run that starts after
+    the first clause gets the first clause back when that is short: it usually names the subject.
+    """
+    sentence = sentence.strip()
+    clauses = split_clauses(sentence)
+    if len(sentence) <= max_chars or len(clauses) < 2:
+        return sentence
+    best: tuple[float, int, int, int] | None = None  # (score, -length, start, end)
+    for start in range(len(clauses)):
+        for end in range(start + 1, len(clauses) + 1):
+            text = "".join(clauses[start:end])
+            if len(text) > max_chars and end > start + 1:
+                break
+            key = (round(score(text), 6), -len(text), start, end)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    assert best is not None
+    _, _, start, end = best
+    for _ in range(FOLLOWING_CLAUSES):
+        if end < len(clauses) and len("".join(clauses[start : end + 1])) <= max_chars:
+            end += 1
+    run = "".join(clauses[start:end])
+    if start > 0 and len(clauses[0]) <= SUBJECT_CLAUSE_MAX:
+        run = clauses[0] + run
+    return _close(run)
+
+
+def _close(text: str) -> str:
+    """A run cut after a comma ends with 。 instead."""
+    text = text.rstrip("，,：: ")
+    return text if text.endswith(("。", "；", "！", "？", ";", "!", "?")) else text + "。"
+
+
+def restore_subject(sentence: str, previous: str | None) -> str:
+    """Prefix the previous sentence's subject to a sentence that opens with a predicate (应当…, 可以…)."""
+    if not previous or not _PREDICATE_START.match(sentence):
+        return sentence
+    match = _SUBJECT.match(re.sub(r"^第[^ ]{1,8}条\s*", "", previous.strip()))
+    if not match:
+        return sentence
+    subject = match.group(1).rstrip("，,")
+    return f"{subject}{sentence}" if subject and subject not in sentence else sentence

@@ -1,0 +1,131 @@
+"""Structure-aware answers: the document's own structure answers some questions better than any sentence.
+
+- “宪法第三十五条讲的什么” → that article, whole;
+- “报告指出存在哪些问题” → the sub-headings under the heading “二、存在问题”, each cited;
+- enumerations (下列…： / 包括：) come whole: see `list_run`.
+Pure functions over chunks; the answerer fetches a document's chunks through a callable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from retrieval.tokenizer import canonical_ordinal, normalize
+from retrieval.types import Chunk
+
+_ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千]+|\d+)\s*条")
+_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[0-9]+[.、．)]|[一二三四五六七八九十]+、|[①-⑳])")
+_ORDINAL_PREFIX = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|[0-9]+[.、．])\s*")
+LIST_INTRO_ENDS = ("：", ":")
+MAX_LIST_CHARS = 420
+
+
+def article_ref(question: str) -> str | None:
+    """The canonical article a question names (“第三十五条” → “第35条”), if any."""
+    match = _ARTICLE.search(normalize(question))
+    return canonical_ordinal(match.group(0).replace(" ", "")) if match else None
+
+
+def _article_of(chunk: Chunk) -> str | None:
+    if chunk.heading:
+        found = canonical_ordinal(chunk.heading[-1].strip())
+        if found:
+            return found
+    match = _ARTICLE.match(chunk.text.strip())
+    return canonical_ordinal(match.group(0).replace(" ", "")) if match else None
+
+
+def article_chunks(chunks: Sequence[Chunk], article: str) -> list[Chunk]:
+    """The chunks holding an article, in document order (a long article may span several)."""
+    return [c for c in chunks if _article_of(c) == article]
+
+
+def title_match(question: str, title: str) -> float:
+    """Share of the title's characters (beyond 中华人民共和国) that the question repeats, by longest runs."""
+    core = normalize(title).replace("中华人民共和国", "")
+    text = normalize(question)
+    if not core:
+        return 0.0
+    covered = set()
+    for size in range(len(core), 1, -1):
+        for start in range(len(core) - size + 1):
+            if core[start : start + size] in text:
+                covered.update(range(start, start + size))
+    return len(covered) / len(core)
+
+
+def is_item(sentence: str) -> bool:
+    return bool(_ITEM.match(sentence))
+
+
+def is_list_intro(sentence: str) -> bool:
+    return sentence.rstrip().endswith(LIST_INTRO_ENDS)
+
+
+def list_run(sentences: Sequence[str], position: int, max_chars: int = MAX_LIST_CHARS) -> tuple[int, int]:
+    """(start, end) of the whole enumeration around a sentence: its intro (…下列…：) and every item.
+
+    A sentence that is neither an intro nor an item is its own run.
+    """
+    start = position
+    if is_item(sentences[position]):
+        while start > 0 and is_item(sentences[start - 1]):
+            start -= 1
+        if start > 0 and is_list_intro(sentences[start - 1]):
+            start -= 1
+    elif not is_list_intro(sentences[position]):
+        return position, position + 1
+    end, size = start + 1, len(sentences[start])
+    while end < len(sentences) and is_item(sentences[end]) and size + len(sentences[end]) <= max_chars:
+        size += len(sentences[end])
+        end += 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with its sub-headings, each with the first chunk under it (to cite)."""
+
+    doc_id: str
+    heading: tuple[str, ...]
+    children: tuple[tuple[str, Chunk], ...]
+
+
+def sections(chunks: Sequence[Chunk]) -> list[Section]:
+    """Every heading of a document with two or more sub-headings (a chapter's articles are not sub-headings:
+    “第三章 …” is answered by its articles' text, not by the list 第二十八条；第二十九条 …)."""
+    children: dict[tuple[str, ...], dict[str, Chunk]] = {}
+    for chunk in chunks:
+        for depth in range(len(chunk.heading) - 1):
+            children.setdefault(chunk.heading[: depth + 1], {}).setdefault(chunk.heading[depth + 1], chunk)
+    return [
+        Section(chunks[0].doc_id, heading, tuple(kids.items()))
+        for heading, kids in children.items()
+        if len(kids) >= 2 and not all(canonical_ordinal(kid.strip()) for kid in kids)
+    ]
+
+
+def heading_label(heading: str) -> str:
+    """“（一）加强党建示范引领” → “加强党建示范引领”: the words without the ordinal."""
+    return _ORDINAL_PREFIX.sub("", heading).strip()
+
+
+def best_section(
+    chunk_lists: Sequence[Sequence[Chunk]], coverage: Callable[[str], float], minimum: float
+) -> tuple[Section, float] | None:
+    """The section whose heading (with its document title) best covers the question, if any covers enough."""
+    best: tuple[Section, float] | None = None
+    for chunks in chunk_lists:
+        if not chunks:
+            continue
+        title = chunks[0].title
+        for section in sections(chunks):
+            label = heading_label(section.heading[-1])
+            if not label or coverage(label) == 0:
+                continue  # the heading itself must carry a question word, not just the title
+            score = coverage(f"{title} {label}")
+            if score >= minimum and (best is None or score > best[1]):
+                best = (section, score)
+    return best

