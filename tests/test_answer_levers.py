@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import write_files
 
-from ingest.pipeline import Ingester
+from library.files import uploads_from_paths
+from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
 from retrieval.kb import KnowledgeBase
 from retrieval.search import SearchOptions
@@ -91,8 +92,11 @@ LONG = f"""# 某县政协委员管理办法
 def library(tmp_path: Path, tokenizer: ChineseTokenizer) -> KnowledgeBase:
     """The small library under the shipped settings, BM25 legs only (the dense leg is not what is tested)."""
     write_files(tmp_path / "lib", {"union.md": UNION, "report.txt": REPORT, "long.md": LONG})
-    kb = KnowledgeBase(Settings(data_dir=tmp_path / "data", embedding_model="none"), tokenizer=tokenizer)
-    Ingester(kb).ingest([tmp_path / "lib"])
+    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
+    writer = Library(settings, tokenizer=tokenizer, embedder=None)
+    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
+    writer.close()
+    kb = KnowledgeBase(settings, tokenizer=tokenizer)
     yield kb
     kb.close()
 
