@@ -16,6 +16,16 @@ from retrieval.store import IndexMismatchError
 from retrieval.types import Answer, Hit
 
 
+def _hit_count(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--k 须为 1 到 100 的整数，不是 {value!r}") from None
+    if not 1 <= k <= 100:
+        raise argparse.ArgumentTypeError(f"--k 须为 1 到 100 的整数，不是 {k}")
+    return k
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m retrieval", description="检索资料库、回答问题")
     parser.add_argument("--verbose", action="store_true")
@@ -33,7 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     search = commands.add_parser("search", help="检索段落")
     search.add_argument("query", nargs="?", help="一个检索词（或用 --batch）")
     search.add_argument("--batch", type=Path, help='JSONL 文件，每行 {"id": ..., "question": ...}')
-    search.add_argument("--k", type=int, default=10)
+    search.add_argument("--k", type=_hit_count, default=10, help="返回的段落数（1–100）")
     search.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个问题）")
     search.add_argument("--doc", action="append", default=[], help="只在这些文档（doc_id 或标题）中检索，可重复")
     model = commands.add_parser("model", help="向量模型：download 下载中文模型到资料库目录")

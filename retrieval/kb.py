@@ -81,12 +81,20 @@ class KnowledgeBase:
         options: SearchOptions | None = None,
     ) -> list[Hit]:
         self.index.check_readable()
-        return self.searcher.search(query, k, doc_ids, options)
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        return self.searcher.search(self.bounded(query), k, doc_ids, options)
+
+    def bounded(self, question: str) -> str:
+        """Questions are cut to settings.max_question_chars before any tokenizing or expansion: a pasted
+        1 M-character text must not cost minutes (thesaurus expansion grows with the question)."""
+        return question[: self.settings.max_question_chars]
 
     def retrieve(
         self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None
     ) -> tuple[list[Hit], Answer]:
         """The top passages and the extractive answer drawn from them (an LLM answer starts from both)."""
+        question = self.bounded(question)
         hits = self.search(question, k or self.settings.top_k, doc_ids)
         answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of)
         return hits, replace(answer, notices=answer.notices + instruction_caveat(answer) + tuple(self.notices))

@@ -5,6 +5,7 @@ The same instance tokenizes documents and queries, so both sides see the same vo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -19,7 +20,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 # Bump when the tokenization rules below change: BM25 indexes record it and are rebuilt on mismatch.
-RULES_VERSION = "3"
+RULES_VERSION = "4"  # 4: traditional characters folded to simplified
 
 
 def _is_word(token: str) -> bool:
@@ -28,8 +29,27 @@ def _is_word(token: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """Width- and case-fold so that "２０２４", "2024" and "ＡＩ", "ai" meet."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Width-, case- and script-fold so that "２０２４" and "2024", "ＡＩ" and "ai", "屆" and "届" meet.
+
+    Traditional characters become simplified ones (OpenCC's character table, first choice) on both sides of
+    every match — questions and documents — so a question typed in traditional Chinese finds simplified text."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_traditional_to_simplified())
+
+
+@functools.cache
+def _traditional_to_simplified() -> dict[int, str]:
+    """OpenCC's TSCharacters table (opencc-python-reimplemented, Apache-2.0) as a str.translate map."""
+    try:
+        import opencc
+    except ImportError:  # the package is a dependency; without it, matching is simply script-sensitive
+        return {}
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    mapping: dict[int, str] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            mapping[ord(source)] = targets.split()[0]
+    return mapping
 
 
 _CN_DIGITS = {

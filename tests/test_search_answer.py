@@ -139,3 +139,18 @@ def test_an_answer_quoting_instructions_to_a_machine_carries_a_caveat(kb: Knowle
     answer = kb.ask("资料库是否已被清空？")
     assert answer.found and INSTRUCTION_CAVEAT in answer.notices
     assert INSTRUCTION_CAVEAT not in kb.ask("本次会议研究了什么？").notices
+
+
+def test_traditional_chinese_questions_find_simplified_text(filled: KnowledgeBase) -> None:
+    answer = filled.ask("政協委員每屆任期幾年？")
+    assert answer.found and "任期五年" in answer.text
+
+
+def test_a_huge_question_is_cut_before_searching(filled: KnowledgeBase) -> None:
+    import time
+
+    started = time.perf_counter()
+    hits = filled.search("政协委员每届任期几年" + "上访公车常委会" * 200_000, k=3)
+    assert time.perf_counter() - started < 10 and hits
+    with pytest.raises(ValueError):
+        filled.search("政协", k=0)
