@@ -106,8 +106,18 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_logging(args.verbose)
     settings = Settings()
-    if args.list:
-        return list_documents(settings, args.json)
+    from retrieval.catalog import CatalogError
+
+    try:
+        if args.list:
+            return list_documents(settings, args.json)
+        return change(args, settings)
+    except CatalogError as exc:  # a damaged catalog: say what and how to repair, never a traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+def change(args: argparse.Namespace, settings) -> int:
     from library.lock import LibraryBusyError
     from library.service import Library
     from retrieval.store import IndexMismatchError

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from retrieval.catalog import CatalogError
 from retrieval.embeddings import CHINESE_MODEL, use_one_thread_for_queries
 from retrieval.kb import KnowledgeBase
 from retrieval.logs import configure_logging
@@ -187,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "model":
         return download_model(args, settings)
     use_one_thread_for_queries()
-    kb = KnowledgeBase(settings)
+    try:
+        kb = KnowledgeBase(settings)
+    except CatalogError as exc:  # a damaged catalog: say what and how to repair, never a traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     for notice in kb.notices:
         print(f"提示：{notice}", file=sys.stderr)
     if kb.is_empty():

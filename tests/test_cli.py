@@ -111,3 +111,13 @@ def test_another_process_sees_adds_and_removes_from_its_next_query(
     run(["ingest", "--remove", "某市政协委员履职条例"], data)
     assert all("任期" not in h.chunk.text for h in reader.search("政协委员每届任期几年", k=5))
     reader.close()
+
+
+def test_a_damaged_catalog_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "catalog.sqlite3").write_bytes(b"garbage" * 100)
+    for command in (["ingest", "--list"], ["ingest", str(tmp_path)], ["retrieval", "search", "政协"]):
+        result = run(command, data)
+        assert result.returncode == 2, command
+        assert "已损坏" in result.stderr and "library restore" in result.stderr and "Traceback" not in result.stderr
