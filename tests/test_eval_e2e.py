@@ -171,7 +171,7 @@ def test_report_writes_every_section(
     out = tmp_path / "REPORT.md"
     args = ["report", "--qa", str(qa), "--heldout", str(qa), "--corpus", str(corpus), "--squad", str(squad)]
     args += ["--no-bench", "--no-sweep", "--bench-results", str(bench_results)]  # both tested above
-    args += ["--plot", str(tmp_path / "bench.png"), "--out", str(out), "--no-embed-cache"]
+    args += ["--plot", str(tmp_path / "bench.png"), "--out", str(out), "--no-embed-cache", "--no-levers"]
     assert main(args) == 0
     report = out.read_text(encoding="utf-8")
     for heading in (
