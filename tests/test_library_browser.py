@@ -108,4 +108,5 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
         page.screenshot(path=str(ARTIFACTS / "browser-library-after-delete.png"), full_page=True)
         shown = page.locator(".sx-citation")
         citations = [shown.nth(i).inner_text() for i in range(shown.count())]
-        assert citations and all(f"《{DOCX_TITLE}》" not in c for c in citations), citations
+        assert all(f"《{DOCX_TITLE}》" not in c for c in citations), citations  # cited elsewhere, or refused
+        assert "线上读书分享会" not in page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
