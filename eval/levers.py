@@ -75,18 +75,7 @@ class RunScores:
 
 
 def options_for(settings: Settings) -> SearchOptions:
-    return SearchOptions(
-        settings.bm25_weight,
-        settings.dense_weight,
-        settings.fusion,
-        settings.rrf_k,
-        settings.candidates,
-        settings.cilin_weight,
-        settings.bigram_weight,
-        settings.static_weight,
-        settings.title_boost,
-        settings.heading_boost,
-    )
+    return SearchOptions.from_settings(settings)
 
 
 def answer_right(item: QAItem, answer: Answer) -> bool:

@@ -243,16 +243,7 @@ class _Run:
         return once
 
     def source(self, sentence: Sentence, spans: Sequence[tuple[int, int]]) -> Source:
-        chunk = sentence.chunk
-        return Source(
-            doc_id=chunk.doc_id,
-            title=chunk.title,
-            heading=chunk.heading,
-            page=chunk.page_label,
-            chunk_id=chunk.id,
-            passage=chunk.text,
-            answer_spans=tuple((sentence.start + s, sentence.start + e) for s, e in spans),
-        )
+        return Source.of_chunk(sentence.chunk, tuple((sentence.start + s, sentence.start + e) for s, e in spans))
 
     def stem(self, sentence: Sentence, spans: Sequence[Span], limit: int = MAX_STEM_CHARS) -> str | None:
         """The sentence (or the clauses around the spans, when it is long) with the spans blanked."""
@@ -430,16 +421,7 @@ def _member_span(group: ListGroup, key: str) -> tuple[Sentence, tuple[int, int]]
 
 
 def _source_for_members(group: ListGroup, spans: list) -> Source:
-    chunk = group.intro.chunk
-    return Source(
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        heading=chunk.heading,
-        page=chunk.page_label,
-        chunk_id=chunk.id,
-        passage=chunk.text,
-        answer_spans=tuple(sorted(span for _, span in spans)),
-    )
+    return Source.of_chunk(group.intro.chunk, tuple(sorted(span for _, span in spans)))
 
 
 def window(text: str, start: int, end: int, limit: int) -> tuple[int | None, int]:

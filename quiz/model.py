@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
+from retrieval.types import Chunk
+
 ItemType = Literal["单选", "多选", "判断", "填空"]
 ITEM_TYPES: tuple[ItemType, ...] = ("单选", "多选", "判断", "填空")
 BLANK = "____"
@@ -28,6 +30,11 @@ class Source:
     chunk_id: str = ""
     passage: str = ""
     answer_spans: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def of_chunk(cls, chunk: Chunk, answer_spans: tuple[tuple[int, int], ...]) -> Source:
+        """The source of an item drawn from `chunk`, its answers at `answer_spans` in the passage."""
+        return cls(chunk.doc_id, chunk.title, chunk.heading, chunk.page_label, chunk.id, chunk.text, answer_spans)
 
     @property
     def heading_path(self) -> str:

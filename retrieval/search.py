@@ -10,6 +10,7 @@ from retrieval.cilin import Cilin
 from retrieval.derived_legs import DerivedLegs
 from retrieval.fusion import fuse
 from retrieval.query import weighted_bm25, weighted_query
+from retrieval.settings import Settings
 from retrieval.store import Index
 from retrieval.synonyms import Thesaurus
 from retrieval.types import Chunk, Hit
@@ -32,6 +33,22 @@ class SearchOptions:
     title_boost: float = 0.0
     heading_boost: float = 0.0
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SearchOptions:
+        """The shipped knobs, as Settings give them."""
+        return cls(
+            settings.bm25_weight,
+            settings.dense_weight,
+            settings.fusion,
+            settings.rrf_k,
+            settings.candidates,
+            settings.cilin_weight,
+            settings.bigram_weight,
+            settings.static_weight,
+            settings.title_boost,
+            settings.heading_boost,
+        )
+
     @property
     def boosted(self) -> bool:
         return self.title_boost > 0 or self.heading_boost > 0
@@ -44,19 +61,7 @@ class HybridSearcher:
         self.cilin = cilin
         self.derived = DerivedLegs(index.catalog, index.settings.static_vectors)
         self._field_tokens: dict[str, frozenset[str]] = {}
-        settings = index.settings
-        self.defaults = SearchOptions(
-            settings.bm25_weight,
-            settings.dense_weight,
-            settings.fusion,
-            settings.rrf_k,
-            settings.candidates,
-            settings.cilin_weight,
-            settings.bigram_weight,
-            settings.static_weight,
-            settings.title_boost,
-            settings.heading_boost,
-        )
+        self.defaults = SearchOptions.from_settings(index.settings)
 
     def bm25_leg(
         self, query: str, k: int, doc_ids: Sequence[str] | None = None, cilin_weight: float = 0.0
