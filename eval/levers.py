@@ -22,10 +22,19 @@ from retrieval.settings import Settings
 from retrieval.types import Answer, Hit
 
 ANSWER_MAX_CHARS = 300  # "answer right": found, at most this long, and containing the gold answer
-_SEARCH_FIELDS = ("cilin_weight", "bigram_weight", "static_weight", "title_boost", "heading_boost", "dense_weight")
+_SEARCH_FIELDS = (
+    "cilin_weight",
+    "abbreviations",
+    "bigram_weight",
+    "static_weight",
+    "title_boost",
+    "heading_boost",
+    "dense_weight",
+)
 # The pre-issue behaviour: every lever off.
 BEFORE: dict[str, object] = {
     "cilin_weight": 0.0,
+    "abbreviations": False,
     "bigram_weight": 0.0,
     "static_weight": 0.0,
     "title_boost": 0.0,
@@ -53,6 +62,7 @@ def levers(shipped: Settings) -> list[Lever]:
 
     return [
         Lever("词林 synonyms", {"cilin_weight": value("cilin_weight") or 0.3}),
+        Lever("abbreviations spelled out", {"abbreviations": True}),
         Lever("char-bigram leg", {"bigram_weight": value("bigram_weight")}),
         Lever("static-vector leg", {"static_weight": value("static_weight")}),
         Lever("title/heading boosts", {"title_boost": value("title_boost"), "heading_boost": value("heading_boost")}),

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from retrieval.answer_types import AnswerType, asking_words, has_type, question_type
+from retrieval.answer_types import AnswerType, Asked, asking_words, has_type, has_unit
 from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.lexical import LexicalIndex, index_text
@@ -41,6 +41,7 @@ EMPTY_QUESTION = "请输入一个问题。"
 LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回答仅供参考，请对照原文核实。"
 TYPE_BONUS = 0.25  # a sentence of the asked type beats an equally covering one without (多久 → “三十日内”)
 SECTION_MIN_COVERAGE = 0.5
+SECTION_MIN_HEADING_COVERAGE = 0.2  # …of which the heading itself (without the title) covers this much
 ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
@@ -154,10 +155,11 @@ class ExtractiveAnswerer:
             settings.cilin_weight,
             asking_words(question) if settings.answer_typing else (),
             refined=settings.answer_typing,
+            abbreviations=settings.abbreviations,
         )
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
         highlight = discriminative_terms(terms)
-        asked = question_type(question) if settings.answer_typing else AnswerType.NONE
+        asked = Asked.of(question) if settings.answer_typing else Asked()
         required = required_terms(question)
         chunk_cover = [
             terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk))))
@@ -185,7 +187,7 @@ class ExtractiveAnswerer:
         candidates: list[Candidate],
         chosen: list[Candidate],
         terms: QueryTerms,
-        asked: AnswerType,
+        asked: Asked,
     ) -> Evidence:
         best_passage = hits[max(range(len(hits)), key=lambda i: chunk_cover[i])].chunk
         best_passage_tokens = set(self.tokenizer.tokenize(index_text(best_passage)))
@@ -200,13 +202,14 @@ class ExtractiveAnswerer:
             sentence_coverage=best.cover if best else 0.0,
             margin=margin,
             type_match=1.0 if best is not None and best.typed else 0.0,
-            typed=0.0 if asked is AnswerType.NONE else 1.0,
+            typed=1.0 if asked.typed else 0.0,
             unseen=terms.unseen_share,
             typed_cover=max(typed_covers, default=0.0),
             rarest_covered=1.0 if heaviest is not None and terms.covers(heaviest, best_tokens) else 0.0,
             noun_cover=terms.noun_coverage(best_tokens),
             missing_max=terms.missing_max(best_tokens),
-            strict_type_missing=1.0 if asked in STRICT_TYPES and not typed_covers else 0.0,
+            strict_type_missing=1.0 if asked.kind in STRICT_TYPES and not typed_covers else 0.0,
+            unit_missing=1.0 if asked.units and not typed_covers else 0.0,
         )
 
     @staticmethod
@@ -217,12 +220,12 @@ class ExtractiveAnswerer:
 
     # -- structure --------------------------------------------------------------------------------------
     def _structural(
-        self, question: str, hits: Sequence[Hit], terms: QueryTerms, asked: AnswerType, chunks_of: ChunksOf
+        self, question: str, hits: Sequence[Hit], terms: QueryTerms, asked: Asked, chunks_of: ChunksOf
     ) -> Answer | None:
         article = article_ref(question)
         if article is not None:
             return self._article_answer(question, hits, article, chunks_of)
-        if asked is AnswerType.LIST:
+        if asked.kind is AnswerType.LIST:
             return self._section_answer(question, hits, terms, chunks_of)
         return None
 
@@ -250,6 +253,7 @@ class ExtractiveAnswerer:
             [chunks_of(d) for d in doc_ids],
             lambda text: terms.coverage(set(self.tokenizer.tokenize(text))),
             SECTION_MIN_COVERAGE,
+            SECTION_MIN_HEADING_COVERAGE,
         )
         if found is None:
             return None
@@ -262,10 +266,12 @@ class ExtractiveAnswerer:
         return Answer(question, text, tuple(citations), found=True, mode="extractive")
 
     # -- sentences ----------------------------------------------------------------------------------------
-    def _has_type(self, text: str, asked: AnswerType) -> bool:
-        if asked is AnswerType.PERSON:
+    def _has_type(self, text: str, asked: Asked) -> bool:
+        if asked.kind is AnswerType.PERSON:
             return self.tokenizer.has_person_name(text)
-        return has_type(text, asked)
+        if asked.units:  # the unit is the sharper test: 两届 answers 几届 though no count cue names 届
+            return has_unit(text, asked.units)
+        return has_type(text, asked.kind)
 
     def _floor(self) -> float:
         """The coverage below which nothing is answered: the calibrated model decides above a lower floor."""
@@ -274,10 +280,10 @@ class ExtractiveAnswerer:
         return self.settings.answer_min_coverage
 
     def _candidates(
-        self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float], asked: AnswerType, floor: float
+        self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float], asked: Asked, floor: float
     ) -> list[Candidate]:
         top_score = max(h.score for h in hits) or 1.0
-        whole_lists = self.settings.structured_answers and asked is AnswerType.LIST
+        whole_lists = self.settings.structured_answers and asked.kind is AnswerType.LIST
         found: list[Candidate] = []
         for rank, hit in enumerate(hits):
             if chunk_cover[rank] < floor:
@@ -291,7 +297,7 @@ class ExtractiveAnswerer:
                 typed = self._has_type("".join(parts), asked)
                 # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
                 score = cover + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
-                if asked is not AnswerType.NONE and typed:
+                if asked.typed and typed:
                     score += TYPE_BONUS
                 found.append(Candidate(rank, position, parts, score, cover, typed))
         return found
@@ -325,7 +331,7 @@ class ExtractiveAnswerer:
             length += len(cand.text)
         return chosen
 
-    def _answer_text(self, hits: Sequence[Hit], cand: Candidate, terms: QueryTerms, asked: AnswerType) -> str:
+    def _answer_text(self, hits: Sequence[Hit], cand: Candidate, terms: QueryTerms, asked: Asked) -> str:
         """The candidate as the answer shows it: with clause_answers, the answering clause with its subject."""
         if not self.settings.clause_answers:
             return cand.text
@@ -338,7 +344,7 @@ class ExtractiveAnswerer:
 
         def score(text: str) -> float:
             covered = terms.coverage(set(self.tokenizer.tokenize(text)))
-            return covered + (TYPE_BONUS if asked is not AnswerType.NONE and self._has_type(text, asked) else 0.0)
+            return covered + (TYPE_BONUS if asked.typed and self._has_type(text, asked) else 0.0)
 
         return answering_clause(sentence, score)
 
@@ -349,7 +355,7 @@ class ExtractiveAnswerer:
         chosen: list[Candidate],
         terms: tuple[str, ...],
         query: QueryTerms,
-        asked: AnswerType,
+        asked: Asked,
     ) -> Answer:
         numbers: dict[int, int] = {}
         for cand in chosen:  # citations numbered in the order the answer first uses them

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from retrieval.tokenizer import normalize
@@ -121,3 +123,91 @@ _ASKING = re.compile(
 def asking_words(question: str) -> tuple[str, ...]:
     """The interrogative phrases of a question (“多大年纪” → 多大), for term weighting to ignore."""
     return tuple(match.group(0) for match in _ASKING.finditer(normalize(question)))
+
+
+# -- units: “多少名委员” wants a number of 名, “几年” a number of years ------------------------------------------
+# The measure word after 多少/几 names the unit an answer must carry; a sentence with a number of another unit
+# (六十日 for 多少年, 百分之二 for 多少名) does not answer it. Each group lists the units that answer each other.
+_UNIT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("名", "位", "人"),
+    ("天", "日", "工作日"),
+    ("年", "周年"),
+    ("个月", "月"),
+    ("元", "万元", "亿元", "块", "钱"),
+    ("岁", "周岁"),
+    ("小时",),
+    ("件",),
+    ("项",),
+    ("条",),
+    ("次",),
+    ("倍",),
+    ("折",),
+    ("户",),
+    ("期",),
+    ("届",),
+    ("级", "等"),
+    ("种", "类"),
+    ("家",),
+    ("所",),
+    ("批",),
+    ("周", "星期"),
+)
+_UNIT_OF = {unit: group for group in _UNIT_GROUPS for unit in group}
+_PERCENT = ("%", "百分之", "分之", "成")
+_ASKED_UNIT = re.compile(
+    r"(?:多少|几)个?(工作日|周岁|个月|小时|星期|万元|亿元|[名位人天日年月元块钱岁件项条次倍折户期届级等种类家所批周])"
+)
+_ASKED_PERCENT = re.compile(r"百分之几|百分之多少|多大比例|比例是多少|比例为多少|几成|比率是多少|缴费比例")
+
+
+def asked_units(question: str) -> tuple[str, ...]:
+    """The units an answer to this question must carry (empty when it asks for none): 几年 → 年, 周年."""
+    text = normalize(question)
+    if _ASKED_PERCENT.search(text):
+        return _PERCENT
+    match = _ASKED_UNIT.search(text)
+    if match is None:
+        return ()
+    unit = match.group(1)
+    return _UNIT_OF.get(unit, (unit,)) if unit != "月" else _UNIT_OF["个月"]
+
+
+def has_unit(sentence: str, units: Sequence[str]) -> bool:
+    """True when the sentence holds a number in one of these units (“有效期二十年”, “十日内”, “百分之二”)."""
+    if not units:
+        return True
+    text = normalize(sentence)
+    if units is _PERCENT or units == _PERCENT:
+        return bool(re.search(r"百分之" + _AMOUNT + "|" + _AMOUNT + r"\s*(?:%|成)|" + _AMOUNT + "分之", text))
+    alternatives = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    pattern = re.compile(_NUMBER_START + r"(" + _AMOUNT + r")\s*(?:个)?(?:" + alternatives + ")")
+    # a calendar year (2023年) and an ordinal (第六十八条) are not amounts
+    return any(not _YEAR.fullmatch(m.group(1).rstrip("多余")) for m in pattern.finditer(text))
+
+
+# 1200万人, 两届, 三至七人, 1000多名: a number, its magnitude words and an approximation
+_AMOUNT = r"(?:[0-9]+(?:\.[0-9]+)?[十百千万亿]*|[零〇一二两三四五六七八九十百千万亿半]+)(?:多|余)?"
+_NUMBER_START = r"(?<![第零〇一二两三四五六七八九十百千万0-9.])"
+_YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}|[〇一二三四五六七八九零]{4}")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for: the kind of answer and, for amounts, the units it must carry."""
+
+    kind: AnswerType = AnswerType.NONE
+    units: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, question: str) -> Asked:
+        kind = question_type(question)
+        units = asked_units(question) if kind in _UNIT_KINDS else ()
+        return cls(kind, units)
+
+    @property
+    def typed(self) -> bool:
+        return self.kind is not AnswerType.NONE
+
+
+# Kinds whose answer is an amount: only these carry units (哪几种 asks for a list, not a number of 种).
+_UNIT_KINDS = frozenset({AnswerType.DURATION, AnswerType.AGE, AnswerType.MONEY, AnswerType.COUNT})

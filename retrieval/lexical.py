@@ -111,6 +111,17 @@ class LexicalIndex:
         indptr = self._bm25.scores["indptr"]
         return int(indptr[column + 1] - indptr[column])
 
+    def postings(self, token: str) -> np.ndarray:
+        """The rows of the chunks a token occurs in (empty when unknown)."""
+        column = self._bm25.vocab_dict.get(token) if self._bm25 is not None else None
+        if column is None:
+            return np.empty(0, dtype=np.int64)
+        matrix = self._bm25.scores
+        return np.asarray(matrix["indices"][matrix["indptr"][column] : matrix["indptr"][column + 1]])
+
+    def vocabulary(self) -> list[str]:
+        return list(self._bm25.vocab_dict) if self._bm25 is not None else []
+
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency of a token (0 when unknown): weights question terms."""
         df = self.document_frequency(token)

@@ -25,11 +25,13 @@ def weighted_query(
     thesaurus: Thesaurus | None = None,
     cilin: Cilin | None = None,
     cilin_weight: float = 0.0,
+    abbreviations: bool = False,
 ) -> dict[str, float]:
-    """token → weight: the question's tokens and domain alternatives at 1, 词林 synonyms at cilin_weight."""
+    """token → weight: the question's tokens, domain alternatives and spelled-out abbreviations at 1,
+    词林 synonyms at cilin_weight."""
     tokens = tokenizer.tokenize(question)
     if thesaurus is not None:
-        tokens = thesaurus.expand(tokens)
+        tokens = thesaurus.expand(tokens, lexical if abbreviations else None)
     weights = dict.fromkeys(tokens, 1.0)
     if cilin is None or cilin_weight <= 0:
         return weights

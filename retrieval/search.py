@@ -28,6 +28,7 @@ class SearchOptions:
     rrf_k: int = 60
     candidates: int = 50
     cilin_weight: float = 0.0
+    abbreviations: bool = False
     bigram_weight: float = 0.0
     static_weight: float = 0.0
     title_boost: float = 0.0
@@ -43,6 +44,7 @@ class SearchOptions:
             settings.rrf_k,
             settings.candidates,
             settings.cilin_weight,
+            settings.abbreviations,
             settings.bigram_weight,
             settings.static_weight,
             settings.title_boost,
@@ -64,15 +66,23 @@ class HybridSearcher:
         self.defaults = SearchOptions.from_settings(index.settings)
 
     def bm25_leg(
-        self, query: str, k: int, doc_ids: Sequence[str] | None = None, cilin_weight: float = 0.0
+        self,
+        query: str,
+        k: int,
+        doc_ids: Sequence[str] | None = None,
+        cilin_weight: float = 0.0,
+        abbreviations: bool = False,
     ) -> list[tuple[str, float]]:
         lexical = self.index.lexical()
+        library = lexical if abbreviations else None
         if cilin_weight <= 0 or self.cilin is None:
             tokens = self.index.tokenizer.tokenize(query)
             if self.thesaurus is not None:
-                tokens = self.thesaurus.expand(tokens)
+                tokens = self.thesaurus.expand(tokens, library)
             return lexical.search(tokens, k, doc_ids)
-        weights = weighted_query(query, self.index.tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight)
+        weights = weighted_query(
+            query, self.index.tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight, abbreviations
+        )
         return weighted_bm25(lexical, weights, k, doc_ids)
 
     def bigram_leg(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
@@ -105,7 +115,9 @@ class HybridSearcher:
             return []
         n = max(options.candidates, k)
         legs = {
-            "bm25": self.bm25_leg(query, n, doc_ids, options.cilin_weight) if options.bm25_weight > 0 else [],
+            "bm25": self.bm25_leg(query, n, doc_ids, options.cilin_weight, options.abbreviations)
+            if options.bm25_weight > 0
+            else [],
             "dense": self.dense_leg(query, n, doc_ids) if options.dense_weight > 0 else [],
             "bigram": self.bigram_leg(query, n, doc_ids) if options.bigram_weight > 0 else [],
             "static": self.static_leg(query, n, doc_ids) if options.static_weight > 0 else [],

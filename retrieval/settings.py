@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     cilin_weight: float = Field(
         0.15, ge=0.0, le=1.0, description="weight of 同义词词林 synonyms in the query, relative to the question's words"
     )
+    abbreviations: bool = Field(
+        True, description="spell out a question's abbreviations as the library writes them (村委会 → 村民委员会)"
+    )
     bigram_weight: float = Field(0.7, ge=0.0, description="weight of the character-bigram BM25 leg in fusion")
     static_weight: float = Field(
         0.0, ge=0.0, description="weight of the static-word-vector leg (used when no Chinese embedding model loads)"
@@ -86,10 +89,10 @@ class Settings(BaseSettings):
         0.25, ge=0.0, le=1.0, description="with calibrated refusal: below this coverage refuse without asking the model"
     )
     answer_refusal_threshold: float = Field(
-        0.39, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
+        0.52, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
     )
     answer_doubt_threshold: float = Field(
-        0.6, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"
+        0.8, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"
     )
     llm_max_seconds: float = Field(120.0, gt=0, description="budget for a whole streamed LLM answer")
     quiz_use_llm: bool = Field(False, description="智能组卷 asks the LLM (when configured) before the rules")

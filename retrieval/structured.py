@@ -113,9 +113,10 @@ def heading_label(heading: str) -> str:
 
 
 def best_section(
-    chunk_lists: Sequence[Sequence[Chunk]], coverage: Callable[[str], float], minimum: float
+    chunk_lists: Sequence[Sequence[Chunk]], coverage: Callable[[str], float], minimum: float, label_minimum: float
 ) -> tuple[Section, float] | None:
-    """The section whose heading (with its document title) best covers the question, if any covers enough."""
+    """The section whose heading (with its document title) best covers the question, if any covers enough and
+    its heading alone covers `label_minimum` (“三联系是哪三个” is not answered by the sub-headings of 工作建议)."""
     best: tuple[Section, float] | None = None
     for chunks in chunk_lists:
         if not chunks:
@@ -123,8 +124,8 @@ def best_section(
         title = chunks[0].title
         for section in sections(chunks):
             label = heading_label(section.heading[-1])
-            if not label or coverage(label) == 0:
-                continue  # the heading itself must carry a question word, not just the title
+            if not label or coverage(label) < label_minimum:
+                continue  # the heading itself must carry the question's words, not just the title
             score = coverage(f"{title} {label}")
             if score >= minimum and (best is None or score > best[1]):
                 best = (section, score)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from retrieval.abbreviations import abbreviations_of
+from retrieval.lexical import LexicalIndex
 from retrieval.tokenizer import DATA_DIR, ChineseTokenizer
 
 SYNONYMS = DATA_DIR / "synonyms.txt"
@@ -30,10 +32,20 @@ class Thesaurus:
             entries[word.strip().lower()] = tuple(max(t, key=len) for t in tokens if t)
         return entries
 
-    def alternatives(self, token: str) -> tuple[str, ...]:
-        return self._entries.get(token, ())
+    def alternatives(self, token: str, library: LexicalIndex | None = None) -> tuple[str, ...]:
+        """The words that count as this one; with a library, also its spelled-out form there (村委会 → 村民)."""
+        found = self._entries.get(token, ())
+        if not found and library is not None:
+            return abbreviations_of(library).same_as(token)
+        return found
 
-    def expand(self, tokens: list[str]) -> list[str]:
-        """The tokens followed by the alternatives of each (for the BM25 query)."""
-        extra = [alt for token in tokens for alt in self.alternatives(token) if alt not in tokens]
-        return tokens + list(dict.fromkeys(extra))
+    def expand(self, tokens: list[str], library: LexicalIndex | None = None) -> list[str]:
+        """The tokens followed by the alternatives of each (for the BM25 query). With a library, an
+        abbreviation is replaced by its spelled-out form (村委会 → 村民, 委员会): the library uses the
+        abbreviation at most once, and that one passage would otherwise outweigh every spelled-out one."""
+        spelled = {t: abbreviations_of(library).expansions(t) for t in tokens} if library is not None else {}
+        replaced = [t for t, words in spelled.items() if words]
+        # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会)
+        kept = [t for t in tokens if not any(t in abbreviation for abbreviation in replaced)]
+        extra = [alt for t in tokens for alt in self._entries.get(t, ()) or spelled.get(t, ()) if alt not in kept]
+        return kept + list(dict.fromkeys(extra))

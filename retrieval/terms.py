@@ -90,6 +90,7 @@ def weigh_terms(
     cilin_credit: float = 0.0,
     asking: Sequence[str] = (),
     refined: bool = False,
+    abbreviations: bool = False,
 ) -> QueryTerms:
     """IDF weights for a question's tokens, by the class of the word they come from.
 
@@ -103,7 +104,8 @@ def weigh_terms(
     classes = demote_asking_words(classes, asking)
     n = max(len(lexical.state.chunk_ids), 1)
     unseen_weight = math.log(1 + (n + 0.5) / 0.5)
-    alternatives = {t: thesaurus.alternatives(t) for t in classes} if thesaurus else {}
+    library = lexical if abbreviations else None
+    alternatives = {t: thesaurus.alternatives(t, library) for t in classes} if thesaurus else {}
     known = {t for t in classes if lexical.document_frequency(t) > 0}
     weights: dict[str, float] = {}
     unseen: set[str] = set()

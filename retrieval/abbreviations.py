@@ -1,0 +1,110 @@
+"""Abbreviations the library spells out in full: 村委会 → 村民委员会, 居委会 → 居民委员会, 医保 → 医疗保险.
+
+Members abbreviate; policy texts rarely do. A question word the library (almost) never uses is looked up in the
+library's own vocabulary: a word that starts with the same character and contains the abbreviation's characters
+in order (医保 ⊑ 医疗保险), or two words that occur together and spell it the same way (村 ⊑ 村民, 委会 ⊑ 委员会;
+the second word also ends with the abbreviation's last character). Learned from the texts, so it needs no list
+and follows the library: a new law's 妇联 finds its 妇女联合会.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections import defaultdict
+from functools import cached_property
+
+import numpy as np
+
+from retrieval.lexical import LexicalIndex
+
+RARE_DF = 1  # a question word the library uses at most this often is a candidate abbreviation
+MIN_DF = 2  # …and a spelled-out form must occur at least this often
+MIN_TOGETHER = 2  # two words that spell it out must share this many chunks
+MAX_EXPANSIONS = 2
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    characters = iter(long)
+    return all(c in characters for c in short)
+
+
+class Abbreviations:
+    def __init__(self, lexical: LexicalIndex):
+        self._lexical = lexical
+        self._found: dict[str, tuple[str, ...]] = {}
+
+    @cached_property
+    def _by_first(self) -> dict[str, list[str]]:
+        """Library words of two or more Chinese characters by their first character."""
+        words: dict[str, list[str]] = defaultdict(list)
+        for word in self._lexical.vocabulary():
+            if len(word) >= 2 and _HAN.fullmatch(word):
+                words[word[0]].append(word)
+        return words
+
+    def expansions(self, token: str) -> tuple[str, ...]:
+        """The library's spelled-out words for this abbreviation (empty when it is none)."""
+        if token not in self._found:
+            self._found[token] = self._expand(token) if self._is_candidate(token) else ()
+        return self._found[token]
+
+    def same_as(self, token: str) -> tuple[str, ...]:
+        """The words that count as this abbreviation in coverage: a whole spelled-out word, or of two words
+        the rarer (村民 for 村委会: 委员会 alone says little)."""
+        found = self.expansions(token)
+        if len(found) == 2 and not is_subsequence(token, found[0]):
+            return (min(found, key=self._lexical.document_frequency),)
+        return found
+
+    def _is_candidate(self, token: str) -> bool:
+        return (
+            2 <= len(token) <= 4 and bool(_HAN.fullmatch(token)) and self._lexical.document_frequency(token) <= RARE_DF
+        )
+
+    def _frequent(self, word: str) -> bool:
+        return self._lexical.document_frequency(word) >= MIN_DF
+
+    def _expand(self, token: str) -> tuple[str, ...]:
+        whole = [
+            w
+            for w in self._by_first.get(token[0], ())
+            if len(token) < len(w) <= 2 * len(token) + 3 and is_subsequence(token, w) and self._frequent(w)
+        ]
+        if whole:
+            return tuple(sorted(whole, key=self._lexical.document_frequency, reverse=True)[:MAX_EXPANSIONS])
+        return self._pair(token)
+
+    def _pair(self, token: str) -> tuple[str, ...]:
+        """Two words that occur together and spell the abbreviation: 村委会 → 村民 + 委员会."""
+        best: tuple[int, tuple[str, ...]] = (0, ())
+        for cut in range(1, len(token)):
+            head, tail = token[:cut], token[cut:]
+            firsts = [w for w in self._by_first.get(head[0], ()) if is_subsequence(head, w) and self._frequent(w)]
+            seconds = [
+                w
+                for w in self._by_first.get(tail[0], ())
+                if w[-1] == token[-1] and len(w) > len(tail) and is_subsequence(tail, w) and self._frequent(w)
+            ]
+            if not firsts or not seconds:
+                continue
+            second_rows = {w: self._lexical.postings(w) for w in seconds}
+            for first in firsts:
+                rows = self._lexical.postings(first)
+                for second, other in second_rows.items():
+                    together = int(np.intersect1d(rows, other, assume_unique=True).size)
+                    if together >= MIN_TOGETHER and together > best[0]:
+                        best = (together, (first, second))
+        return best[1]
+
+
+_CACHE: weakref.WeakKeyDictionary[LexicalIndex, Abbreviations] = weakref.WeakKeyDictionary()
+
+
+def abbreviations_of(lexical: LexicalIndex) -> Abbreviations:
+    """One table per loaded index (a new generation is a new index, so the table follows the library)."""
+    found = _CACHE.get(lexical)
+    if found is None:
+        found = _CACHE[lexical] = Abbreviations(lexical)
+    return found
