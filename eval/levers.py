@@ -29,6 +29,7 @@ _SEARCH_FIELDS = (
     "static_weight",
     "title_boost",
     "heading_boost",
+    "type_boost",
     "dense_weight",
 )
 # The pre-issue behaviour: every lever off.

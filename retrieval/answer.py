@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from retrieval.answer_types import AnswerType, Asked, asking_words, has_type, has_unit
+from retrieval.answer_types import AnswerType, Asked, asking_words
 from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.lexical import LexicalIndex, index_text
@@ -267,11 +267,7 @@ class ExtractiveAnswerer:
 
     # -- sentences ----------------------------------------------------------------------------------------
     def _has_type(self, text: str, asked: Asked) -> bool:
-        if asked.kind is AnswerType.PERSON:
-            return self.tokenizer.has_person_name(text)
-        if asked.units:  # the unit is the sharper test: 两届 answers 几届 though no count cue names 届
-            return has_unit(text, asked.units)
-        return has_type(text, asked.kind)
+        return asked.held_by(text, self.tokenizer.has_person_name)
 
     def _floor(self) -> float:
         """The coverage below which nothing is answered: the calibrated model decides above a lower floor."""

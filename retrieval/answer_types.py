@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -69,10 +69,10 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 
 _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: re.compile(
-        _NUM + r"\s*(?:个)?(?:年|个月|月|日|天|小时|周|星期|工作日)|每(?:届|年|季度|月|周)|任期|期限|届满|长期"
+        _NUM + r"\s*(?:个)?(?:年|个月|月|日|天|小时|周|星期|工作日)|每(?:届|年|季度|月|周)|长期"
     ),
     AnswerType.AGE: re.compile(_NUM + r"\s*(?:周岁|岁)"),
-    AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|工资|百分之|%"),
+    AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|" + _NUM + r"\s*倍的?(?:工资|报酬)|百分之|%"),
     AnswerType.COUNT: re.compile(_NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%)|百分之|分之|半数|过半"),
     AnswerType.DATE: re.compile(
         r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|" + _NUM + r"\s*月|[上中下]旬|年底|年初"
@@ -207,6 +207,14 @@ class Asked:
     @property
     def typed(self) -> bool:
         return self.kind is not AnswerType.NONE
+
+    def held_by(self, text: str, has_person_name: Callable[[str], bool]) -> bool:
+        """The text holds an answer of this kind (in the asked unit, when one is asked)."""
+        if self.kind is AnswerType.PERSON:
+            return has_person_name(text)
+        if self.units:  # the unit is the sharper test: 两届 answers 几届 though no count cue names 届
+            return has_unit(text, self.units)
+        return has_type(text, self.kind)
 
 
 # Kinds whose answer is an amount: only these carry units (哪几种 asks for a list, not a number of 种).

@@ -10,9 +10,12 @@ from collections.abc import Callable
 _ELLIPSIS = re.compile(r"^(?:\.{3,}|…+|。{3,})|(?:\.{3,}|…+)$")
 _CLAUSE_END = "，,；;"  # not the colon: what follows “包括：” is the answer
 # A sentence that opens with one of these continues the previous one's subject (“……，应当在三十日内答复”).
+# “要…” is left alone: in policy text it exhorts the reader (全党, 各级政府), whom no earlier sentence names.
 _PREDICATE_START = re.compile(
-    r"^(?:应当|应|可以|可|不得|必须|须|并|并且|且|也|还|均|都|由|经|要|方可|即|但|但是|同时|其中)"
+    r"^(?:应当|应|可以|可|不得|必须|须|并|并且|且|也|还|均|都|由|经|方可|即|但|但是|同时|其中)"
 )
+# Words a subject does not hold: a disposal (把, 将), a passive (被), a causative (使, 让) or a purpose (为了).
+_NOT_A_SUBJECT = re.compile(r"[把将被使让，,；;：:]|为了|^要")
 # The subject of a sentence: what precedes its first verb-like word, when that is short.
 _SUBJECT = re.compile(r"^(.{2,16}?)(?:应当|可以|不得|必须|须|是|有权|负责|由|对|在|实行|每届)")
 SHORT_SENTENCE = 120
@@ -86,4 +89,6 @@ def restore_subject(sentence: str, previous: str | None) -> str:
     if not match:
         return sentence
     subject = match.group(1).rstrip("，,")
+    if _NOT_A_SUBJECT.search(subject) or _PREDICATE_START.match(subject):
+        return sentence  # “要把坚持党的全面领导摆” is a clause cut at 在, not who does something
     return f"{subject}{sentence}" if subject and subject not in sentence else sentence

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from retrieval.answer_types import AnswerType, Asked
 from retrieval.cilin import Cilin
 from retrieval.derived_legs import DerivedLegs
 from retrieval.fusion import fuse
@@ -16,6 +17,10 @@ from retrieval.synonyms import Thesaurus
 from retrieval.types import Chunk, Hit
 
 BOOSTED_HEAD = 30
+# Kinds whose presence in a passage says something: most passages hold a rule (应当) or a list (、).
+BOOSTED_TYPES = frozenset(
+    {AnswerType.DURATION, AnswerType.AGE, AnswerType.MONEY, AnswerType.COUNT, AnswerType.DATE, AnswerType.PERSON}
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class SearchOptions:
     static_weight: float = 0.0
     title_boost: float = 0.0
     heading_boost: float = 0.0
+    type_boost: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -49,11 +55,12 @@ class SearchOptions:
             settings.static_weight,
             settings.title_boost,
             settings.heading_boost,
+            settings.type_boost,
         )
 
     @property
     def boosted(self) -> bool:
-        return self.title_boost > 0 or self.heading_boost > 0
+        return self.title_boost > 0 or self.heading_boost > 0 or self.type_boost > 0
 
 
 class HybridSearcher:
@@ -141,6 +148,8 @@ class HybridSearcher:
         total = sum(weights.values())
         if not total:
             return fused
+        asked = Asked.of(query) if options.type_boost > 0 else Asked()
+        typed = asked.kind in BOOSTED_TYPES
 
         def share(text: str) -> float:
             present = self._field_tokens.get(text)
@@ -155,6 +164,8 @@ class HybridSearcher:
             chunk = chunks.get(cid)
             if chunk is not None:
                 score += options.title_boost * share(chunk.title) + options.heading_boost * share(chunk.heading_path)
+                if typed and asked.held_by(chunk.text, self.index.tokenizer.has_person_name):
+                    score += options.type_boost
             boosted.append((cid, score))
         return sorted(boosted, key=lambda item: (-item[1], item[0]))
 

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     )
     title_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in a passage's title")
     heading_boost: float = Field(0.1, ge=0.0, description="extra score for question terms in its heading path")
+    type_boost: float = Field(
+        0.0, ge=0.0, description="extra score for a passage holding the asked kind of answer (多久 → a duration)"
+    )
     answer_typing: bool = Field(True, description="prefer sentences of the type the question asks for (多久 → 期限)")
     structured_answers: bool = Field(True, description="sub-headings, whole enumerations, 第N条 look-ups")
     clause_answers: bool = Field(True, description="answer with the answering clause, subject restored")

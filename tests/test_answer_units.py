@@ -86,6 +86,12 @@ def test_restore_subject_from_the_previous_sentence() -> None:
     assert restore_subject("信访人应当如实反映情况。", previous) == "信访人应当如实反映情况。"
 
 
+def test_restore_subject_leaves_exhortations_and_clause_fragments_alone() -> None:
+    previous = "要把坚持党的全面领导摆在工作首位。"  # “要把…摆” is a cut clause, not a subject
+    assert restore_subject("应当严守政治纪律。", previous) == "应当严守政治纪律。"
+    assert restore_subject("要严守政治纪律。", "政协党组每年专题研究党建工作。") == "要严守政治纪律。"
+
+
 def chunk(text: str, heading: tuple[str, ...], position: int, title: str = "某法") -> Chunk:
     return Chunk(f"c{position}", "d", text, title, heading, position=position)
 
