@@ -11,7 +11,7 @@ from quiz.llm_generate import LLMQuizGenerator
 from quiz.model import ITEM_TYPES, QuizError, QuizItem
 from ui import resources
 from ui.auth import require_role
-from ui.quiz_view import options_text, passage_html, services
+from ui.quiz_view import options_text, passage_html
 
 DRAFT, MATERIALS, NOTICES = "quiz_draft", "quiz_materials", "quiz_notices"
 DEFAULT_COUNTS = {"单选": 5, "多选": 2, "判断": 3, "填空": 5}
@@ -166,7 +166,7 @@ kb = resources.knowledge_base()
 if kb.is_empty():
     st.info("知识库为空，请先在“资料库管理”上传资料，或运行 python -m ingest corpus/ 后刷新本页。")
     st.stop()
-generator, store = services(kb)
+generator, store = resources.quiz_services(kb)
 titles = {d.doc_id: d.title for d in kb.documents()}
 st.session_state.setdefault(DRAFT, [])
 build, saved, daily = st.tabs(["出题", "已保存的试卷", "每日一练资料"])

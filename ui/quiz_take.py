@@ -11,7 +11,7 @@ from quiz.model import FALSE, LETTERS, TRUE, QuizError, QuizItem
 from quiz.score import QuizResult, score
 from ui import resources
 from ui.auth import current_user
-from ui.quiz_view import ask_about, passage_html, services
+from ui.quiz_view import ask_about, passage_html
 
 RESULT = "quiz_result"  # (which quiz, the result) of the last submission on this page
 
@@ -77,7 +77,7 @@ def show_or_take(items: tuple[QuizItem, ...], quiz_key: str, record) -> None:
 st.title("练习答题")
 user = current_user()
 kb = resources.knowledge_base()
-generator, store = services(kb)
+generator, store = resources.quiz_services(kb)
 name = user.name if user else ""
 daily, quizzes = st.tabs(["每日一练", "试卷练习"])
 with daily:

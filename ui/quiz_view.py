@@ -1,4 +1,4 @@
-"""Shared pieces of the quiz pages: the quiz services per knowledge base, and an item's review HTML.
+"""Shared pieces of the quiz pages: an item's review HTML and the hand-over to 学习问答.
 
 The source passage is escaped and only our own tags are added: the answer in red (学习强国's hint).
 """
@@ -9,24 +9,12 @@ import html
 
 import streamlit as st
 
-from quiz.generate import QuizGenerator
 from quiz.model import LETTERS, QuizItem
-from quiz.store import QuizStore
-from retrieval.kb import KnowledgeBase
 from ui.highlight import TEXT_STYLE
 
 ANSWER_STYLE = "color:#dc2626;font-weight:700"
 ASK_PAGE = "ui/ask.py"
 ASK_KEY = "picked_example"  # ui/ask.py asks the question it finds here
-
-
-@st.cache_resource(show_spinner=False)
-def _services(settings_json: str, _kb: KnowledgeBase) -> tuple[QuizGenerator, QuizStore]:
-    return QuizGenerator(_kb), QuizStore(_kb.catalog)
-
-
-def services(kb: KnowledgeBase) -> tuple[QuizGenerator, QuizStore]:
-    return _services(kb.settings.model_dump_json(), kb)
 
 
 def passage_html(item: QuizItem) -> str:

@@ -14,6 +14,8 @@ from library.questions import QuestionLog
 from library.seed import seed_if_new
 from library.service import Library
 from library.users import LockoutPolicy, UserStore
+from quiz.generate import QuizGenerator
+from quiz.store import QuizStore
 from retrieval.embeddings import Embedder, load_embedder, use_one_thread_for_queries
 from retrieval.kb import KnowledgeBase
 from retrieval.llm import LLMAnswerer
@@ -90,6 +92,13 @@ def users(s: Settings | None = None) -> UserStore:
     s = s or settings()
     policy = LockoutPolicy(s.login_max_failures, s.login_lockout_minutes)
     return _shared("users", _key(s), lambda: UserStore(knowledge_base(s).catalog, policy))  # type: ignore[return-value]
+
+
+def quiz_services(kb: KnowledgeBase) -> tuple[QuizGenerator, QuizStore]:
+    """The quiz generator and store over this knowledge base (one pair per process and settings)."""
+    return _shared(  # type: ignore[return-value]
+        "quiz", _key(kb.settings), lambda: (QuizGenerator(kb), QuizStore(kb.catalog))
+    )
 
 
 def llm_answerer(kb: KnowledgeBase) -> LLMAnswerer | None:
