@@ -50,13 +50,13 @@ class Abbreviations:
             self._found[token] = self._expand(token) if self._is_candidate(token) else ()
         return self._found[token]
 
-    def same_as(self, token: str) -> tuple[str, ...]:
-        """The words that count as this abbreviation in coverage: a whole spelled-out word, or of two words
-        the rarer (村民 for 村委会: 委员会 alone says little)."""
+    def alternatives(self, token: str) -> tuple[tuple[str, ...], ...]:
+        """What counts as this abbreviation in coverage (retrieval.synonyms.Alternative): each spelled-out
+        word, or the two words that spell it together (村民委员会, present when 村民 and 委员会 both are)."""
         found = self.expansions(token)
         if len(found) == 2 and not is_subsequence(token, found[0]):
-            return (min(found, key=self._lexical.document_frequency),)
-        return found
+            return (("".join(found), *found),)
+        return tuple((word,) for word in found)
 
     def _is_candidate(self, token: str) -> bool:
         return (

@@ -31,7 +31,7 @@ def weighted_query(
     词林 synonyms at cilin_weight."""
     tokens = tokenizer.tokenize(question)
     if thesaurus is not None:
-        tokens = thesaurus.expand(tokens, lexical if abbreviations else None)
+        tokens = thesaurus.expand(tokens, lexical, abbreviations)
     weights = dict.fromkeys(tokens, 1.0)
     if cilin is None or cilin_weight <= 0:
         return weights

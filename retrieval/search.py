@@ -81,11 +81,10 @@ class HybridSearcher:
         abbreviations: bool = False,
     ) -> list[tuple[str, float]]:
         lexical = self.index.lexical()
-        library = lexical if abbreviations else None
         if cilin_weight <= 0 or self.cilin is None:
             tokens = self.index.tokenizer.tokenize(query)
             if self.thesaurus is not None:
-                tokens = self.thesaurus.expand(tokens, library)
+                tokens = self.thesaurus.expand(tokens, lexical, abbreviations)
             return lexical.search(tokens, k, doc_ids)
         weights = weighted_query(
             query, self.index.tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight, abbreviations

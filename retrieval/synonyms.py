@@ -13,6 +13,28 @@ from retrieval.lexical import LexicalIndex
 from retrieval.tokenizer import DATA_DIR, ChineseTokenizer
 
 SYNONYMS = DATA_DIR / "synonyms.txt"
+# An alternative: a word, then the pieces jieba cuts it into. It is present when the word is, or all its pieces
+# are: the texts' “中国人民政治协商会议全国委员会” yields 政治, 协商, 会议 but never the token 政治协商会议.
+Alternative = tuple[str, ...]
+
+
+def present(alternative: Alternative, tokens: set[str] | frozenset[str]) -> bool:
+    return alternative[0] in tokens or (len(alternative) > 1 and all(p in tokens for p in alternative[1:]))
+
+
+def pieces(text: str, tokens: list[str]) -> list[str]:
+    """The text cut into the finest of jieba's search-mode tokens, left to right without overlaps: 政治, 协商,
+    会议 of 政治协商会议 (search mode also emits 商会, which straddles two of them and is no piece)."""
+    finest = {t for t in tokens if not any(o != t and o in t for o in tokens)}
+    found, position = [], 0
+    while position < len(text):
+        word = max((t for t in finest if text.startswith(t, position)), key=len, default=None)
+        if word is None:
+            position += 1
+            continue
+        found.append(word)
+        position += len(word)
+    return found
 
 
 class Thesaurus:
@@ -21,31 +43,43 @@ class Thesaurus:
         self._path = path
 
     @cached_property
-    def _entries(self) -> dict[str, tuple[str, ...]]:
-        entries: dict[str, tuple[str, ...]] = {}
+    def _entries(self) -> dict[str, tuple[Alternative, ...]]:
+        entries: dict[str, tuple[Alternative, ...]] = {}
         for line in self._path.read_text(encoding="utf-8").splitlines():
             if "=" not in line or line.lstrip().startswith("#"):
                 continue
             word, alternatives = line.split("=", 1)
-            tokens = (self._tokenizer.tokenize(alt) for alt in alternatives.split(","))
-            # an alternative is matched by its longest token (用餐 for 用餐, 国内生产总值 for 国内生产总值)
-            entries[word.strip().lower()] = tuple(max(t, key=len) for t in tokens if t)
+            entries[word.strip().lower()] = tuple(
+                self._alternative(alt.strip()) for alt in alternatives.split(",") if alt.strip()
+            )
         return entries
 
-    def alternatives(self, token: str, library: LexicalIndex | None = None) -> tuple[str, ...]:
-        """The words that count as this one; with a library, also its spelled-out form there (村委会 → 村民)."""
+    def _alternative(self, text: str) -> Alternative:
+        tokens = self._tokenizer.tokenize(text)
+        parts = [p for p in pieces(text, tokens) if p != text]
+        return (text, *parts) if len(parts) > 1 else (text,) if text in tokens or not parts else (parts[0],)
+
+    def alternatives(self, token: str, library: LexicalIndex | None = None) -> tuple[Alternative, ...]:
+        """What counts as this word; with a library, also its spelled-out form there (村委会 → 村民委员会)."""
         found = self._entries.get(token, ())
         if not found and library is not None:
-            return abbreviations_of(library).same_as(token)
+            return abbreviations_of(library).alternatives(token)
         return found
 
-    def expand(self, tokens: list[str], library: LexicalIndex | None = None) -> list[str]:
-        """The tokens followed by the alternatives of each (for the BM25 query). With a library, an
-        abbreviation is replaced by its spelled-out form (村委会 → 村民, 委员会): the library uses the
-        abbreviation at most once, and that one passage would otherwise outweigh every spelled-out one."""
-        spelled = {t: abbreviations_of(library).expansions(t) for t in tokens} if library is not None else {}
+    def expand(self, tokens: list[str], library: LexicalIndex | None = None, abbreviations: bool = False) -> list[str]:
+        """The tokens followed by the words of their alternatives, whole and in pieces (for the BM25 query: the
+        texts' 中国人民政治协商会议 yields 政治, 协商, 会议, never 政治协商会议). With `abbreviations`, an
+        abbreviation is replaced by its spelled-out form (村委会 → 村民, 委员会): the library uses it at most
+        once, and that one passage would otherwise outweigh every spelled-out one."""
+        table = abbreviations_of(library) if library is not None and abbreviations else None
+        spelled = {t: table.expansions(t) for t in tokens} if table is not None else {}
         replaced = [t for t, words in spelled.items() if words]
         # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会)
         kept = [t for t in tokens if not any(t in abbreviation for abbreviation in replaced)]
-        extra = [alt for t in tokens for alt in self._entries.get(t, ()) or spelled.get(t, ()) if alt not in kept]
+        extra = [
+            word
+            for t in tokens
+            for word in ([w for alt in self._entries.get(t, ()) for w in alt] or spelled.get(t, ()))
+            if word not in kept
+        ]
         return kept + list(dict.fromkeys(extra))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from retrieval.cilin import Cilin
 from retrieval.lexical import LexicalIndex
-from retrieval.synonyms import Thesaurus
+from retrieval.synonyms import Alternative, Thesaurus, present
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class QueryTerms:
     """
 
     weights: dict[str, float]
-    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    alternatives: dict[str, tuple[Alternative, ...]] = field(default_factory=dict)
     weak_alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     weak_credit: float = 0.0
     unseen: frozenset[str] = frozenset()
@@ -32,7 +32,7 @@ class QueryTerms:
         return sum(self.weights.values())
 
     def _credit(self, term: str, tokens: set[str]) -> float:
-        if term in tokens or any(alt in tokens for alt in self.alternatives.get(term, ())):
+        if term in tokens or any(present(alt, tokens) for alt in self.alternatives.get(term, ())):
             return 1.0
         if any(alt in tokens for alt in self.weak_alternatives.get(term, ())):
             return self.weak_credit
@@ -82,6 +82,14 @@ def demote_asking_words(classes: dict[str, str], asking: Sequence[str]) -> dict[
     return {t: ("function" if any(t in phrase for phrase in asking) else cls) for t, cls in classes.items()}
 
 
+def _idf(lexical: LexicalIndex, alternative: Alternative, term_known: bool) -> float:
+    """An alternative weighs as its word; its pieces only for a term the library never uses (村委会 weighs
+    as 村民, the rarer of 村民 and 委员会), since a known term's own weight is the better measure."""
+    if lexical.idf(alternative[0]) > 0 or term_known:
+        return lexical.idf(alternative[0])
+    return max((lexical.idf(p) for p in alternative[1:]), default=0.0)
+
+
 def weigh_terms(
     classes: dict[str, str],
     lexical: LexicalIndex,
@@ -110,7 +118,8 @@ def weigh_terms(
     weights: dict[str, float] = {}
     unseen: set[str] = set()
     for term, cls in classes.items():
-        idf = max(lexical.idf(t) for t in (term, *alternatives.get(term, ())))
+        own = lexical.idf(term)
+        idf = max([own, *(_idf(lexical, alt, own > 0) for alt in alternatives.get(term, ()))])
         if idf > 0:
             weights[term] = idf * _class_factor(term, cls, refined)
         elif (
@@ -139,5 +148,3 @@ def weigh_terms(
         frozenset(unseen),
         frozenset(t for t, cls in classes.items() if cls == "noun" and weights.get(t, 0) > 0),
     )
-
-

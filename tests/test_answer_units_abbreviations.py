@@ -109,7 +109,7 @@ def test_subsequence() -> None:
 def test_abbreviations_are_spelled_out_with_the_librarys_words(library: KnowledgeBase) -> None:
     table = abbreviations_of(library.index.lexical())
     assert table.expansions("村委会") == ("村民", "委员会")  # two words that occur together spell it
-    assert len(table.same_as("村委会")) == 1  # coverage counts the rarer of the two
+    assert table.alternatives("村委会") == (("村民委员会", "村民", "委员会"),)  # present when both words are
     assert table.expansions("家暴") == ("家庭暴力",)  # one word that spells it
     assert table.expansions("委员会") == ()  # a word the library uses often is no abbreviation
     assert table.expansions("红烧肉") == ()  # nor is a word it cannot spell
@@ -177,3 +177,17 @@ def test_a_heading_that_lacks_the_question_is_not_answered_with_its_sub_headings
 def test_a_heading_that_carries_the_question_is_still_answered_with_its_sub_headings(library: KnowledgeBase) -> None:
     answer = library.ask("调研报告提出了哪些工作建议？")
     assert "加强党建示范引领" in answer.text and "创新党建引领机制" in answer.text
+
+
+# -- thesaurus phrases --------------------------------------------------------------------------------------------
+def test_a_thesaurus_phrase_matches_its_pieces(library: KnowledgeBase) -> None:
+    """政协 = 政治协商会议: the texts' 中国人民政治协商会议 yields 政治, 协商, 会议, never the token 政治协商会议."""
+    from retrieval.synonyms import pieces, present
+
+    text_tokens = set(library.tokenizer.tokenize("中国人民政治协商会议全国委员会的主要职能"))
+    assert "政治协商会议" not in text_tokens
+    (alternative,) = library.thesaurus.alternatives("政协")
+    assert alternative == ("政治协商会议", "政治", "协商", "会议")  # 商会 straddles two pieces: no piece
+    assert present(alternative, text_tokens)
+    assert not present(alternative, set(library.tokenizer.tokenize("政治理论学习会议")))
+    assert pieces("公务用车", library.tokenizer.tokenize("公务用车")) == ["公务", "用车"]

@@ -107,7 +107,7 @@ def test_fuse_ignores_legs_with_zero_weight() -> None:
 
 
 def test_colloquial_words_reach_official_wording(filled: KnowledgeBase) -> None:
-    assert filled.thesaurus.alternatives("上访") == ("信访",)
+    assert filled.thesaurus.alternatives("上访") == (("信访",),)
     hit = filled.search("上访的事一般多久办完", k=1)[0]
     assert "60日内办结" in hit.chunk.text
     assert filled.ask("上访的事一般多久能办完？").found
