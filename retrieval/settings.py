@@ -92,7 +92,7 @@ class Settings(BaseSettings):
         0.25, ge=0.0, le=1.0, description="with calibrated refusal: below this coverage refuse without asking the model"
     )
     answer_refusal_threshold: float = Field(
-        0.52, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
+        0.49, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
     )
     answer_doubt_threshold: float = Field(
         0.8, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"
