@@ -18,8 +18,12 @@ import numpy as np
 
 from retrieval.lexical import LexicalIndex
 
-RARE_DF = 1  # a question word the library uses at most this often is a candidate abbreviation
-MIN_DF = 2  # …and a spelled-out form must occur at least this often
+# A question word is a candidate abbreviation when the library uses it in at most RARE_SHARE of its passages
+# (at least RARE_DF); a spelled-out form must occur MIN_DF times and OUTNUMBER times as often as the abbreviation.
+RARE_DF = 1
+RARE_SHARE = 0.0005
+MIN_DF = 2
+OUTNUMBER = 5
 MIN_TOGETHER = 2  # two words that spell it out must share this many chunks
 MAX_EXPANSIONS = 2
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -58,19 +62,24 @@ class Abbreviations:
             return (("".join(found), *found),)
         return tuple((word,) for word in found)
 
-    def _is_candidate(self, token: str) -> bool:
-        return (
-            2 <= len(token) <= 4 and bool(_HAN.fullmatch(token)) and self._lexical.document_frequency(token) <= RARE_DF
-        )
+    def replaces(self, token: str) -> bool:
+        """The spelled-out form stands in for the abbreviation itself (in the query) when the library uses the
+        abbreviation at most once: that one passage would otherwise outweigh every spelled-out one."""
+        return bool(self.expansions(token)) and self._lexical.document_frequency(token) <= RARE_DF
 
-    def _frequent(self, word: str) -> bool:
-        return self._lexical.document_frequency(word) >= MIN_DF
+    def _is_candidate(self, token: str) -> bool:
+        rare = max(RARE_DF, RARE_SHARE * len(self._lexical.state.chunk_ids))
+        return 2 <= len(token) <= 4 and bool(_HAN.fullmatch(token)) and self._lexical.document_frequency(token) <= rare
+
+    def _frequent(self, word: str, token: str) -> bool:
+        df = self._lexical.document_frequency(word)
+        return df >= max(MIN_DF, OUTNUMBER * self._lexical.document_frequency(token))
 
     def _expand(self, token: str) -> tuple[str, ...]:
         whole = [
             w
             for w in self._by_first.get(token[0], ())
-            if len(token) < len(w) <= 2 * len(token) + 3 and is_subsequence(token, w) and self._frequent(w)
+            if len(token) < len(w) <= 2 * len(token) + 3 and is_subsequence(token, w) and self._frequent(w, token)
         ]
         if whole:
             return tuple(sorted(whole, key=self._lexical.document_frequency, reverse=True)[:MAX_EXPANSIONS])
@@ -81,20 +90,22 @@ class Abbreviations:
         best: tuple[int, tuple[str, ...]] = (0, ())
         for cut in range(1, len(token)):
             head, tail = token[:cut], token[cut:]
-            firsts = [w for w in self._by_first.get(head[0], ()) if is_subsequence(head, w) and self._frequent(w)]
+            firsts = [
+                w for w in self._by_first.get(head[0], ()) if is_subsequence(head, w) and self._frequent(w, token)
+            ]
             seconds = [
                 w
                 for w in self._by_first.get(tail[0], ())
-                if w[-1] == token[-1] and len(w) > len(tail) and is_subsequence(tail, w) and self._frequent(w)
+                if w[-1] == token[-1] and len(w) > len(tail) and is_subsequence(tail, w) and self._frequent(w, token)
             ]
-            if not firsts or not seconds:
-                continue
-            second_rows = {w: self._lexical.postings(w) for w in seconds}
-            for first in firsts:
-                rows = self._lexical.postings(first)
-                for second, other in second_rows.items():
-                    together = int(np.intersect1d(rows, other, assume_unique=True).size)
-                    if together >= MIN_TOGETHER and together > best[0]:
+            for second in seconds if firsts else ():
+                in_second = np.zeros(len(self._lexical.state.chunk_ids), dtype=bool)  # O(postings) per first
+                in_second[self._lexical.postings(second)] = True
+                for first in firsts:
+                    together = int(in_second[self._lexical.postings(first)].sum())
+                    if together >= max(MIN_TOGETHER, OUTNUMBER * self._lexical.document_frequency(token)) and (
+                        together > best[0]
+                    ):
                         best = (together, (first, second))
         return best[1]
 

@@ -68,12 +68,11 @@ class Thesaurus:
 
     def expand(self, tokens: list[str], library: LexicalIndex | None = None, abbreviations: bool = False) -> list[str]:
         """The tokens followed by the words of their alternatives, whole and in pieces (for the BM25 query: the
-        texts' 中国人民政治协商会议 yields 政治, 协商, 会议, never 政治协商会议). With `abbreviations`, an
-        abbreviation is replaced by its spelled-out form (村委会 → 村民, 委员会): the library uses it at most
-        once, and that one passage would otherwise outweigh every spelled-out one."""
+        texts' 中国人民政治协商会议 yields 政治, 协商, 会议, never 政治协商会议). With `abbreviations`, the
+        spelled-out form of an abbreviation is added, or stands in for it (Abbreviations.replaces)."""
         table = abbreviations_of(library) if library is not None and abbreviations else None
         spelled = {t: table.expansions(t) for t in tokens} if table is not None else {}
-        replaced = [t for t, words in spelled.items() if words]
+        replaced = [t for t in spelled if table is not None and table.replaces(t)]
         # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会)
         kept = [t for t in tokens if not any(t in abbreviation for abbreviation in replaced)]
         extra = [
