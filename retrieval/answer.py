@@ -285,14 +285,18 @@ class ExtractiveAnswerer:
             if chunk_cover[rank] < floor:
                 continue
             sentences = split_sentences(hit.chunk.text)
+            # the document's title is part of what a sentence says (“二十大报告提出的三个务必” is in the report
+            # whose title names the congress, not in another text that mentions 二十大)
+            title = set(self.tokenizer.tokenize(hit.chunk.title))
             for position, sentence in enumerate(sentences):
-                cover = terms.coverage(set(self.tokenizer.tokenize(sentence)))
+                tokens = set(self.tokenizer.tokenize(sentence))
+                cover = terms.coverage(tokens)
                 if cover == 0:
                     continue
                 parts = self._parts(sentences, position, whole_lists)
                 typed = self._has_type("".join(parts), asked)
                 # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
-                score = cover + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
+                score = terms.coverage(tokens | title) + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
                 if asked.typed and typed:
                     score += TYPE_BONUS
                 found.append(Candidate(rank, position, parts, score, cover, typed))
