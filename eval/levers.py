@@ -40,6 +40,7 @@ BEFORE: dict[str, object] = {
     "static_weight": 0.0,
     "title_boost": 0.0,
     "heading_boost": 0.0,
+    "type_boost": 0.0,
     "answer_typing": False,
     "structured_answers": False,
     "clause_answers": False,
@@ -55,7 +56,7 @@ class Lever:
 
 def levers(shipped: Settings) -> list[Lever]:
     """Each lever with the value it ships at (or the tried value when it ships off)."""
-    tried = {"bigram_weight": 0.3, "static_weight": 0.2, "title_boost": 0.2, "heading_boost": 0.2}
+    tried = {"bigram_weight": 0.3, "static_weight": 0.2, "title_boost": 0.2, "heading_boost": 0.2, "type_boost": 0.3}
 
     def value(name: str) -> object:
         current = getattr(shipped, name)
@@ -67,7 +68,8 @@ def levers(shipped: Settings) -> list[Lever]:
         Lever("char-bigram leg", {"bigram_weight": value("bigram_weight")}),
         Lever("static-vector leg", {"static_weight": value("static_weight")}),
         Lever("title/heading boosts", {"title_boost": value("title_boost"), "heading_boost": value("heading_boost")}),
-        Lever("answer typing", {"answer_typing": True}),
+        Lever("answer typing (with units)", {"answer_typing": True}),
+        Lever("passages of the asked type", {"type_boost": value("type_boost")}),
         Lever("structure-aware answers", {"structured_answers": True}),
         Lever("clause answers", {"clause_answers": True}),
         Lever("calibrated refusal", {"calibrated_refusal": True}),
