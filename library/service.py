@@ -369,12 +369,17 @@ class Library:
         dropped = batch.dropped_ids
         stale_chunks = {c.id for doc_id in dropped for c in self.catalog.chunks_of(doc_id)}
         generation, stamp = self.catalog.generation() + 1, new_stamp()
+        started = time.perf_counter()
         rows = list(self.catalog.iter_tokens(exclude_docs=dropped | batch.staged_ids))
         for item in batch.staged:
             rows.extend((c.id, c.doc_id, list(t)) for c, t in zip(item.chunks, item.tokens, strict=True))
+        index = LexicalIndex.build(rows, generation, self.tokenizer.version, stamp)
+        bm25_s = time.perf_counter() - started
         chunks = [c for item in batch.staged for c in item.chunks]
         bigram = build_bigram_leg(self.catalog, dropped | batch.staged_ids, chunks)
-        self._publish(LexicalIndex.build(rows, generation, self.tokenizer.version, stamp), bigram)
+        log.info("generation %d built: BM25 %.1f s, bigram leg %.1f s", generation, bm25_s,
+                 time.perf_counter() - started - bm25_s)  # fmt: skip
+        self._publish(index, bigram)
         self.catalog.commit(batch.staged, [r.doc_id for r in batch.removed], generation, stamp)
         self._prune_shared(generation, stamp)
         kept = {c.id for item in batch.staged for c in item.chunks}
@@ -422,7 +427,8 @@ class Library:
             started = time.perf_counter()
             size = self.artefacts.put("bm25", generation, stamp, folder)
             size += self.artefacts.put("bigram", generation, stamp, folder / "bigram")
-            log.info("generation %d shared: %.1f MB in %.1f s", generation, size / 2**20, time.perf_counter() - started)
+            log.info("generation %d stored in the database: %.1f MB in %.1f s", generation, size / 2**20,
+                     time.perf_counter() - started)  # fmt: skip
 
     def _prune_shared(self, generation: int, stamp: str) -> None:
         if self.artefacts is not None:
