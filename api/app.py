@@ -72,6 +72,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
             generation=catalog.generation(),
             database=catalog.db.dialect,  # type: ignore[arg-type]
             vectors="none" if vectors is None else ("server" if vectors.shared else "embedded"),
+            loads=dict(svc.kb.index.loads),
         )
 
     @app.post(

@@ -153,6 +153,11 @@ class HealthOut(BaseModel):
     generation: int
     database: Literal["sqlite", "postgresql"]
     vectors: Literal["embedded", "server", "none"]
+    loads: dict[str, int] = Field(
+        default_factory=dict,
+        description='how this process got its search legs since it started, e.g. {"bm25 downloaded": 2}: '
+        "published (the writer's data dir), cached, downloaded (from the shared database), built (from the catalog)",
+    )
 
 
 class ErrorOut(BaseModel):

@@ -1,8 +1,10 @@
 """Scale-out measurements (issue 11): a bounded load test of the HTTP API on loopback, embedded storage
 (SQLite + Chroma in the data dir) against the server setup (PostgreSQL + `chroma run`), and a large library
-served through the server setup by a fresh replica.
+served through the server setup by a fresh replica, with the time that replica takes to catch up after a write
+(shared artefacts downloaded vs BM25 rebuilt from the catalog).
 
-python -m eval.scale --laws 300 --seconds 20 --concurrency 1,8,32 --large-laws all --out eval/scale.json
+python -m eval.scale --laws 40 --seconds 60 --concurrency 1,8,32 --large-laws 0 --out eval/scale.json
+python -m eval.scale --laws 0 --seconds 60 --large-laws all --out eval/scale_large.json
 
 Servers (a throw-away PostgreSQL cluster, chroma run) and API processes (`python -m api`) are started here on
 loopback and stopped at the end. Document vectors are cached (eval/cache.py) so both setups embed each chunk once.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import random
 import shutil
@@ -31,7 +34,7 @@ import httpx
 from eval.cache import CachedEmbedder, VectorCache
 from eval.servers import ChromaServer, PostgresCluster, free_port, http_ok, postgres_bin, wait_until
 from library.files import uploads_from_paths
-from library.service import Library
+from library.service import LEGS, Library
 from retrieval.embeddings import load_embedder
 from retrieval.settings import PROJECT_ROOT, Settings
 from retrieval.tokenizer import ChineseTokenizer
@@ -142,7 +145,15 @@ def environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def measure_api(settings: Settings, asked: list[str], concurrency: list[int], seconds: float, log: Path) -> dict:
+def measure_api(
+    settings: Settings,
+    asked: list[str],
+    concurrency: list[int],
+    seconds: float,
+    log: Path,
+    writer: Settings | None = None,
+) -> dict:
+    """Load-test a fresh replica; with `writer` (the writer's settings), then time its catch-up after writes."""
     bodies = [{"question": q} for q in asked]
     with api_process(environment(settings), log) as (url, pid):
         started = time.perf_counter()
@@ -151,7 +162,58 @@ def measure_api(settings: Settings, asked: list[str], concurrency: list[int], se
         load(url, "/ask", bodies, 1, 3)  # warm-up
         runs = [load(url, "/ask", bodies, c, seconds) for c in concurrency]
         search = load(url, "/search", [{"query": q, "k": 10} for q in asked], concurrency[0], seconds)
-        return {"first_ask_ms": first_ms, "ask": runs, "search": search, "rss_mb": rss_mb(pid)}
+        measured = {"first_ask_ms": first_ms, "ask": runs, "search": search, "rss_mb": rss_mb(pid)}
+        measured["health"] = httpx.get(f"{url}/health").json()
+        if writer is not None:
+            measured["catch_up"] = catch_up(writer, url, pid)
+            measured["rss_mb_after_catch_up"] = rss_mb(pid)
+        return measured
+
+
+# One write for the catch-up measurement: a short regulation with a fact no law of the library states.
+_NEW_LAW = """# 书香政协阅读促进办法（第{n}版）
+
+第一条 为了推动书香政协建设，制定本办法。
+
+第二条 委员每年应当阅读政治理论书籍不少于{books}本，并提交读书心得。
+"""
+
+
+def catch_up(writer_settings: Settings, url: str, pid: int, downloads: int = 2) -> list[dict]:
+    """Time from a write's commit (the writer's `add` returning) to the replica's first answer that carries it:
+    with the shared artefacts (download + load), then without them (deleted after the commit: the replica
+    rebuilds BM25 from the catalog, as every replica did before; last, since its bigram leg then builds in the
+    background and would slow what follows)."""
+    library = Library(writer_settings, embedder=None)
+    runs = []
+    for n, shared in enumerate([True] * downloads + [False], start=1):
+        started = time.perf_counter()
+        outcome = library.add(f"reading-{n}.md", _NEW_LAW.format(n=n, books=n + 11).encode(), added_by="scale")
+        write_s = time.perf_counter() - started
+        state = library.catalog.generation_state()
+        sizes = {kind: library.artefacts.size(kind, state.number, state.stamp) for kind in LEGS}
+        if not shared:
+            library.artefacts.prune(state.number + 2, "")  # drops every shared artefact
+        committed = time.perf_counter()
+        question = f"书香政协阅读促进办法（第{n}版）要求委员每年阅读多少本书？"
+        answer = httpx.post(f"{url}/ask", json={"question": question}, timeout=600).json()
+        first_answer_s = time.perf_counter() - committed
+        hits = httpx.post(f"{url}/search", json={"query": question, "k": 5}, timeout=600).json()["hits"]
+        runs.append({
+            "shared_artefact": shared,
+            "status": outcome.status,
+            "write_s": round(write_s, 1),
+            "first_answer_s": round(first_answer_s, 2),
+            # the replica serves the new generation: the new document is searched and (usually) cited
+            "in_search": outcome.doc_id in [h["doc"] for h in hits],
+            "cited": outcome.doc_id in [c["doc"] for c in answer["citations"]],
+            "artefact_mb": {k: round(v / 2**20, 1) for k, v in sizes.items() if v is not None},
+            "loads": httpx.get(f"{url}/health").json().get("loads", {}),
+            "rss_mb": rss_mb(pid),
+        })  # fmt: skip
+        print("catch-up", runs[-1], flush=True)
+    library.close()
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval" / "scale.json")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    for name in ("library.service", "retrieval.artefact_store"):  # the writer's build, upload and prune times
+        logging.getLogger(name).setLevel(logging.INFO)
     if postgres_bin() is None:
         raise SystemExit("需要 PostgreSQL（apt-get install postgresql）")
     work = args.work or Path(tempfile.mkdtemp(prefix="shuxiang-scale-"))
@@ -186,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             "embedded": Settings(data_dir=work / "embedded"),
             "server": Settings(data_dir=work / "server-a", database_url=cluster.new_database(), chroma_url=chroma.url),
         }
-        for name, settings in setups.items():
+        for name, settings in setups.items() if files else ():
             library = build(settings, files, embedder, tokenizer)
             print(name, library, flush=True)
             replica = (
@@ -201,14 +266,21 @@ def main(argv: list[str] | None = None) -> int:
             chroma.clear()
             large_files = law_files(count(args.large_laws))
             model = {} if args.large_dense else {"embedding_model": "none"}
+            # One commit: 73 batches would each rebuild and ship BM25 and the bigram leg of the whole library.
             settings = Settings(
-                data_dir=work / "large-a", database_url=cluster.new_database(), chroma_url=chroma.url, **model
+                data_dir=work / "large-a",
+                database_url=cluster.new_database(),
+                chroma_url=chroma.url,
+                commit_batch_chunks=10**7,
+                **model,
             )
             library = build(settings, large_files, embedder if args.large_dense else None, tokenizer)
             library["dense"] = args.large_dense
             print("large", library, flush=True)
             replica = settings.model_copy(update={"data_dir": work / "large-replica"})
-            measured = measure_api(replica, questions(large_files), [1, 8], args.seconds, work / "large.log")
+            measured = measure_api(
+                replica, questions(large_files), [1, 8], args.seconds, work / "large.log", writer=settings
+            )
             results["large_server"] = {"library": library, **measured}
             print(json.dumps(results["large_server"], ensure_ascii=False), flush=True)
     finally:

@@ -3,9 +3,11 @@ here, under the write lock, reporting its stages through ProgressHooks.
 
 How a change becomes visible, so that a crash or a concurrent reader never sees half of it:
 1. vectors of new chunks are written to Chroma (orphans until step 3; readers only serve catalog chunks);
-2. the BM25 artefact of the next generation N+1 is built and published (readers still load generation N);
+2. the BM25 artefact of the next generation N+1 and its character-bigram leg are built and published in the data
+   dir, and in the shared database when the catalog is in PostgreSQL (readers still load generation N);
 3. one catalog transaction stores the new documents, drops removed/replaced ones and moves to N+1;
-4. vectors of dropped chunks are deleted (a crash here leaves orphans that the next `prepare` removes).
+4. vectors of dropped chunks are deleted (a crash here leaves orphans that the next `prepare` removes), and shared
+   artefacts older than N are dropped.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from ingest.pipeline import PIPELINE_VERSION, ParsedDocument, content_id, parse
 from library.lock import library_write_lock
 from library.progress import Outcome, ProgressHooks, Report
 from library.sources import open_source_store
+from retrieval.artefact_store import SharedArtefacts
+from retrieval.bigram_leg import CharBigramIndex
 from retrieval.catalog import CatalogWriter, DocumentRecord, StagedDocument, new_stamp
+from retrieval.derived_legs import build_bigram_leg
 from retrieval.embeddings import Embedder, load_embedder
-from retrieval.lexical import LexicalIndex, index_text, load_published, publish
+from retrieval.lexical import LexicalIndex, index_text, leg_dir, load_published, publish
 from retrieval.settings import Settings
 from retrieval.store import IndexMismatchError, Manifest, mismatch_message, model_name, read_manifest, write_manifest
 from retrieval.tokenizer import ChineseTokenizer
@@ -33,6 +38,7 @@ from retrieval.vectors import VectorStore, open_vectors
 
 log = logging.getLogger(__name__)
 _UNSET = object()
+LEGS = ("bm25", "bigram")  # the kinds of artefact published per generation
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Library:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = CatalogWriter(settings.catalog_url)
         self.sources = open_source_store(settings, self.catalog.db)
+        self.artefacts = SharedArtefacts(self.catalog.db) if self.catalog.shared else None
         self._tokenizer = tokenizer
         self._embedder = embedder
         self._vectors: VectorStore | None = None
@@ -362,11 +369,19 @@ class Library:
         dropped = batch.dropped_ids
         stale_chunks = {c.id for doc_id in dropped for c in self.catalog.chunks_of(doc_id)}
         generation, stamp = self.catalog.generation() + 1, new_stamp()
+        started = time.perf_counter()
         rows = list(self.catalog.iter_tokens(exclude_docs=dropped | batch.staged_ids))
         for item in batch.staged:
             rows.extend((c.id, c.doc_id, list(t)) for c, t in zip(item.chunks, item.tokens, strict=True))
-        publish(LexicalIndex.build(rows, generation, self.tokenizer.version, stamp), self.settings.bm25_dir)
+        index = LexicalIndex.build(rows, generation, self.tokenizer.version, stamp)
+        bm25_s = time.perf_counter() - started
+        chunks = [c for item in batch.staged for c in item.chunks]
+        bigram = build_bigram_leg(self.catalog, dropped | batch.staged_ids, chunks)
+        log.info("generation %d built: BM25 %.1f s, bigram leg %.1f s", generation, bm25_s,
+                 time.perf_counter() - started - bm25_s)  # fmt: skip
+        self._publish(index, bigram)
         self.catalog.commit(batch.staged, [r.doc_id for r in batch.removed], generation, stamp)
+        self._prune_shared(generation, stamp)
         kept = {c.id for item in batch.staged for c in item.chunks}
         if self.vectors is not None and stale_chunks - kept:
             self.vectors.delete(sorted(stale_chunks - kept))
@@ -382,15 +397,42 @@ class Library:
         generation, stamp = self.catalog.generation() + 1, new_stamp()
         tokens = [(c.id, self.tokenizer.tokenize(index_text(c))) for c in chunks]
         rows = [(c.id, c.doc_id, t) for c, (_, t) in zip(chunks, tokens, strict=True)]
-        publish(LexicalIndex.build(rows, generation, self.tokenizer.version, stamp), self.settings.bm25_dir)
+        bigram = CharBigramIndex.build([(c.id, c.doc_id, index_text(c)) for c in chunks])
+        self._publish(LexicalIndex.build(rows, generation, self.tokenizer.version, stamp), bigram)
         self.catalog.replace_tokens(tokens, generation, stamp)
+        self._prune_shared(generation, stamp)
 
     def _publish_current_if_missing(self) -> None:
+        """Publish the current generation again when its artefact, its bigram leg or (shared catalog) the
+        shared copy is missing: after an upgrade, a lost data dir, or a writer that died after its commit."""
         state = self.catalog.generation_state()
-        if load_published(self.settings.bm25_dir, state.number, state.stamp) is None:
-            rows = list(self.catalog.iter_tokens())
-            index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
-            publish(index, self.settings.bm25_dir)
+        if self.artefacts is not None:  # replicas download the shared copy: this machine's own needs none
+            complete = all(self.artefacts.size(kind, state.number, state.stamp) is not None for kind in LEGS)
+        else:
+            complete = load_published(self.settings.bm25_dir, state.number, state.stamp) is not None
+            complete = complete and leg_dir(self.settings.bm25_dir, state.number, state.stamp, "bigram") is not None
+        if complete:
+            return
+        rows = list(self.catalog.iter_tokens())
+        index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
+        self._publish(index, build_bigram_leg(self.catalog))
+        self._prune_shared(state.number, state.stamp)
+
+    def _publish(self, index: LexicalIndex, bigram: CharBigramIndex) -> None:
+        """A generation's legs in the data dir, then (shared catalog) in the database for other machines;
+        both before the catalog commits that generation."""
+        folder = publish(index, self.settings.bm25_dir, legs={"bigram": bigram})
+        if self.artefacts is not None:
+            generation, stamp = index.state.generation, index.state.stamp
+            started = time.perf_counter()
+            size = self.artefacts.put("bm25", generation, stamp, folder)
+            size += self.artefacts.put("bigram", generation, stamp, folder / "bigram")
+            log.info("generation %d stored in the database: %.1f MB in %.1f s", generation, size / 2**20,
+                     time.perf_counter() - started)  # fmt: skip
+
+    def _prune_shared(self, generation: int, stamp: str) -> None:
+        if self.artefacts is not None:
+            self.artefacts.prune(generation, stamp)
 
     def _fresh_vectors(self) -> None:
         """An empty collection for a full re-embed; Chroma files too damaged to open are moved aside first

@@ -293,8 +293,11 @@ class Catalog:
 
     def iter_chunks(self) -> Iterator[Chunk]:
         """All chunks in a stable order (document, position): the order derived indexes are built in."""
-        for row in self.execute("SELECT * FROM chunks ORDER BY doc_id, position"):
-            yield _row_to_chunk(row)
+        with self.db.engine.connect() as conn:  # streamed: the writer reads a large library's texts per commit
+            query = text("SELECT * FROM chunks ORDER BY doc_id, position")
+            result = conn.execution_options(yield_per=2000).execute(query)
+            for row in result.mappings():
+                yield _row_to_chunk(Row(row))
 
     def iter_tokens(self, exclude_docs: Iterable[str] = ()) -> Iterator[tuple[str, str, list[str]]]:
         """(chunk id, doc id, BM25 tokens) in the same order as iter_chunks, optionally without some documents.

@@ -7,9 +7,10 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import bm25s
 import numpy as np
@@ -18,6 +19,14 @@ from retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
 STATE_FILE = "state.json"
+# (generation, stamp) of a generation folder, small enough to read before trusting a leg saved beside the BM25.
+LABEL_FILE = "label.json"
+
+
+class SavedLeg(Protocol):
+    """Another leg published in the same generation folder (retrieval.bigram_leg.CharBigramIndex)."""
+
+    def save(self, path: Path) -> None: ...
 
 
 def index_text(chunk: Chunk) -> str:
@@ -78,15 +87,20 @@ class LexicalIndex:
             return None
         return cls(bm25, state)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, legs: Mapping[str, SavedLeg] | None = None) -> None:
         """Write to a sibling folder, then rename it into place, so a reader never sees half an index
-        (the folder's name is this thread's own: two processes caching the same generation do not collide)."""
+        (the folder's name is this thread's own: two processes caching the same generation do not collide).
+        `legs` are saved in sub-folders by name, made visible by the same rename."""
         tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.save(str(tmp), show_progress=False)
         (tmp / STATE_FILE).write_text(json.dumps(self.state.__dict__, ensure_ascii=False), encoding="utf-8")
+        label = {"generation": self.state.generation, "stamp": self.state.stamp}
+        (tmp / LABEL_FILE).write_text(json.dumps(label), encoding="utf-8")
+        for name, leg in (legs or {}).items():
+            leg.save(tmp / name)
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
 
@@ -137,17 +151,33 @@ def generation_dir(root: Path, generation: int) -> Path:
     return root / _GENERATION_DIR.format(generation)
 
 
-def publish(index: LexicalIndex, root: Path, keep: int = 2) -> Path:
-    """Save `index` as its generation's artefact (before the catalog commits that generation) and drop
-    artefacts older than the last `keep` (a reader may still be loading the previous one)."""
+def publish(index: LexicalIndex, root: Path, keep: int = 2, legs: Mapping[str, SavedLeg] | None = None) -> Path:
+    """Save `index` (and other `legs` of the same generation) as its generation's artefact (before the catalog
+    commits that generation) and drop artefacts older than the last `keep` (a reader may still load one)."""
     root.mkdir(parents=True, exist_ok=True)
     target = generation_dir(root, index.state.generation)
-    index.save(target)
+    index.save(target, legs)
+    prune(root, keep, target)
+    return target
+
+
+def prune(root: Path, keep: int = 2, current: Path | None = None) -> None:
     published = sorted(p for p in root.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp"))
     for old in published[:-keep]:
-        if old != target:
+        if old != current:
             shutil.rmtree(old, ignore_errors=True)
-    return target
+
+
+def leg_dir(root: Path, generation: int, stamp: str, name: str) -> Path | None:
+    """The folder of leg `name` published with generation `generation` and `stamp`, or None."""
+    folder = generation_dir(root, generation)
+    try:
+        label = json.loads((folder / LABEL_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if label.get("generation") != generation or label.get("stamp") != stamp or not (folder / name).is_dir():
+        return None
+    return folder / name
 
 
 def load_published(root: Path, generation: int, stamp: str | None = None) -> LexicalIndex | None:

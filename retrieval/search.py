@@ -68,7 +68,9 @@ class HybridSearcher:
         self.index = index
         self.thesaurus = thesaurus
         self.cilin = cilin
-        self.derived = DerivedLegs(index.catalog, index.settings.static_vectors)
+        self.derived = DerivedLegs(
+            index.catalog, index.settings.static_vectors, published=index.published_leg, loads=index.loads
+        )
         self._field_tokens: dict[str, frozenset[str]] = {}
         self.defaults = SearchOptions.from_settings(index.settings)
 

@@ -5,9 +5,11 @@ and then commits the catalog at N in one transaction; a reader seeing generation
 sees a document's old version or its new one, never both or neither.
 
 A replica on another machine shares the catalog (PostgreSQL) and the vectors (a Chroma server) but not the
-writer's data dir: finding no artefact for the catalog's generation, it builds its BM25 in memory from the
-catalog's stored tokens, once per generation, and keeps a copy in its own data dir (settings.bm25_cache_dir) so
-a restart at the same generation loads instead of building.
+writer's data dir: the writer also stores each generation's artefacts in the shared database
+(retrieval.artefact_store), and the replica downloads them into its own data dir (settings.bm25_cache_dir) and
+loads them from there. Only when the shared copy is missing, damaged or of another stamp does it build its BM25
+in memory from the catalog's stored tokens (and keep that copy in its cache dir). `loads` counts which way each
+leg came ("bm25 published" | "bm25 cached" | "bm25 downloaded" | "bm25 built", the same for "bigram").
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from retrieval.artefact_store import SharedArtefacts
 from retrieval.catalog import PROCESS_TOKEN, Catalog, CatalogWriter, GenerationState
 from retrieval.embeddings import Embedder
-from retrieval.lexical import LexicalIndex, cache, load_published
+from retrieval.lexical import LexicalIndex, cache, generation_dir, leg_dir, load_published, prune
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
 from retrieval.vectors import open_vectors
@@ -109,6 +113,8 @@ class Index:
         self.catalog = Catalog(settings.catalog_url)
         self.vectors = open_vectors(settings) if embedder is not None else None
         self._vectors_generation = self.catalog.generation()
+        self.artefacts = SharedArtefacts(self.catalog.db) if self.catalog.shared else None
+        self.loads: Counter[str] = Counter()
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
 
@@ -162,17 +168,47 @@ class Index:
     def _load(self, state: GenerationState) -> LexicalIndex:
         published = load_published(self.settings.bm25_dir, state.number, state.stamp)
         if published is not None:
+            self.loads["bm25 published"] += 1
             return published
-        if self.catalog.shared:
-            cached = load_published(self.settings.bm25_cache_dir, state.number, state.stamp)
+        if self.artefacts is not None:
+            cache_dir = self.settings.bm25_cache_dir
+            cached = load_published(cache_dir, state.number, state.stamp)
             if cached is not None:
+                self.loads["bm25 cached"] += 1
                 return cached
+            if self.artefacts.fetch("bm25", state.number, state.stamp, generation_dir(cache_dir, state.number)):
+                downloaded = load_published(cache_dir, state.number, state.stamp)
+                if downloaded is not None:
+                    prune(cache_dir, current=generation_dir(cache_dir, state.number))
+                    self.loads["bm25 downloaded"] += 1
+                    return downloaded
             index = self._build(state)
-            cache(index, self.settings.bm25_cache_dir)
+            cache(index, cache_dir)
+            self.loads["bm25 built"] += 1
             return index
         # No artefact for this generation (an older data dir, or one damaged): serve from memory, write nothing.
         log.warning("no BM25 artefact for generation %d: building one in memory from the catalog", state.number)
+        self.loads["bm25 built"] += 1
         return self._build(state)
+
+    def published_leg(self, name: str) -> tuple[int, Path, str] | None:
+        """(generation, folder, how) of leg `name` as the writer published it with the BM25 this process now
+        serves: from the writer's own data dir, this replica's cache, or downloaded into that cache."""
+        state = self.lexical().state  # the leg must be of the generation the word leg serves
+        number, stamp = state.generation, state.stamp
+        found = leg_dir(self.settings.bm25_dir, number, stamp, name)
+        if found is not None:
+            return number, found, "published"
+        if self.artefacts is None:
+            return None
+        found = leg_dir(self.settings.bm25_cache_dir, number, stamp, name)
+        if found is not None:
+            return number, found, "cached"
+        folder = generation_dir(self.settings.bm25_cache_dir, number)
+        if folder.is_dir() and self.artefacts.fetch(name, number, stamp, folder / name):
+            found = leg_dir(self.settings.bm25_cache_dir, number, stamp, name)
+            return (number, found, "downloaded") if found is not None else None
+        return None
 
     def _build(self, state: GenerationState) -> LexicalIndex:
         """BM25 from the catalog's stored tokens, labelled with the generation the rows were read at."""

@@ -60,7 +60,7 @@ def upload(client: TestClient, headers: dict, name: str, text: str, **params: ob
     return client.post("/documents", files={"file": (name, text.encode())}, headers=headers, params=params)
 
 
-def test_health_and_openapi_docs(client: TestClient) -> None:
+def test_health_and_openapi_docs(client: TestClient, organizer: dict[str, str]) -> None:
     health = client.get("/health").json()
     assert health == {
         "status": "ok",
@@ -69,7 +69,12 @@ def test_health_and_openapi_docs(client: TestClient) -> None:
         "generation": 0,
         "database": "sqlite",
         "vectors": "none",
+        "loads": {},
     }
+    assert upload(client, organizer, "law.md", LAW).status_code == 201
+    assert client.post("/ask", json={"question": QUESTION}).json()["found"]
+    # the legs the writer published with the new generation, loaded: nothing built in the request
+    assert client.get("/health").json()["loads"] == {"bm25 published": 1, "bigram published": 1}
     schema = client.get("/openapi.json").json()
     assert {"/ask", "/search", "/documents", "/documents/{doc_id}", "/quizzes", "/quizzes/{quiz_id}/export"} <= set(
         schema["paths"]

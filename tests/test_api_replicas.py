@@ -91,6 +91,9 @@ def test_what_one_replica_writes_the_other_serves_at_once(replicas) -> None:
     answer = ask(b)
     assert answer["found"] and "五年" in said(answer) and answer["citations"][0]["doc"] == doc_id
     assert [d["id"] for d in httpx.get(f"{b}/documents").json()] == [doc_id]
+    loads = httpx.get(f"{b}/health").json()["loads"]  # B downloaded what A published, and built nothing
+    assert loads.get("bm25 downloaded") and loads.get("bigram downloaded"), loads
+    assert not any(how.endswith("built") for how in loads), loads
 
     new = httpx.put(f"{b}/documents/{doc_id}", files={"file": ("law.md", NEW_LAW.encode())}, headers=auth, timeout=120)
     assert new.status_code == 200, new.text

@@ -102,7 +102,7 @@ def test_replicas_with_their_own_data_dirs_share_one_library(
     assert added.status == "added"
     assert "五年" in cited_text(reader_b, QUESTION)
     generation = reader_b.catalog.generation()
-    # B built its BM25 from the shared catalog and cached it in its own data dir; A's published one is A's.
+    # B downloaded A's artefacts from the shared database into its own cache dir; A's published one is A's.
     assert generation_dir(reader_b.settings.bm25_cache_dir, generation).is_dir()
     assert not (tmp_path / "machine-b" / "bm25").exists()
     assert generation_dir(reader_a.settings.bm25_dir, generation).is_dir()
