@@ -32,9 +32,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     passwd.add_argument("name")
     check = commands.add_parser("check", help="核对目录、向量、关键词索引和保存的原文件")
     check.add_argument("--repair", action="store_true", help="修复可重建的部分（向量、关键词索引）")
-    backup = commands.add_parser("backup", help="备份目录数据库（文档、账号、提问记录、试卷）和原文件")
+    backup = commands.add_parser(
+        "backup", help="备份目录数据库（文档、账号、提问记录、试卷、令牌）和原文件；PostgreSQL 用 pg_dump"
+    )
     backup.add_argument("file", type=Path)
-    restore = commands.add_parser("restore", help="把备份恢复到空的数据目录，然后重建向量和关键词索引")
+    restore = commands.add_parser(
+        "restore", help="把备份恢复到空的数据目录（或空的 PostgreSQL 数据库），然后重建向量和关键词索引"
+    )
     restore.add_argument("file", type=Path)
     token = commands.add_parser("token", help="HTTP API 令牌：add / list / remove").add_subparsers(
         dest="action", required=True
