@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from pathlib import Path
 
 from library.roles import ROLE_LABELS, ROLES
@@ -57,13 +58,18 @@ def run_maintenance(args: argparse.Namespace, settings) -> int:
     from library.service import Library
 
     library = Library(settings)
+    started = time.perf_counter()
     if args.command == "backup":
         path = maintenance.backup(library, args.file)
-        print(f"已备份到 {path}（{path.stat().st_size / 2**20:.1f} MB）")
+        size = path.stat().st_size / 2**20
+        print(f"已备份到 {path}（{size:.1f} MB，用时 {time.perf_counter() - started:.1f} 秒）")
         return 0
     if args.command == "restore":
-        count = maintenance.restore(library, args.file)
-        print(f"已恢复 {library.catalog.document_count()} 个文档，重建 {count} 个段落的索引")
+        maintenance.restore_stored(library, args.file)
+        restored = time.perf_counter()
+        print(f"已恢复 {library.catalog.document_count()} 个文档（用时 {restored - started:.1f} 秒），正在重建索引……")
+        count = library.rebuild()
+        print(f"已重建 {count} 个段落的向量和关键词索引（用时 {time.perf_counter() - restored:.1f} 秒）")
         return 0
     health = maintenance.repair(library) if args.repair else maintenance.check(library)
     print(
@@ -126,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     from library.tokens import TokenStore
     from library.users import LockoutPolicy, UserError, UserStore
     from retrieval.catalog import Catalog
+    from retrieval.cli import reported
     from retrieval.settings import Settings
 
     settings = Settings()
@@ -133,20 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         from library.lock import LibraryBusyError
         from library.maintenance import RestoreError
 
-        try:
-            return run_maintenance(args, settings)
-        except (RestoreError, LibraryBusyError) as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            return 2
+        return reported(lambda: run_maintenance(args, settings), RestoreError, LibraryBusyError)
     catalog = Catalog(settings.catalog_url)
+    policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
     try:
         if args.command == "token":
-            return run_token(args, TokenStore(catalog))
-        policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
-        return run_user(args, UserStore(catalog, policy))
-    except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+            return reported(lambda: run_token(args, TokenStore(catalog)), UserError)
+        return reported(lambda: run_user(args, UserStore(catalog, policy)), UserError)
     finally:
         catalog.close()
 

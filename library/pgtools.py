@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 DEBIAN_BINDIRS = "/usr/lib/postgresql/*/bin"
 _TIMEOUT = 6 * 3600  # a whole library with its source files; bounded so a hung server does not hang the CLI
@@ -50,7 +50,8 @@ def connection(database_url: str) -> tuple[str, dict[str, str]]:
     """A libpq URI without the password, and the environment carrying it (PGPASSWORD)."""
     url = make_url(database_url)
     password = url.password
-    plain = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    plain = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    plain = plain.render_as_string(hide_password=False)
     env = dict(os.environ)  # passed through to the child, not read: settings stay the only reader of config
     if password:
         env["PGPASSWORD"] = str(password)

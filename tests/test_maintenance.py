@@ -201,3 +201,23 @@ def test_the_cli_backs_up_postgres_and_refuses_a_full_target(postgres_cluster, t
 
 
 _TEXT = {"capture_output": True, "text": True, "timeout": 600, "cwd": PROJECT}
+
+
+def test_pg_tools_are_found_off_path_and_named_when_absent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from library import pgtools
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # not on PATH: Debian's versioned folders are searched
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/pg_dump")):
+        pytest.skip("no /usr/lib/postgresql/*/bin/pg_dump on this machine")
+    assert pgtools.find_tool("pg_restore").match("/usr/lib/postgresql/*/bin/pg_restore")
+    monkeypatch.setattr(pgtools, "DEBIAN_BINDIRS", str(tmp_path / "*" / "bin"))
+    with pytest.raises(pgtools.PgToolError, match=r"找不到 pg_dump（PostgreSQL 客户端工具）.*apt-get install"):
+        pgtools.find_tool("pg_dump")
+
+
+def test_the_password_goes_through_the_environment_not_the_command_line() -> None:
+    from library import pgtools
+
+    uri, env = pgtools.connection("postgresql://shuxiang:s3cret@db.example:5433/library?sslmode=require")
+    assert "s3cret" not in uri and env["PGPASSWORD"] == "s3cret"
+    assert uri == "postgresql://shuxiang@db.example:5433/library?sslmode=require"
