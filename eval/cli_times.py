@@ -1,12 +1,14 @@
 """Wall time of the command lines, at a baseline commit and at HEAD, on the same small library.
 
-/work/main/.venv/bin/python -m eval.cli_times --baseline d39f0be [--head HEAD] [--runs 5] [--out eval/cli_times.json]
+/work/main/.venv/bin/python -m eval.cli_times --baseline d39f0be [--also REV] [--head HEAD] [--runs 5] [--out FILE]
 
 Each revision is checked out into a temporary `git worktree` under the system temp dir (never inside the project),
 gets its own data dir, ingests the same three texts of ../shared/corpus with its own `python -m ingest`, then
 runs each command once cold (the first run of that checkout: the project's bytecode is not compiled yet) and
-`--runs` times warm (median). All runs use this interpreter (the same venv) and HF_HUB_OFFLINE=1, so no run
-waits on the network. A command the revision does not have is reported as such. Worktrees are removed at the end.
+`--runs` times warm: the median wall time, and the median CPU time (user + system) the command used, which moves
+less than wall time when other work shares the machine. All runs use this interpreter (the same venv) and
+HF_HUB_OFFLINE=1, so no run waits on the network. A command the revision does not have is reported as such.
+Worktrees are removed at the end.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,6 +45,7 @@ class Timing:
     cold_s: float | None
     median_s: float | None
     runs_s: list[float]
+    cpu_median_s: float | None = None  # user + system CPU of the command: steadier than wall time on a busy machine
     note: str = ""
 
 
@@ -50,12 +54,18 @@ def _env(data_dir: Path) -> dict[str, str]:
     return {**env, "SHUXIANG_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": ""}
 
 
-def _run(args: list[str], checkout: Path, data_dir: Path) -> tuple[float, subprocess.CompletedProcess]:
-    started = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(args: list[str], checkout: Path, data_dir: Path) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Wall seconds, the finished process, CPU seconds it used."""
+    cpu, started = _cpu(), time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", *args], cwd=checkout, env=_env(data_dir), capture_output=True, text=True, timeout=900
     )
-    return time.perf_counter() - started, done
+    return time.perf_counter() - started, done, _cpu() - cpu
 
 
 def measure(revision: str, runs: int, scratch: Path) -> list[Timing]:
@@ -63,38 +73,38 @@ def measure(revision: str, runs: int, scratch: Path) -> list[Timing]:
     subprocess.run(["git", "worktree", "add", "--detach", str(checkout), revision], cwd=PROJECT_ROOT, check=True,
                    capture_output=True)  # fmt: skip
     try:
-        seconds, done = _run(["ingest", *(str(CORPUS / f) for f in FILES), "--quiet"], checkout, data_dir)
+        seconds, done, _ = _run(["ingest", *(str(CORPUS / f) for f in FILES), "--quiet"], checkout, data_dir)
         if done.returncode != 0:
             raise RuntimeError(f"ingest at {revision} failed: {done.stderr[-2000:]}")
         print(f"{revision}: ingested {len(FILES)} files in {seconds:.1f} s", file=sys.stderr)
         results = []
         for label, args in COMMANDS.items():
-            cold, done = _run(args, checkout, data_dir)
+            cold, done, _ = _run(args, checkout, data_dir)
             if done.returncode != 0 and any(m in done.stderr for m in MISSING):
                 results.append(Timing(label, revision, None, None, [], "no such command at this revision"))
                 continue
             if done.returncode not in (0, 1):
                 raise RuntimeError(f"{label} at {revision} failed: {done.stderr[-2000:]}")
-            warm = [_run(args, checkout, data_dir)[0] for _ in range(runs)]
-            results.append(Timing(label, revision, cold, statistics.median(warm), warm))
+            measured = [_run(args, checkout, data_dir) for _ in range(runs)]
+            warm, cpu = [m[0] for m in measured], statistics.median(m[2] for m in measured)
+            results.append(Timing(label, revision, cold, statistics.median(warm), warm, cpu))
             print(f"{revision}: {label}: cold {cold:.2f} s, median {statistics.median(warm):.2f} s", file=sys.stderr)
         return results
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=PROJECT_ROOT, capture_output=True)
 
 
-def table(timings: list[Timing], baseline: str, head: str) -> str:
+def table(timings: list[Timing], revisions: list[str]) -> str:
     by = {(t.command, t.revision): t for t in timings}
-    lines = [
-        f"| command | {baseline} cold s | {baseline} median s | {head} cold s | {head} median s |",
-        "|---|---|---|---|---|",
-    ]
+    lines = ["| command | revision | cold s | median s (warm) | median CPU s |", "|---|---|---|---|---|"]
     for label in COMMANDS:
-        cells = []
-        for revision in (baseline, head):
+        for revision in revisions:
             t = by[label, revision]
-            cells += [f"{t.cold_s:.2f}", f"{t.median_s:.2f}"] if t.median_s is not None else [t.note, "–"]
-        lines.append(f"| `python -m {label}` | " + " | ".join(cells) + " |")
+            if t.median_s is None:
+                lines.append(f"| `python -m {label}` | {revision} | {t.note} | – | – |")
+            else:
+                cells = f"{t.cold_s:.2f} | {t.median_s:.2f} | {t.cpu_median_s:.2f}"
+                lines.append(f"| `python -m {label}` | {revision} | {cells} |")
     return "\n".join(lines)
 
 
@@ -107,16 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.cli_times", description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="commit to compare with (e.g. d39f0be)")
     parser.add_argument("--head", default="HEAD", help="commit measured as 'after' (default HEAD)")
+    parser.add_argument("--also", action="append", default=[], help="another commit to measure in between")
     parser.add_argument("--runs", type=int, default=5, help="warm runs per command (the median is reported)")
     parser.add_argument("--out", type=Path, help="also write the timings as JSON")
     args = parser.parse_args(argv)
-    baseline, head = _short(args.baseline), _short(args.head)
+    revisions = [_short(r) for r in (args.baseline, *args.also, args.head)]
     with tempfile.TemporaryDirectory(prefix="shuxiang-cli-times-") as tmp:
-        timings = measure(baseline, args.runs, Path(tmp)) + measure(head, args.runs, Path(tmp))
+        timings = [t for revision in revisions for t in measure(revision, args.runs, Path(tmp))]
     if args.out:
         machine = {"cpus": os.cpu_count(), "load_avg": os.getloadavg()}
         args.out.write_text(json.dumps({"machine": machine, "timings": [asdict(t) for t in timings]}, indent=1))
-    print(table(timings, baseline, head))
+    print(table(timings, revisions))
     return 0
 
 
