@@ -118,7 +118,7 @@ def backup(library: Library, target: Path) -> Path:
                 pgtools.dump(library.settings.database_url, snapshot, library.settings.pg_bin_dir)
             else:
                 snapshot = Path(tmp) / BACKUP_CATALOG
-                _sqlite_snapshot(library.settings.catalog_path, snapshot)
+                _sqlite_snapshot(_sqlite_path(library), snapshot)
             with tarfile.open(partial, "w:gz") as archive:
                 _add_bytes(archive, BACKUP_MANIFEST, _manifest(backend))
                 archive.add(snapshot, snapshot.name)
@@ -134,6 +134,11 @@ def backup(library: Library, target: Path) -> Path:
 
 def _backend(library: Library) -> str:
     return POSTGRESQL if library.catalog.db.shared else SQLITE
+
+
+def _sqlite_path(library: Library) -> Path:
+    """The catalog file (the data dir's catalog.sqlite3, or the file a sqlite:/// SHUXIANG_DATABASE_URL names)."""
+    return Path(library.catalog.db.engine.url.database or library.settings.catalog_path)
 
 
 def _manifest(backend: str) -> bytes:
@@ -231,6 +236,8 @@ def _check_target(library: Library, backend: str) -> None:
                 else "请设置 SHUXIANG_DATABASE_URL 指向一个新建的空 PostgreSQL 数据库后再恢复。"
             )
         )
+    if here == SQLITE and _sqlite_path(library).resolve() != library.settings.catalog_path.resolve():
+        raise RestoreError("恢复到 SQLite 时只能使用数据目录中的 catalog.sqlite3：请不要设置 SHUXIANG_DATABASE_URL。")
     content = stored_content(library)
     if content:
         where = (
