@@ -81,7 +81,7 @@ def measure(revision: str, runs: int, scratch: Path) -> list[Timing]:
         for label, args in COMMANDS.items():
             cold, done, _ = _run(args, checkout, data_dir)
             if done.returncode != 0 and any(m in done.stderr for m in MISSING):
-                results.append(Timing(label, revision, None, None, [], "no such command at this revision"))
+                results.append(Timing(label, revision, None, None, [], note="no such command at this revision"))
                 continue
             if done.returncode not in (0, 1):
                 raise RuntimeError(f"{label} at {revision} failed: {done.stderr[-2000:]}")
