@@ -107,35 +107,33 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     settings = Settings()
     from retrieval.catalog import CatalogError
+    from retrieval.cli import reported
 
-    try:
-        if args.list:
-            return list_documents(settings, args.json)
-        return change(args, settings)
-    except CatalogError as exc:  # a damaged catalog: say what and how to repair, never a traceback
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    # a damaged catalog: say what and how to repair, never a traceback
+    return reported(lambda: list_documents(settings, args.json) if args.list else change(args, settings), CatalogError)
 
 
 def change(args: argparse.Namespace, settings) -> int:
     from library.lock import LibraryBusyError
     from library.service import Library
+    from retrieval.cli import reported
     from retrieval.store import IndexMismatchError
 
     library = Library(settings)
     try:
-        if args.remove:
-            return remove(library, args.remove)
-        if args.rebuild:
-            count = library.rebuild(from_sources=args.from_sources)
-            print(f"已用模型 {library.embedder.name if library.embedder else '（无）'} 重建 {count} 个段落的索引")
-            return 0
-        return add(library, args.paths or [settings.corpus_dir], args.replace, args.quiet)
-    except (IndexMismatchError, LibraryBusyError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return reported(lambda: apply(args, library), IndexMismatchError, LibraryBusyError)
     finally:
         library.close()
+
+
+def apply(args: argparse.Namespace, library) -> int:
+    if args.remove:
+        return remove(library, args.remove)
+    if args.rebuild:
+        count = library.rebuild(from_sources=args.from_sources)
+        print(f"已用模型 {library.embedder.name if library.embedder else '（无）'} 重建 {count} 个段落的索引")
+        return 0
+    return add(library, args.paths or [library.settings.corpus_dir], args.replace, args.quiet)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from pathlib import Path
 
 from library.roles import ROLE_LABELS, ROLES
@@ -32,9 +33,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     passwd.add_argument("name")
     check = commands.add_parser("check", help="核对目录、向量、关键词索引和保存的原文件")
     check.add_argument("--repair", action="store_true", help="修复可重建的部分（向量、关键词索引）")
-    backup = commands.add_parser("backup", help="备份目录数据库（文档、账号、提问记录、试卷）和原文件")
+    backup = commands.add_parser(
+        "backup", help="备份目录数据库（文档、账号、提问记录、试卷、令牌）和原文件；PostgreSQL 用 pg_dump"
+    )
     backup.add_argument("file", type=Path)
-    restore = commands.add_parser("restore", help="把备份恢复到空的数据目录，然后重建向量和关键词索引")
+    restore = commands.add_parser(
+        "restore", help="把备份恢复到空的数据目录（或空的 PostgreSQL 数据库），然后重建向量和关键词索引"
+    )
     restore.add_argument("file", type=Path)
     token = commands.add_parser("token", help="HTTP API 令牌：add / list / remove").add_subparsers(
         dest="action", required=True
@@ -53,13 +58,18 @@ def run_maintenance(args: argparse.Namespace, settings) -> int:
     from library.service import Library
 
     library = Library(settings)
+    started = time.perf_counter()
     if args.command == "backup":
         path = maintenance.backup(library, args.file)
-        print(f"已备份到 {path}（{path.stat().st_size / 2**20:.1f} MB）")
+        size = path.stat().st_size / 2**20
+        print(f"已备份到 {path}（{size:.1f} MB，用时 {time.perf_counter() - started:.1f} 秒）")
         return 0
     if args.command == "restore":
-        count = maintenance.restore(library, args.file)
-        print(f"已恢复 {library.catalog.document_count()} 个文档，重建 {count} 个段落的索引")
+        maintenance.restore_stored(library, args.file)
+        restored = time.perf_counter()
+        print(f"已恢复 {library.catalog.document_count()} 个文档（用时 {restored - started:.1f} 秒），正在重建索引……")
+        count = library.rebuild()
+        print(f"已重建 {count} 个段落的向量和关键词索引（用时 {time.perf_counter() - restored:.1f} 秒）")
         return 0
     health = maintenance.repair(library) if args.repair else maintenance.check(library)
     print(
@@ -122,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     from library.tokens import TokenStore
     from library.users import LockoutPolicy, UserError, UserStore
     from retrieval.catalog import Catalog
+    from retrieval.cli import reported
     from retrieval.settings import Settings
 
     settings = Settings()
@@ -129,20 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         from library.lock import LibraryBusyError
         from library.maintenance import RestoreError
 
-        try:
-            return run_maintenance(args, settings)
-        except (RestoreError, LibraryBusyError) as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            return 2
+        return reported(lambda: run_maintenance(args, settings), RestoreError, LibraryBusyError)
     catalog = Catalog(settings.catalog_url)
+    policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
     try:
         if args.command == "token":
-            return run_token(args, TokenStore(catalog))
-        policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
-        return run_user(args, UserStore(catalog, policy))
-    except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+            return reported(lambda: run_token(args, TokenStore(catalog)), UserError)
+        return reported(lambda: run_user(args, UserStore(catalog, policy)), UserError)
     finally:
         catalog.close()
 

@@ -6,18 +6,42 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import inspect
+
+from library import pgtools
 from library.service import Library
 from retrieval.lexical import load_published
 
 log = logging.getLogger(__name__)
-BACKUP_CATALOG = "catalog.sqlite3"
-BACKUP_SOURCES = "sources/"
+BACKUP_FORMAT = 2  # 1: catalog.sqlite3 + sources/ without a manifest; 2: manifest.json naming the backend
+BACKUP_MANIFEST = "manifest.json"
+BACKUP_CATALOG = "catalog.sqlite3"  # SQLite: the catalog file
+BACKUP_SOURCES = "sources/"  # SQLite: the stored source files (PostgreSQL keeps them in the database)
+BACKUP_PG_DUMP = "catalog.pgdump"  # PostgreSQL: pg_dump --format=custom --no-owner of the whole database
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+BACKEND_LABELS = {SQLITE: " SQLite ", POSTGRESQL: " PostgreSQL "}
+_BOOKKEEPING = {"schema_versions", "meta", "login_failures"}  # not content: a new library has these too
+_TABLE_LABELS = {
+    "documents": "文档",
+    "chunks": "段落",
+    "sources": "原文件",
+    "users": "账号",
+    "api_tokens": "API令牌",
+    "questions": "提问记录",
+    "quizzes": "试卷",
+    "quiz_attempts": "答题记录",
+    "quiz_daily": "每日一练",
+    "quiz_programme": "学习计划",
+}
 
 
 @dataclass
@@ -80,31 +104,65 @@ def repair(library: Library) -> Health:
 
 
 def backup(library: Library, target: Path) -> Path:
-    """A consistent copy while the app runs: SQLite's online backup of the catalog (documents, accounts, logs,
-    quizzes), then the stored sources, in one .tar.gz. Vectors and BM25 are derived and left out."""
-    if library.settings.database_url:
-        raise RestoreError(
-            "目录在 PostgreSQL 中：请用 pg_dump 备份数据库（原文件也保存在数据库里），向量和关键词索引可随时重建。"
-        )
+    """A consistent copy while the app runs, in one .tar.gz with a manifest naming the backend. SQLite: the online
+    backup of the catalog file (documents, accounts, logs, quizzes, tokens) and the stored sources. PostgreSQL:
+    `pg_dump` of the database, which holds all of that and the sources too. Vectors and BM25 are derived and
+    left out; `restore` rebuilds them."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with tempfile.TemporaryDirectory() as tmp:
-        snapshot = Path(tmp) / BACKUP_CATALOG
-        source = sqlite3.connect(library.settings.catalog_path)
-        destination = sqlite3.connect(snapshot)
+    backend = _backend(library)
+    try:
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".backup-") as tmp:
+            if backend == POSTGRESQL:
+                snapshot = Path(tmp) / BACKUP_PG_DUMP
+                pgtools.dump(library.settings.database_url, snapshot, library.settings.pg_bin_dir)
+            else:
+                snapshot = Path(tmp) / BACKUP_CATALOG
+                _sqlite_snapshot(_sqlite_path(library), snapshot)
+            with tarfile.open(partial, "w:gz") as archive:
+                _add_bytes(archive, BACKUP_MANIFEST, _manifest(backend))
+                archive.add(snapshot, snapshot.name)
+                if backend == SQLITE:
+                    _add_sources(archive, library)
+        partial.replace(target)
+    except pgtools.PgToolError as exc:
+        raise RestoreError(f"备份失败：{exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def _backend(library: Library) -> str:
+    return POSTGRESQL if library.catalog.db.shared else SQLITE
+
+
+def _sqlite_path(library: Library) -> Path:
+    """The catalog file (the data dir's catalog.sqlite3, or the file a sqlite:/// SHUXIANG_DATABASE_URL names)."""
+    return Path(library.catalog.db.engine.url.database or library.settings.catalog_path)
+
+
+def _manifest(backend: str) -> bytes:
+    data = {"format": BACKUP_FORMAT, "backend": backend, "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def _sqlite_snapshot(catalog: Path, snapshot: Path) -> None:
+    source = sqlite3.connect(catalog)
+    destination = sqlite3.connect(snapshot)
+    try:
         with destination:
             source.backup(destination)
+    finally:
         source.close()
         destination.close()
-        with tarfile.open(partial, "w:gz") as archive:
-            archive.add(snapshot, BACKUP_CATALOG)
-            for doc_id in sorted(library.sources.ids()):
-                _add_bytes(archive, f"{BACKUP_SOURCES}{doc_id}", library.sources.get(doc_id) or b"")
-                meta = library.sources.meta(doc_id)
-                if meta:
-                    _add_bytes(archive, f"{BACKUP_SOURCES}{doc_id}.json", json.dumps(meta, ensure_ascii=False).encode())
-    partial.replace(target)
-    return target
+
+
+def _add_sources(archive: tarfile.TarFile, library: Library) -> None:
+    for doc_id in sorted(library.sources.ids()):
+        _add_bytes(archive, f"{BACKUP_SOURCES}{doc_id}", library.sources.get(doc_id) or b"")
+        meta = library.sources.meta(doc_id)
+        if meta:
+            _add_bytes(archive, f"{BACKUP_SOURCES}{doc_id}.json", json.dumps(meta, ensure_ascii=False).encode())
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -114,32 +172,106 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 class RestoreError(RuntimeError):
-    """The backup cannot be restored here; the message says why (Chinese)."""
+    """The backup cannot be made or restored here; the message says why (Chinese)."""
 
 
 def restore(library: Library, archive_path: Path) -> int:
-    """Restore a backup into an empty data dir, then rebuild vectors and BM25; returns the passages indexed."""
-    if library.settings.database_url:
-        raise RestoreError("目录在 PostgreSQL 中：请用 pg_restore 恢复数据库，然后运行 python -m ingest --rebuild。")
-    if library.catalog.document_count():
-        raise RestoreError("当前资料库不是空的：请把备份恢复到一个新的空数据目录（设置 SHUXIANG_DATA_DIR）。")
-    try:
-        catalog_bytes, sources = _read_backup(archive_path)
-    except (OSError, tarfile.TarError) as exc:
-        raise RestoreError(f"无法读取备份文件 {archive_path}：{exc}") from exc
-    library.restore_catalog(catalog_bytes, sources)
+    """Restore a backup into an empty library, then rebuild vectors and BM25; returns the passages indexed."""
+    restore_stored(library, archive_path)
     return library.rebuild()
 
 
-def _read_backup(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    with tarfile.open(path, "r:gz") as archive:
-        members = {m.name: m for m in archive.getmembers() if m.isfile()}
-        if BACKUP_CATALOG not in members:
-            raise RestoreError("备份文件中没有目录数据库，不是本系统的备份。")
-        catalog_bytes = archive.extractfile(members[BACKUP_CATALOG]).read()
-        sources = {
-            name.removeprefix(BACKUP_SOURCES): archive.extractfile(member).read()
-            for name, member in members.items()
-            if name.startswith(BACKUP_SOURCES) and "/" not in name.removeprefix(BACKUP_SOURCES)
-        }
+def restore_stored(library: Library, archive_path: Path) -> None:
+    """What the backup holds (catalog, accounts, logs, quizzes, sources) put in place, derived parts not yet
+    rebuilt. Refused, with nothing changed, when the backup is unreadable, from the other backend, or the library
+    is not empty; a failed pg_restore rolls back its one transaction."""
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            members = {m.name: m for m in archive.getmembers() if m.isfile()}
+            backend = _archive_backend(archive, members)
+            _check_target(library, backend)
+            if backend == SQLITE:
+                catalog_bytes, sources = _read_sqlite_backup(archive, members)
+                library.restore_catalog(catalog_bytes, sources)
+                return
+            with tempfile.TemporaryDirectory(dir=library.settings.data_dir, prefix=".restore-") as tmp:
+                dump = Path(tmp) / BACKUP_PG_DUMP
+                with archive.extractfile(members[BACKUP_PG_DUMP]) as packed, open(dump, "wb") as out:
+                    shutil.copyfileobj(packed, out, 2**20)
+                library.restore_database(lambda: _pg_restore_into_empty(library, dump))
+                log.info("restored %s into %s", archive_path, library.catalog.db.location)
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
+        raise RestoreError(f"无法读取备份文件 {archive_path}：{exc}") from exc
+    except pgtools.PgToolError as exc:
+        raise RestoreError(f"恢复失败，数据库保持原样：{exc}") from exc
+
+
+def _archive_backend(archive: tarfile.TarFile, members: dict[str, tarfile.TarInfo]) -> str:
+    """The backend a backup came from: its manifest says so (backups made before the manifest are SQLite)."""
+    if BACKUP_MANIFEST in members:
+        try:
+            manifest = json.loads(archive.extractfile(members[BACKUP_MANIFEST]).read())
+        except ValueError as exc:
+            raise RestoreError(f"备份文件的说明（{BACKUP_MANIFEST}）已损坏：{exc}") from exc
+        if manifest.get("format", 0) > BACKUP_FORMAT:
+            raise RestoreError("这个备份来自更新版本的程序：请升级程序后再恢复。")
+        backend = manifest.get("backend")
+    else:
+        backend = SQLITE
+    needed = BACKUP_PG_DUMP if backend == POSTGRESQL else BACKUP_CATALOG
+    if backend not in (SQLITE, POSTGRESQL) or needed not in members:
+        raise RestoreError("备份文件中没有目录数据库，不是本系统的备份。")
+    return backend
+
+
+def _check_target(library: Library, backend: str) -> None:
+    here = _backend(library)
+    if backend != here:
+        raise RestoreError(
+            f"这是{BACKEND_LABELS[backend]}资料库的备份，而当前资料库使用{BACKEND_LABELS[here]}："
+            "两种数据库之间不能直接恢复。"
+            + (
+                "请在未设置 SHUXIANG_DATABASE_URL 的空数据目录中恢复。"
+                if backend == SQLITE
+                else "请设置 SHUXIANG_DATABASE_URL 指向一个新建的空 PostgreSQL 数据库后再恢复。"
+            )
+        )
+    if here == SQLITE and _sqlite_path(library).resolve() != library.settings.catalog_path.resolve():
+        raise RestoreError("恢复到 SQLite 时只能使用数据目录中的 catalog.sqlite3：请不要设置 SHUXIANG_DATABASE_URL。")
+    content = stored_content(library)
+    if content:
+        where = (
+            "请把备份恢复到一个新建的空数据库（createdb 新库名，再让 SHUXIANG_DATABASE_URL 指向它）。"
+            if here == POSTGRESQL
+            else "请把备份恢复到一个新的空数据目录（设置 SHUXIANG_DATA_DIR）。"
+        )
+        raise RestoreError(f"当前资料库不是空的（已有{'、'.join(content)}）：{where}")
+
+
+def stored_content(library: Library) -> list[str]:
+    """What the library already holds (documents, accounts, question log, …), by table; empty for a new one."""
+    db = library.catalog.db
+    with db.transaction() as tx:
+        present = set(inspect(tx.conn).get_table_names()) - _BOOKKEEPING
+        tables = [t for t in _TABLE_LABELS if t in present] + sorted(present - set(_TABLE_LABELS))
+        return [_TABLE_LABELS.get(t, t) for t in tables if tx.execute(f'SELECT 1 FROM "{t}" LIMIT 1')]
+
+
+def _pg_restore_into_empty(library: Library, dump: Path) -> None:
+    """Under the write lock: still empty (no writer slipped in since the check), then pg_restore."""
+    content = stored_content(library)
+    if content:
+        raise RestoreError(f"当前资料库不是空的（已有{'、'.join(content)}），没有恢复。")
+    pgtools.restore(library.settings.database_url, dump, library.settings.pg_bin_dir)
+
+
+def _read_sqlite_backup(
+    archive: tarfile.TarFile, members: dict[str, tarfile.TarInfo]
+) -> tuple[bytes, dict[str, bytes]]:
+    catalog_bytes = archive.extractfile(members[BACKUP_CATALOG]).read()
+    sources = {
+        name.removeprefix(BACKUP_SOURCES): archive.extractfile(member).read()
+        for name, member in members.items()
+        if name.startswith(BACKUP_SOURCES) and "/" not in name.removeprefix(BACKUP_SOURCES)
+    }
     return catalog_bytes, sources

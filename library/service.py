@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -234,6 +234,17 @@ class Library:
                     continue
                 meta = json.loads(sources.get(name + ".json", b"{}") or b"{}")
                 self.sources.put(name, data, meta.get("name", ""), meta.get("added_by", ""))
+
+    def restore_database(self, load: Callable[[], None]) -> None:
+        """Let `load` fill a shared (PostgreSQL) catalog database from a backup under the write lock, then open it
+        afresh (tables were replaced); derived parts follow from `rebuild`."""
+        with self._writing(check_model=False, clean=False):
+            try:
+                load()
+            finally:  # restored or, when `load` failed, as it was: either way the tables are opened anew
+                self.catalog.close()
+                self.catalog = CatalogWriter(self.settings.catalog_url)
+                self.sources = open_source_store(self.settings, self.catalog.db)
 
     def mark(self, key: str, value: str) -> None:
         """Record a fact about the library (e.g. that it was seeded) in the catalog."""

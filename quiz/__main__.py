@@ -17,6 +17,7 @@ from quiz.export import FORMATS, export, wjx_answer_key
 from quiz.generate import QuizGenerator, QuizRequest, parse_counts
 from quiz.model import QuizError, QuizItem, item_to_dict
 from quiz.store import QuizStore
+from retrieval.cli import reported
 from retrieval.kb import KnowledgeBase
 from retrieval.logs import configure_logging
 from retrieval.settings import Settings
@@ -86,10 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     kb = KnowledgeBase(Settings(), embedder=None)  # generation needs the catalog and jieba, not the model
     try:
-        return run(args, kb)
-    except QuizError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return reported(lambda: run(args, kb), QuizError)
     finally:
         kb.close()
 

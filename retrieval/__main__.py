@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from retrieval.catalog import CatalogError
+from retrieval.cli import fail, reported
 from retrieval.embeddings import CHINESE_MODEL, use_one_thread_for_queries
 from retrieval.kb import KnowledgeBase
 from retrieval.logs import configure_logging
@@ -61,8 +62,7 @@ def download_model(args: argparse.Namespace, settings: Settings) -> int:
     try:
         folder = download(args.name, settings.models_dir, args.source, settings.hf_endpoint)
     except ModelDownloadError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     print(f"已下载到 {folder}，今后默认使用该模型。")
     print("资料库中已有的向量来自原模型：请运行 python -m ingest --rebuild 用新模型重建（原文无需重新上传）。")
     return 0
@@ -191,19 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         kb = KnowledgeBase(settings)
     except CatalogError as exc:  # a damaged catalog: say what and how to repair, never a traceback
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     for notice in kb.notices:
         print(f"提示：{notice}", file=sys.stderr)
     if kb.is_empty():
-        print("知识库为空：请先运行 python -m ingest（加入内置资料 corpus/）或 python -m ingest 文件或文件夹。",
-              file=sys.stderr)
+        print(
+            "知识库为空：请先运行 python -m ingest（加入内置资料 corpus/）或 python -m ingest 文件或文件夹。",
+            file=sys.stderr,
+        )
         return 1
-    try:
-        return run(args, kb)
-    except IndexMismatchError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    return reported(lambda: run(args, kb), IndexMismatchError)
 
 
 if __name__ == "__main__":

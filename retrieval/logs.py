@@ -17,7 +17,6 @@ def configure_logging(verbose: bool = False) -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
+    # transformers' progress bars are turned off where the model loads (retrieval.embeddings): importing it here
+    # would cost every command a second, also those that load no model (ingest --list, library user).
     warnings.filterwarnings("ignore", category=FutureWarning)

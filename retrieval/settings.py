@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         description="postgresql://user:pass@host:port/db for a catalog shared by replicas on several machines "
         "(catalog, users, question log, quizzes, stored sources); empty = SQLite file in data_dir",
     )
+    pg_bin_dir: Path | None = Field(
+        None,
+        description="folder of pg_dump/pg_restore for `library backup` and `restore` with PostgreSQL "
+        "(None: PATH, then the newest /usr/lib/postgresql/*/bin)",
+    )
     chroma_url: str = Field(
         "", description="http://host:port of a `chroma run` server shared by replicas; empty = Chroma in data_dir"
     )

@@ -114,3 +114,25 @@ def test_an_organizer_downloads_a_backup(data_dir: Path) -> None:
     next(b for b in at.button if b.label == "生成备份").click().run()
     assert not at.exception
     assert any(str(b.label).startswith("下载 shuxiang-backup-") for b in at.get("download_button"))
+
+
+@pytest.mark.server
+def test_the_backup_tab_works_with_postgresql(data_dir: Path, database_url: str, monkeypatch) -> None:
+    """The same button, the same function: with PostgreSQL the archive holds pg_dump's copy of the database."""
+    import io
+    import json
+    import tarfile
+
+    from library import maintenance
+
+    monkeypatch.setenv("SHUXIANG_DATABASE_URL", database_url)
+    open_page()
+    UserStore(Catalog(database_url)).add("zhang", "organizer", PASSWORD)
+    at = open_page(user=User("zhang", "organizer"))
+    next(b for b in at.button if b.label == "生成备份").click().run()
+    assert not at.exception and not at.error
+    name, data = at.session_state["backup_ready"]
+    with tarfile.open(fileobj=io.BytesIO(data)) as packed:
+        manifest = json.loads(packed.extractfile(maintenance.BACKUP_MANIFEST).read())
+        assert maintenance.BACKUP_PG_DUMP in packed.getnames()
+    assert manifest["backend"] == "postgresql" and name.startswith("shuxiang-backup-")
