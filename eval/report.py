@@ -209,8 +209,8 @@ setting; latency targets are in the benchmark). “before” is this code with e
 entries and the 届 fix added for this issue are in it too, and so are the second round's fixes that are not
 switches (thesaurus phrases matched by their pieces, section answers only for headings that carry the question,
 the document title counted in a sentence's match, a duration needing a number). The refusal model is refitted on
-dev whenever the evidence changes (`python -m eval levers --calibrate`). All rows use the BM25-based legs without the dense leg
-(embedding_model none): with only the English fallback model here it adds nothing (sections 1 and 4), and the
+dev whenever the evidence changes (`python -m eval levers --calibrate`). All rows use the BM25-based legs without
+the dense leg (embedding_model none): with only the English fallback model here it adds nothing (sections 1 and 4), and the
 static-vector row stands for the offline semantic leg that would replace it."""
 
 
