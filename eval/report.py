@@ -210,8 +210,8 @@ entries and the 届 fix added for this issue are in it too, and so are the secon
 switches (thesaurus phrases matched by their pieces, section answers only for headings that carry the question,
 the document title counted in a sentence's match, a duration needing a number). The refusal model is refitted on
 dev whenever the evidence changes (`python -m eval levers --calibrate`). All rows use the BM25-based legs without
-the dense leg (embedding_model none): with only the English fallback model here it adds nothing (sections 1 and 4), and the
-static-vector row stands for the offline semantic leg that would replace it."""
+the dense leg (embedding_model none): with only the English fallback model here it adds nothing (sections 1
+and 4), and the static-vector row stands for the offline semantic leg that would replace it."""
 
 
 def levers_md(levers: Sequence[levers_cmd.LeverResult], number: int) -> str:
