@@ -150,8 +150,10 @@ class Library:
                 else:
                     report.outcomes.append(outcome)
                     hooks.done(outcome)
-                if batch.chunk_count >= self.settings.commit_batch_chunks:
-                    report.outcomes.extend(self._commit(batch, hooks))
+                if batch.chunk_count >= self.settings.commit_batch_chunks and number < len(uploads) - 1:
+                    # an intermediate generation: BM25 only; readers build the bigram leg if they are asked
+                    # before the folder is done (building it per batch made big folders quadratic)
+                    report.outcomes.extend(self._commit(batch, hooks, bigram_leg=False))
                     batch = _Batch()
             report.outcomes.extend(self._commit(batch, hooks))
         report.outcomes.sort(key=lambda o: next(i for i, u in enumerate(uploads) if display_name(u.name) == o.name))
@@ -373,8 +375,9 @@ class Library:
             self.vectors.add([c.id for c in part], vectors, [c.doc_id for c in part])
             hooks.at(name, "embed", (start + len(part)) / len(chunks))
 
-    def _commit(self, batch: _Batch, hooks: ProgressHooks) -> list[Outcome]:
-        """Publish BM25 for the next generation, then commit the catalog at it, then drop stale vectors."""
+    def _commit(self, batch: _Batch, hooks: ProgressHooks, bigram_leg: bool = True) -> list[Outcome]:
+        """Publish BM25 (and the bigram leg) for the next generation, then commit the catalog at it, then drop
+        stale vectors."""
         if batch.empty:
             return []
         dropped = batch.dropped_ids
@@ -387,7 +390,7 @@ class Library:
         index = LexicalIndex.build(rows, generation, self.tokenizer.version, stamp)
         bm25_s = time.perf_counter() - started
         chunks = [c for item in batch.staged for c in item.chunks]
-        bigram = build_bigram_leg(self.catalog, dropped | batch.staged_ids, chunks)
+        bigram = build_bigram_leg(self.catalog, dropped | batch.staged_ids, chunks) if bigram_leg else None
         log.info("generation %d built: BM25 %.1f s, bigram leg %.1f s", generation, bm25_s,
                  time.perf_counter() - started - bm25_s)  # fmt: skip
         self._publish(index, bigram)
@@ -429,15 +432,16 @@ class Library:
         self._publish(index, build_bigram_leg(self.catalog))
         self._prune_shared(state.number, state.stamp)
 
-    def _publish(self, index: LexicalIndex, bigram: CharBigramIndex) -> None:
+    def _publish(self, index: LexicalIndex, bigram: CharBigramIndex | None) -> None:
         """A generation's legs in the data dir, then (shared catalog) in the database for other machines;
         both before the catalog commits that generation."""
-        folder = publish(index, self.settings.bm25_dir, legs={"bigram": bigram})
+        folder = publish(index, self.settings.bm25_dir, legs={"bigram": bigram} if bigram is not None else {})
         if self.artefacts is not None:
             generation, stamp = index.state.generation, index.state.stamp
             started = time.perf_counter()
             size = self.artefacts.put("bm25", generation, stamp, folder)
-            size += self.artefacts.put("bigram", generation, stamp, folder / "bigram")
+            if bigram is not None:
+                size += self.artefacts.put("bigram", generation, stamp, folder / "bigram")
             log.info("generation %d stored in the database: %.1f MB in %.1f s", generation, size / 2**20,
                      time.perf_counter() - started)  # fmt: skip
 

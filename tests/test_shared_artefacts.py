@@ -162,3 +162,21 @@ def test_a_damaged_or_missing_shared_artefact_is_rebuilt_and_answers_correctly(
     assert not any(p.name.endswith(".tmp") for p in cache.iterdir())  # the refused download left nothing
     writer_a.close()
     reader_b.close()
+
+
+def test_a_folder_committed_in_batches_builds_the_bigram_leg_once(tmp_path: Path, tokenizer) -> None:
+    """Intermediate generations of a big folder publish BM25 only: building the bigram leg per batch made the
+    folder's cost grow with the square of its size. The folder's last generation has both."""
+    from library.files import Upload
+
+    writer, kb = machine(tmp_path, "data", tokenizer)
+    writer.settings = writer.settings.model_copy(update={"commit_batch_chunks": 1})
+    uploads = [
+        Upload(f"law{n}.md", LAW.replace("某市", f"第{n}市").replace("五年", f"{n + 5}年").encode()) for n in range(3)
+    ]
+    writer.add_many(uploads)
+    generations = sorted(p for p in writer.settings.bm25_dir.glob("gen-*") if p.is_dir())
+    assert [(g / "bigram").is_dir() for g in generations] == [False, True]  # the last two kept
+    assert "7年" in bigram_text(kb, "每届任期 7年")
+    writer.close()
+    kb.close()
