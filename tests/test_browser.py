@@ -51,6 +51,8 @@ def test_member_asks_and_sees_a_cited_passage(tmp_path: Path) -> None:
         assert "政协党组如何发挥领导作用？" in page.locator('[data-testid="stChatMessage"]').first.inner_text()
         page.get_by_role("button", name="清空对话").click()
         page.get_by_text("试试这些问题").wait_for()
+        # the rerun may still be replacing the old elements: wait for the answers to go, then check
+        page.wait_for_function("() => document.querySelectorAll('.sx-answer').length === 0", timeout=15_000)
         assert page.locator(".sx-answer").count() == 0
     assert not dialogs
     print(f"first visit to the chat box: {first_visit:.1f} s")

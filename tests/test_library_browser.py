@@ -96,8 +96,7 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
         page.get_by_role("tab", name="文档列表").click()
         page.get_by_label("查看或管理文档").click()
         page.get_by_role("option", name=DOCX_TITLE).click()
-        page.get_by_role("button", name="删除该文档").click()
-        page.get_by_role("button", name="确认删除").click()
+        confirm_delete(page, DOCX_TITLE)
         page.get_by_text(f"已删除《{DOCX_TITLE}》").wait_for()
 
         page.get_by_role("link", name="学习问答").click()
@@ -110,3 +109,19 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
         citations = [shown.nth(i).inner_text() for i in range(shown.count())]
         assert all(f"《{DOCX_TITLE}》" not in c for c in citations), citations  # cited elsewhere, or refused
         assert "线上读书分享会" not in page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
+
+
+def confirm_delete(page, title: str) -> None:
+    """删除该文档, then 确认删除 once the warning names this document: a click that lands while the page is still
+    re-running for the new selection is dropped (or would belong to the document shown before), so try again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    warning = page.get_by_text(f"确定删除《{title}》吗")
+    for _ in range(3):
+        page.get_by_role("button", name="删除该文档").click()
+        try:
+            warning.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    page.get_by_role("button", name="确认删除").click()
