@@ -367,6 +367,7 @@ class Library:
         if self.vectors is None or self.embedder is None or not chunks:
             return
         step = self.settings.embedding_batch_size * 4
+        hooks.at(name, "embed", 0.0)  # the stage starts now: a page shows it, the bench times it from here
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
             vectors = self.embedder.encode_documents(
