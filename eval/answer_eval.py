@@ -14,7 +14,7 @@ from eval.tables import fmt, markdown_table
 from retrieval.kb import KnowledgeBase
 from retrieval.types import Answer, Hit
 
-_MARKER = re.compile(r"\[\d+\]")
+MARKER = re.compile(r"\[\d+\]")  # the answer's [n] citation markers
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def cited_passages(item: QAItem, answer: Answer, sources: dict[str, str]) -> lis
 
 
 def judge(item: QAItem, answer: Answer, sources: dict[str, str]) -> AnswerOutcome:
-    text = _MARKER.sub("", answer.text) if answer.found else ""
+    text = MARKER.sub("", answer.text) if answer.found else ""
     cited = cited_passages(item, answer, sources)
     return AnswerOutcome(
         item=item,

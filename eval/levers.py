@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from eval.answer_eval import MARKER
 from eval.datasets import QAItem, contains_any
 from eval.metrics import first_hit_only, mean, mrr_at_k, precision_recall_f1, recall_at_k
 from eval.tables import fmt, markdown_table
@@ -98,9 +99,7 @@ def answer_right(item: QAItem, answer: Answer) -> bool:
 
 
 def strip_markers(text: str) -> str:
-    import re
-
-    return re.sub(r"\[\d+\]", "", text)
+    return MARKER.sub("", text)
 
 
 class LeverRunner:

@@ -7,7 +7,7 @@ is not a number; a span that is the whole sentence's only content is not worth a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,18 +51,23 @@ class Span:
     family: str = ""
 
 
-def boundaries(sentence: str, words: Sequence[str]) -> set[int]:
-    """Offsets where a jieba word starts or ends (the words come from the normalized sentence, same length)."""
-    marks = {0}
+def word_offsets(sentence: str, words: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """(start, word) of each jieba word found in order (the words come from the normalized sentence, same length)."""
     position = 0
     folded = normalize(sentence)
     for word in words:
         found = folded.find(word, position)
         if found < 0:
             continue
-        marks.update((found, found + len(word)))
+        yield found, word
         position = found + len(word)
-    marks.add(len(sentence))
+
+
+def boundaries(sentence: str, words: Sequence[str]) -> set[int]:
+    """Offsets where a jieba word starts or ends."""
+    marks = {0, len(sentence)}
+    for start, word in word_offsets(sentence, words):
+        marks.update((start, start + len(word)))
     return marks
 
 
@@ -141,17 +146,11 @@ def find_bodies(sentence: str, words: Sequence[str]) -> list[Span]:
 
 def find_rights(sentence: str, words: Sequence[str]) -> list[Span]:
     """Rights: words of 3+ characters ending in 权 (选举权, 被选举权, 表决权)."""
-    found = []
-    position = 0
-    folded = normalize(sentence)
-    for word in words:
-        start = folded.find(word, position)
-        if start < 0:
-            continue
-        position = start + len(word)
-        if len(word) >= 3 and word.endswith("权") and not word.endswith("职权"):
-            found.append(Span(start, position, sentence[start:position], "right", "权"))
-    return found
+    return [
+        Span(start, start + len(word), sentence[start : start + len(word)], "right", "权")
+        for start, word in word_offsets(sentence, words)
+        if len(word) >= 3 and word.endswith("权") and not word.endswith("职权")
+    ]
 
 
 def find_enumeration(sentence: str, edges: set[int]) -> list[Span]:

@@ -57,7 +57,9 @@ class Thesaurus:
     def _alternative(self, text: str) -> Alternative:
         tokens = self._tokenizer.tokenize(text)
         parts = [p for p in pieces(text, tokens) if p != text]
-        return (text, *parts) if len(parts) > 1 else (text,) if text in tokens or not parts else (parts[0],)
+        if len(parts) > 1:
+            return (text, *parts)  # the phrase, or all of its pieces
+        return (parts[0],) if parts and text not in tokens else (text,)  # one token stands for it
 
     def alternatives(self, token: str, library: LexicalIndex | None = None) -> tuple[Alternative, ...]:
         """What counts as this word; with a library, also its spelled-out form there (村委会 → 村民委员会)."""
