@@ -91,3 +91,13 @@ def ask_in_browser(page: object, question: str, turn: int, timeout_ms: int = 60_
     shown = time.perf_counter() - started
     page.locator(FEEDBACK).nth(turn).wait_for(timeout=timeout_ms)
     return shown, time.perf_counter() - started
+
+
+def clear_conversation(page: object, timeout_ms: int = 15_000) -> None:
+    """清空对话, then wait until no turn is left in the DOM: Streamlit shows the welcome while its rerun is still
+    replacing the old elements, so a question asked then would find the old answer as its own."""
+    page.get_by_role("button", name="清空对话").click()
+    page.get_by_text("试试这些问题").wait_for(timeout=timeout_ms)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length === 0", timeout=timeout_ms
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 
-from eval.browser import CHAT_INPUT, CHROMIUM, ask_in_browser, chromium_page, streamlit_app
+from eval.browser import CHAT_INPUT, CHROMIUM, ask_in_browser, chromium_page, clear_conversation, streamlit_app
 
 ARTIFACTS = PROJECT / "test-artifacts"
 SEED_TITLE = "关于全市政协系统党的建设工作的调研报告"
@@ -49,10 +49,7 @@ def test_member_asks_and_sees_a_cited_passage(tmp_path: Path) -> None:
         page.reload()  # a new Streamlit session: the conversation comes back from the server
         page.locator(".sx-answer").first.wait_for(timeout=30_000)
         assert "政协党组如何发挥领导作用？" in page.locator('[data-testid="stChatMessage"]').first.inner_text()
-        page.get_by_role("button", name="清空对话").click()
-        page.get_by_text("试试这些问题").wait_for()
-        # the rerun may still be replacing the old elements: wait for the answers to go, then check
-        page.wait_for_function("() => document.querySelectorAll('.sx-answer').length === 0", timeout=15_000)
+        clear_conversation(page)
         assert page.locator(".sx-answer").count() == 0
     assert not dialogs
     print(f"first visit to the chat box: {first_visit:.1f} s")

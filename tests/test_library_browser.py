@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 
-from eval.browser import CHAT_INPUT, CHROMIUM, ask_in_browser, chromium_page, streamlit_app
+from eval.browser import CHAT_INPUT, CHROMIUM, ask_in_browser, chromium_page, clear_conversation, streamlit_app
 from library.users import UserStore
 from retrieval.catalog import Catalog
 
@@ -100,8 +100,7 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
         page.get_by_text(f"已删除《{DOCX_TITLE}》").wait_for()
 
         page.get_by_role("link", name="学习问答").click()
-        page.get_by_role("button", name="清空对话").click()
-        page.get_by_text("试试这些问题").wait_for()  # the old turns are gone
+        clear_conversation(page)
         page.locator(CHAT_INPUT).wait_for()
         ask_in_browser(page, QUESTION, turn=0)
         page.screenshot(path=str(ARTIFACTS / "browser-library-after-delete.png"), full_page=True)
