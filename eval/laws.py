@@ -1,6 +1,6 @@
 """The laws added to the shared corpus for the colloquial QA sets (eval/data/*_laws_qa.jsonl).
 
-Question documents: five for the dev set, five for the held-out set (never tuned on); distractors: laws on
+Question documents: ten for the dev sets, five for the held-out set (never tuned on); distractors: laws on
 neighbouring topics (labour, women, disability, education, charity, minors), so a question must find its
 own law among similar ones. Files are read from ../shared/datasets/laws as they are.
 """
@@ -18,6 +18,14 @@ DEV_DOCS = (
     "社会法/劳动合同法(2012-12-28).md",
     "社会法/老年人权益保障法(2018-12-29).md",
     "社会法/工会法(2021-12-24).md",
+)
+# A second dev set (dev2_laws_qa.jsonl), written blind in session 3 to calibrate on more than 33 refusals.
+DEV2_DOCS = (
+    "民法商法/消费者权益保护法(2013-10-25).md",
+    "行政法/道路交通安全法(2021-04-29).md",
+    "行政法/食品安全法(2021-04-29).md",
+    "行政法/兵役法(2021-08-20).md",
+    "行政法/个人信息保护法(2021-08-20).md",
 )
 HELDOUT_DOCS = (
     "社会法/社会保险法(2018-12-29).md",
@@ -40,4 +48,4 @@ DISTRACTORS = (
 
 def law_files(root: Path = LAWS) -> list[Path]:
     """The law files that exist here (none when ../shared/datasets/laws is missing)."""
-    return [root / name for name in (*DEV_DOCS, *HELDOUT_DOCS, *DISTRACTORS) if (root / name).is_file()]
+    return [root / name for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *DISTRACTORS) if (root / name).is_file()]

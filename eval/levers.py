@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eval.answer_eval import MARKER
 from eval.datasets import QAItem, contains_any
@@ -25,6 +25,7 @@ from retrieval.types import Answer, Hit
 ANSWER_MAX_CHARS = 300  # "answer right": found, at most this long, and containing the gold answer
 _SEARCH_FIELDS = (
     "cilin_weight",
+    "cilin_stand_in",
     "abbreviations",
     "bigram_weight",
     "static_weight",
@@ -36,6 +37,8 @@ _SEARCH_FIELDS = (
 # The pre-issue behaviour: every lever off.
 BEFORE: dict[str, object] = {
     "cilin_weight": 0.0,
+    "cilin_stand_in": 0.0,
+    "unseen_noun_weight": 1.0,
     "abbreviations": False,
     "bigram_weight": 0.0,
     "static_weight": 0.0,
@@ -43,6 +46,7 @@ BEFORE: dict[str, object] = {
     "heading_boost": 0.0,
     "type_boost": 0.0,
     "answer_typing": False,
+    "sentence_bigram_weight": 0.0,
     "structured_answers": False,
     "clause_answers": False,
     "calibrated_refusal": False,
@@ -65,12 +69,15 @@ def levers(shipped: Settings) -> list[Lever]:
 
     return [
         Lever("词林 synonyms", {"cilin_weight": value("cilin_weight") or 0.3}),
+        Lever("词林 stand-ins for words the library never uses", {"cilin_stand_in": value("cilin_stand_in")}),
+        Lever("unseen nouns weigh half", {"unseen_noun_weight": value("unseen_noun_weight")}),
         Lever("abbreviations spelled out", {"abbreviations": True}),
         Lever("char-bigram leg", {"bigram_weight": value("bigram_weight")}),
         Lever("static-vector leg", {"static_weight": value("static_weight")}),
         Lever("title/heading boosts", {"title_boost": value("title_boost"), "heading_boost": value("heading_boost")}),
         Lever("answer typing (with units)", {"answer_typing": True}),
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),
+        Lever("answer sentences by shared bigrams", {"sentence_bigram_weight": value("sentence_bigram_weight")}),
         Lever("structure-aware answers", {"structured_answers": True}),
         Lever("clause answers", {"clause_answers": True}),
         Lever("calibrated refusal", {"calibrated_refusal": True}),
@@ -172,16 +179,14 @@ class LeverRunner:
 
 
 # The target is ≤ 5 % false refusals; the threshold is picked on the dev set with room to spare, since a
-# threshold fitted to 173 answerable questions moves on new ones.
-MAX_FALSE_REFUSALS = 0.025
+# threshold fitted to 233 answerable questions moves on new ones (the coverage floor alone refuses some).
+MAX_FALSE_REFUSALS = 0.04
 
 
-def fit_refusal(
-    runner: LeverRunner, items: Sequence[QAItem], overrides: dict[str, object]
-) -> tuple[RefusalModel, float]:
+def fit_refusal(runner: LeverRunner, items: Sequence[QAItem], overrides: dict[str, object]) -> RefusalModel:
     """Fit the refusal model on these items (the dev set only): label = the library answers the question.
 
-    Returns the model and the refusal threshold with the best refusal F1 that keeps false refusals of
+    The model carries the refusal threshold with the best refusal F1 that keeps false refusals of
     answerable questions (all refusals counted, the coverage floor's too) at or below MAX_FALSE_REFUSALS.
     """
     settings = runner.settings({**overrides, "calibrated_refusal": True})
@@ -204,7 +209,7 @@ def fit_refusal(
         f1 = precision_recall_f1(refused, [not a for a in answerable])[2]
         if false_refusals <= MAX_FALSE_REFUSALS and f1 > best[0]:
             best = (f1, threshold)
-    return model, best[1]
+    return replace(model, threshold=best[1])
 
 
 LEVER_HEADERS = ["configuration", "set", "R@1", "R@5", "MRR@10", "answer right", "refusal F1", "false refusals", "ms/q"]

@@ -73,7 +73,7 @@ def train(args: argparse.Namespace) -> WordVectors:
             sg=0,
             epochs=args.epochs,
             min_n=1,
-            max_n=2,
+            max_n=args.max_n,  # below min_n: whole words only
             bucket=args.bucket,
             workers=args.workers,
             seed=13,
@@ -81,6 +81,8 @@ def train(args: argparse.Namespace) -> WordVectors:
     log.info("trained in %.0f s", time.perf_counter() - started)
     frequent = [w for w, c in counts.most_common() if c >= args.min_count][: args.vocab]
     chars = sorted({ch for w in counts for ch in w} - set(frequent))
+    if args.max_n < 1:  # whole words only: a character has a vector only where it was a word of its own
+        chars = [ch for ch in chars if ch in model.wv.key_to_index]
     words = frequent + chars
     total = sum(counts.values())
     vectors = np.stack([model.wv[w] for w in words]).astype(np.float32)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from retrieval.answer_types import AnswerType, Asked, asking_words
+from retrieval.bigram_leg import char_bigrams, question_bigrams
 from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.lexical import LexicalIndex, index_text
@@ -133,10 +134,14 @@ class ExtractiveAnswerer:
                 return replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
             return answer
         probability = 0.0 if evidence.strict_type_missing else model.probability(evidence)
-        if probability < self.settings.answer_refusal_threshold:
+        threshold = self.settings.answer_refusal_threshold
+        if probability < (model.threshold if threshold is None else threshold):
             return replace(self._refusal(answer.question, [], answer.query_terms), confidence=round(probability, 3))
         answer = replace(answer, confidence=round(probability, 3))
-        if probability < self.settings.answer_doubt_threshold:
+        # the question names something the library never mentions (待遇), or its most specific known word is not in
+        # the passage: the answer may be about something else, whatever the model says
+        doubtful = evidence.unseen > 0 or not evidence.rarest_covered
+        if probability < self.settings.answer_doubt_threshold or doubtful:
             answer = replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
         return answer
 
@@ -151,11 +156,13 @@ class ExtractiveAnswerer:
             self.tokenizer.term_classes(question),
             lexical,
             self.thesaurus,
-            self.cilin if settings.cilin_weight > 0 else None,
+            self.cilin if settings.cilin_weight > 0 or settings.cilin_stand_in > 0 else None,
             settings.cilin_weight,
             asking_words(question) if settings.answer_typing else (),
             refined=settings.answer_typing,
             abbreviations=settings.abbreviations,
+            unseen_factor=settings.unseen_noun_weight,
+            stand_in_credit=settings.cilin_stand_in,
         )
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
         highlight = discriminative_terms(terms)
@@ -174,7 +181,7 @@ class ExtractiveAnswerer:
         floor = self._floor()
         if not hits or max(chunk_cover) < floor:
             return Draft(self._refusal(question, required, display_terms), None)
-        candidates = self._candidates(hits, terms, chunk_cover, asked, floor)
+        candidates = self._candidates(question, hits, terms, chunk_cover, asked, floor)
         chosen = self._choose(candidates)
         answer = self._compose(question, hits, chosen, display_terms, terms, asked)
         answer = replace(answer, highlight_terms=highlight)
@@ -195,7 +202,9 @@ class ExtractiveAnswerer:
         margin = (raw[0] - raw[1]) / raw[0] if len(raw) > 1 and raw[0] > 0 else (1.0 if raw and raw[0] > 0 else 0.0)
         best = chosen[0] if chosen else None
         typed_covers = [c.cover for c in candidates if c.typed]
-        heaviest = max(terms.weights, key=lambda t: terms.weights[t], default=None)
+        # the most specific word the library knows: an unseen one (红烧肉, 衣服) can be in no passage at all
+        known = [t for t in terms.weights if t not in terms.unseen]
+        heaviest = max(known, key=lambda t: terms.weights[t], default=None)
         best_tokens = best_passage_tokens
         return Evidence(
             coverage=max(chunk_cover),
@@ -276,9 +285,16 @@ class ExtractiveAnswerer:
         return self.settings.answer_min_coverage
 
     def _candidates(
-        self, hits: Sequence[Hit], terms: QueryTerms, chunk_cover: list[float], asked: Asked, floor: float
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        terms: QueryTerms,
+        chunk_cover: list[float],
+        asked: Asked,
+        floor: float,
     ) -> list[Candidate]:
         top_score = max(h.score for h in hits) or 1.0
+        bigram_share = self._bigram_share(question)
         whole_lists = self.settings.structured_answers and asked.kind is AnswerType.LIST
         found: list[Candidate] = []
         for rank, hit in enumerate(hits):
@@ -297,10 +313,20 @@ class ExtractiveAnswerer:
                 typed = self._has_type("".join(parts), asked)
                 # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
                 score = terms.coverage(tokens | title) + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
+                score += bigram_share(sentence)
                 if asked.typed and typed:
                     score += TYPE_BONUS
                 found.append(Candidate(rank, position, parts, score, cover, typed))
         return found
+
+    def _bigram_share(self, question: str) -> Callable[[str], float]:
+        """Weighted share of the question's character bigrams a sentence holds: of two sentences with the same
+        words, the one that says them as the question does (“选举日的二十日以前公布” for 选举日前多少天公布)."""
+        weight = self.settings.sentence_bigram_weight
+        wanted = set(question_bigrams(question))
+        if weight <= 0 or not wanted:
+            return lambda sentence: 0.0
+        return lambda sentence: weight * len(wanted.intersection(char_bigrams(sentence))) / len(wanted)
 
     @staticmethod
     def _parts(sentences: list[str], position: int, whole_lists: bool) -> tuple[str, ...]:

@@ -151,11 +151,34 @@ _UNIT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("所",),
     ("批",),
     ("周", "星期"),
+    # measure words of length, weight, points and things: a closed class, listed whole rather than as met
+    ("分钟",),
+    ("秒",),
+    ("分",),
+    ("度",),
+    ("米", "公尺"),
+    ("厘米", "公分"),
+    ("公里", "千米"),
+    ("公斤", "千克"),
+    ("吨",),
+    ("升",),
+    ("张",),
+    ("本",),
+    ("起",),
+    ("款",),
+    ("辆",),
+    ("台",),
+    ("份",),
+    ("场",),
+    ("轮",),
+    ("套",),
+    ("座",),
 )
 _UNIT_OF = {unit: group for group in _UNIT_GROUPS for unit in group}
 _PERCENT = ("%", "百分之", "分之", "成")
 _ASKED_UNIT = re.compile(
-    r"(?:多少|几)个?(工作日|周岁|个月|小时|星期|万元|亿元|[名位人天日年月元块钱岁件项条次倍折户期届级等种类家所批周])"
+    r"(?:多少|几)个?(工作日|周岁|个月|小时|星期|万元|亿元|分钟|公尺|厘米|公分|公里|千米|公斤|千克|"
+    r"[名位人天日年月元块钱岁件项条次倍折户期届级等种类家所批周秒分度米吨升张本起款辆台份场轮套座])"
 )
 _ASKED_PERCENT = re.compile(r"百分之几|百分之多少|多大比例|比例是多少|比例为多少|几成|比率是多少|缴费比例")
 
@@ -179,7 +202,10 @@ def has_unit(sentence: str, units: Sequence[str]) -> bool:
     text = normalize(sentence)
     if units is _PERCENT or units == _PERCENT:
         return bool(re.search(r"百分之" + _AMOUNT + "|" + _AMOUNT + r"\s*(?:%|成)|" + _AMOUNT + "分之", text))
-    alternatives = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    # 分 as points, not a fraction (三分之一) or minutes (十五分钟)
+    alternatives = "|".join(
+        "分(?![之钟])" if unit == "分" else re.escape(unit) for unit in sorted(units, key=len, reverse=True)
+    )
     pattern = re.compile(_NUMBER_START + r"(" + _AMOUNT + r")\s*(?:个)?(?:" + alternatives + ")")
     # a calendar year (2023年) and an ordinal (第六十八条) are not amounts
     return any(not _YEAR.fullmatch(m.group(1).rstrip("多余")) for m in pattern.finditer(text))

@@ -26,21 +26,24 @@ def weighted_query(
     cilin: Cilin | None = None,
     cilin_weight: float = 0.0,
     abbreviations: bool = False,
+    cilin_stand_in: float = 0.0,
 ) -> dict[str, float]:
     """token → weight: the question's tokens, domain alternatives and spelled-out abbreviations at 1,
-    词林 synonyms at cilin_weight."""
+    词林 synonyms at cilin_weight, or at cilin_stand_in for a word the library never uses (顾客 → 消费者):
+    there the synonym is the only way the question's word can match."""
     tokens = tokenizer.tokenize(question)
     if thesaurus is not None:
         tokens = thesaurus.expand(tokens, lexical, abbreviations)
     weights = dict.fromkeys(tokens, 1.0)
-    if cilin is None or cilin_weight <= 0:
+    if cilin is None or (cilin_weight <= 0 and cilin_stand_in <= 0):
         return weights
     for token, word_class in tokenizer.term_classes(question).items():
         if word_class == "function":
             continue
+        weight = max(cilin_stand_in, cilin_weight) if lexical.document_frequency(token) == 0 else cilin_weight
         for synonym in cilin.synonyms(token, known=lambda w: lexical.document_frequency(w) > 0):
-            weights.setdefault(synonym, cilin_weight)
-    return weights
+            weights[synonym] = max(weights.get(synonym, 0.0), weight)
+    return {token: weight for token, weight in weights.items() if weight > 0}
 
 
 def weighted_bm25(

@@ -39,6 +39,7 @@ class SearchOptions:
     title_boost: float = 0.0
     heading_boost: float = 0.0
     type_boost: float = 0.0
+    cilin_stand_in: float = 0.0  # weight of the 词林 synonyms of a word the library never uses
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -56,6 +57,7 @@ class SearchOptions:
             settings.title_boost,
             settings.heading_boost,
             settings.type_boost,
+            settings.cilin_stand_in,
         )
 
     @property
@@ -81,15 +83,17 @@ class HybridSearcher:
         doc_ids: Sequence[str] | None = None,
         cilin_weight: float = 0.0,
         abbreviations: bool = False,
+        cilin_stand_in: float = 0.0,
     ) -> list[tuple[str, float]]:
         lexical = self.index.lexical()
-        if cilin_weight <= 0 or self.cilin is None:
+        if (cilin_weight <= 0 and cilin_stand_in <= 0) or self.cilin is None:
             tokens = self.index.tokenizer.tokenize(query)
             if self.thesaurus is not None:
                 tokens = self.thesaurus.expand(tokens, lexical, abbreviations)
             return lexical.search(tokens, k, doc_ids)
+        tokenizer = self.index.tokenizer
         weights = weighted_query(
-            query, self.index.tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight, abbreviations
+            query, tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight, abbreviations, cilin_stand_in
         )
         return weighted_bm25(lexical, weights, k, doc_ids)
 
@@ -123,7 +127,9 @@ class HybridSearcher:
             return []
         n = max(options.candidates, k)
         legs = {
-            "bm25": self.bm25_leg(query, n, doc_ids, options.cilin_weight, options.abbreviations)
+            "bm25": self.bm25_leg(
+                query, n, doc_ids, options.cilin_weight, options.abbreviations, options.cilin_stand_in
+            )
             if options.bm25_weight > 0
             else [],
             "dense": self.dense_leg(query, n, doc_ids) if options.dense_weight > 0 else [],

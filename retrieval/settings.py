@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     cilin_weight: float = Field(
         0.15, ge=0.0, le=1.0, description="weight of 同义词词林 synonyms in the query, relative to the question's words"
     )
+    cilin_stand_in: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="weight of the 同义词词林 synonyms of a question word the library never uses (当兵 → 入伍): "
+        "the only way that word can match",
+    )
     abbreviations: bool = Field(
         True, description="spell out a question's abbreviations as the library writes them (村委会 → 村民委员会)"
     )
@@ -89,15 +96,32 @@ class Settings(BaseSettings):
     type_boost: float = Field(
         0.0, ge=0.0, description="extra score for a passage holding the asked kind of answer (多久 → a duration)"
     )
+    sentence_bigram_weight: float = Field(
+        0.5,
+        ge=0.0,
+        description="answer sentences: weight of the question's character bigrams they share (word order, "
+        "segmentation mismatch)",
+    )
+    unseen_noun_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="weight of a question noun the library never uses (顾客, 衣服), as a share of the rarest "
+        "word's: everyday words a text says otherwise, or a topic it lacks",
+    )
     answer_typing: bool = Field(True, description="prefer sentences of the type the question asks for (多久 → 期限)")
     structured_answers: bool = Field(True, description="sub-headings, whole enumerations, 第N条 look-ups")
     clause_answers: bool = Field(True, description="answer with the answering clause, subject restored")
     calibrated_refusal: bool = Field(True, description="refuse on coverage + retrieval margin + answer type")
     answer_floor_coverage: float = Field(
-        0.25, ge=0.0, le=1.0, description="with calibrated refusal: below this coverage refuse without asking the model"
+        0.15, ge=0.0, le=1.0, description="with calibrated refusal: below this coverage refuse without asking the model"
     )
-    answer_refusal_threshold: float = Field(
-        0.49, ge=0.0, le=1.0, description="calibrated probability that the library answers, below which it refuses"
+    answer_refusal_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="calibrated probability that the library answers, below which it refuses "
+        "(None: the threshold fitted with the model, retrieval/data/refusal_model.json)",
     )
     answer_doubt_threshold: float = Field(
         0.8, ge=0.0, le=1.0, description="below this calibrated probability the answer carries 仅供参考"

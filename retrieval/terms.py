@@ -26,6 +26,8 @@ class QueryTerms:
     weak_credit: float = 0.0
     unseen: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
+    stand_ins: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 词林 words for an unseen word
+    stand_in_credit: float = 0.0
 
     @property
     def total(self) -> float:
@@ -34,6 +36,8 @@ class QueryTerms:
     def _credit(self, term: str, tokens: set[str]) -> float:
         if term in tokens or any(present(alt, tokens) for alt in self.alternatives.get(term, ())):
             return 1.0
+        if any(alt in tokens for alt in self.stand_ins.get(term, ())):
+            return self.stand_in_credit
         if any(alt in tokens for alt in self.weak_alternatives.get(term, ())):
             return self.weak_credit
         return 0.0
@@ -99,6 +103,8 @@ def weigh_terms(
     asking: Sequence[str] = (),
     refined: bool = False,
     abbreviations: bool = False,
+    unseen_factor: float = 1.0,
+    stand_in_credit: float = 0.0,
 ) -> QueryTerms:
     """IDF weights for a question's tokens, by the class of the word they come from.
 
@@ -106,15 +112,18 @@ def weigh_terms(
     most and pulls coverage down; an unseen verb or particle is usually just colloquial phrasing (得批, 交上去)
     and weighs nothing; known function words (最多, 哪些) count a little. A term and its thesaurus
     alternatives (上访 → 信访) count as one term, weighed by the rarest of them the library knows.
+    A word the library never uses but whose 词林 synonyms it does (当兵 → 入伍, 顾客 → 消费者) weighs as its
+    rarest known synonym, which stands in for it at `stand_in_credit`.
     `refined` (with answer typing) also treats the asking words (哪几种, 多大) as function words, weighs a
     one-character verb (想, 去, 办) at a fifth and ignores unseen modal compounds (能管, 要交).
     """
     classes = demote_asking_words(classes, asking)
     n = max(len(lexical.state.chunk_ids), 1)
-    unseen_weight = math.log(1 + (n + 0.5) / 0.5)
+    unseen_weight = unseen_factor * math.log(1 + (n + 0.5) / 0.5)
     library = lexical if abbreviations else None
     alternatives = {t: thesaurus.alternatives(t, library) for t in classes} if thesaurus else {}
     known = {t for t in classes if lexical.document_frequency(t) > 0}
+    stand_ins = _stand_ins(classes, lexical, cilin, alternatives, refined) if stand_in_credit > 0 else {}
     weights: dict[str, float] = {}
     unseen: set[str] = set()
     for term, cls in classes.items():
@@ -122,6 +131,8 @@ def weigh_terms(
         idf = max([own, *(_idf(lexical, alt, own > 0) for alt in alternatives.get(term, ()))])
         if idf > 0:
             weights[term] = idf * _class_factor(term, cls, refined)
+        elif term in stand_ins:
+            weights[term] = max(lexical.idf(word) for word in stand_ins[term]) * _class_factor(term, cls, refined)
         elif (
             cls == "noun"
             and len(term) > 1
@@ -147,4 +158,28 @@ def weigh_terms(
         cilin_credit,
         frozenset(unseen),
         frozenset(t for t, cls in classes.items() if cls == "noun" and weights.get(t, 0) > 0),
+        stand_ins,
+        stand_in_credit,
     )
+
+
+def _stand_ins(
+    classes: dict[str, str],
+    lexical: LexicalIndex,
+    cilin: Cilin | None,
+    alternatives: dict[str, tuple[Alternative, ...]],
+    refined: bool,
+) -> dict[str, tuple[str, ...]]:
+    """The 词林 synonyms the library uses, for each content word it never does (and has no domain alternative)."""
+    if cilin is None:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for term, cls in classes.items():
+        if cls == "function" or len(term) < 2 or lexical.document_frequency(term) > 0 or alternatives.get(term):
+            continue
+        if refined and term[0] in _MODALS:
+            continue
+        synonyms = cilin.synonyms(term, known=lambda w: lexical.document_frequency(w) > 0)
+        if synonyms:
+            found[term] = tuple(synonyms)
+    return found

@@ -40,6 +40,8 @@ UNION = """# 某市职工组织条例
 第七条 党员应当按照规定交纳党费。党费的收缴、使用和管理，由党的组织负责。
 
 第八条 政协主席主持常务委员会的工作，政协主席由全体会议选举产生。
+
+第九条 经营者不得对消费者进行侮辱、诽谤，不得搜查消费者的身体及其携带的物品。
 """
 
 REPORT = """关于全市政协系统党的建设工作的调研报告
@@ -137,6 +139,37 @@ def test_cilin_synonyms_weigh_less_than_the_questions_own_words(library: Knowled
     assert weights["开除"] == 1.0 and weights["除名"] == pytest.approx(0.15)
 
 
+def test_cilin_stands_in_fully_for_a_word_the_library_never_uses(library: KnowledgeBase) -> None:
+    from retrieval.query import weighted_query
+    from retrieval.terms import weigh_terms
+
+    question = "顾客被保安翻包了怎么办？"  # 顾客 is never used; 词林 has 顾客 = 消费者, which the text uses
+    lexical, tokenizer, cilin = library.index.lexical(), library.tokenizer, library.cilin
+    assert lexical.document_frequency("顾客") == 0 and lexical.document_frequency("消费者") > 0
+    assert weighted_query(question, tokenizer, lexical, None, cilin, 0.15, cilin_stand_in=0.8)["消费者"] == 0.8
+    assert weighted_query(question, tokenizer, lexical, None, cilin, 0.15)["消费者"] == 0.15
+    classes = tokenizer.term_classes(question)
+    standing_in = weigh_terms(classes, lexical, None, cilin, 0.15, stand_in_credit=0.8)
+    weak = weigh_terms(classes, lexical, None, cilin, 0.15)
+    assert "顾客" not in standing_in.unseen and "顾客" in weak.unseen
+    passage = set(tokenizer.tokenize("经营者不得搜查消费者的身体"))
+    assert standing_in.coverage(passage) > 2 * weak.coverage(passage)
+    answer = library.ask(question)
+    assert answer.found and "搜查消费者" in answer.text
+
+
+def test_an_unseen_noun_weighs_half_the_rarest_word(library: KnowledgeBase) -> None:
+    from retrieval.terms import weigh_terms
+
+    lexical = library.index.lexical()
+    classes = library.tokenizer.term_classes("红烧肉的党费怎么交？")  # 红烧肉: a noun the library never uses
+    full = weigh_terms(classes, lexical)
+    half = weigh_terms(classes, lexical, unseen_factor=0.5)
+    assert "红烧肉" in full.unseen and half.weights["红烧肉"] == pytest.approx(full.weights["红烧肉"] / 2)
+    assert half.weights["党费"] == full.weights["党费"]
+    assert half.coverage({"党费"}) > full.coverage({"党费"})
+
+
 def test_title_and_heading_boosts_prefer_the_passage_named_by_its_heading(library: KnowledgeBase) -> None:
     searcher = library.searcher
     chunks = {c.id: c for d in library.documents() for c in library.chunks_of(d.doc_id)}
@@ -154,6 +187,29 @@ def test_answer_typing_prefers_the_sentence_with_a_duration(library: KnowledgeBa
     question = "信访事项多长时间要办结？"  # two sentences cover it equally; one holds a duration
     assert "60日内" in view(library, answer_max_sentences=1).ask(question).text
     assert "60日内" not in view(library, answer_max_sentences=1, answer_typing=False).ask(question).text
+
+
+ELECTION = """# 某县选举实施细则
+
+第二十八条 选举委员会对公布的选民名单的申诉，应当在五日内作出处理决定，选民名单随之公布。
+
+第二十九条 选民名单应在选举日的二十日以前公布，并发给选民证。
+"""
+
+
+def test_answer_sentences_said_as_the_question_says_them_win(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    write_files(tmp_path / "lib", {"election.md": ELECTION})
+    settings = Settings(data_dir=tmp_path / "data", embedding_model="none", answer_max_sentences=1)
+    writer = Library(settings, tokenizer=tokenizer, embedder=None)
+    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
+    writer.close()
+    question = "选民名单要在选举日前多少天公布？"  # both sentences hold 选民名单, 公布 and a number of 日
+    kb = KnowledgeBase(settings, tokenizer=tokenizer)
+    try:
+        assert "二十日以前" in kb.ask(question).text
+        assert "二十日以前" not in view(kb, sentence_bigram_weight=0.0).ask(question).text
+    finally:
+        kb.close()
 
 
 def test_a_heading_question_is_answered_with_its_sub_headings(library: KnowledgeBase) -> None:

@@ -3,6 +3,7 @@ artefact contract of the new search legs (build / save / load / search)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -151,8 +152,9 @@ def test_refusal_model_fits_saves_and_loads(tmp_path: Path) -> None:
     model = RefusalModel.fit(rows, labels, l2=1.0)  # the shipped l2 is for 200 rows, not 20
     assert model.probability(evidence(0.9, 0.8)) > 0.8 > 0.2 > model.probability(evidence(0.45, 0.0))
     path = tmp_path / "model.json"
+    model = replace(model, threshold=0.42)  # the threshold chosen with the model travels with it
     model.save(path)
-    assert RefusalModel.load(path) == model
+    assert RefusalModel.load(path) == model and RefusalModel.load(path).threshold == 0.42
     assert RefusalModel.load(tmp_path / "missing.json") is None
 
 

@@ -140,6 +140,12 @@ def test_an_abbreviation_counts_as_covered_by_its_spelled_out_form(library: Know
         ("总理最多能连着当几届？", "连续任职不得超过两届", True),
         ("按工资的百分之几交？", "按职工工资总额的百分之二拨缴", True),
         ("罚多少钱？", "处二百元以下罚款", True),
+        ("闯一次红灯要扣几分？", "一次记12分", True),  # measure words beyond money and time
+        ("闯一次红灯要扣几分？", "不得少于三分之二", False),  # a fraction is no number of points
+        ("身高最低要求是多少厘米？", "身高一百六十公分以上", True),
+        ("身高最低要求是多少厘米？", "体重五十公斤以上", False),
+        ("一年查处了多少起案件？", "查处案件三百余起", True),
+        ("信访事项多少天办结？", "自受理之日起六十日之内办结", True),
     ],
 )
 def test_units(question: str, sentence: str, held: bool) -> None:
