@@ -198,20 +198,23 @@ def run(args: argparse.Namespace, say: Say) -> int:
 
 
 LEVERS_INTRO = """Issue 9: colloquial questions, list answers, refusals. **dev** = `dev_qa.jsonl` + `dev_laws_qa.jsonl`
-(questions over five laws the project had not seen, 35 answerable + 8 on-topic unanswerable); **held-out** =
-`test_qa.jsonl` + `heldout_laws_qa.jsonl` (five other laws, 28 + 8, written before any tuning and never tuned on);
-both over the shared corpus plus 18 laws (`eval/laws.py`: the ten question laws and eight distractors on
-neighbouring topics). **CMRC** = the 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev only.
-*answer right* = found, at most 300 characters without markers, and containing the gold short answer (the evidence
-span when there is none); *false refusals* = share of answerable questions refused; *ms/q* = search + answer per
-question in this harness (search results are shared between the answer levers, so compare ms/q within a search
-setting; latency targets are in the benchmark). “before” is this code with every lever off: the domain thesaurus
-entries and the 届 fix added for this issue are in it too, and so are the second round's fixes that are not
+(five laws the project had not seen, 35 answerable + 8 on-topic unanswerable) + `dev2_laws_qa.jsonl` (five more
+laws, 60 + 20, written blind in the third round in everyday and story-like wording, so that the refusal model is
+fitted on 53 unanswerable questions rather than 33); **held-out** = `test_qa.jsonl` + `heldout_laws_qa.jsonl` (five
+other laws, 28 + 8, written before any tuning and never tuned on); all over the shared corpus plus 23 laws
+(`eval/laws.py`: the fifteen question laws and eight distractors on neighbouring topics). **CMRC** = the
+1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev only (refusal settings by 5-fold cross-
+validation on dev). *answer right* = found, at most 300 characters without markers, and containing the gold short
+answer (the evidence span when there is none); *false refusals* = share of answerable questions refused; *ms/q* =
+search + answer per question in this harness (search results are shared between the answer levers, so compare ms/q
+within a search setting; latency targets are in the benchmark). “before” is this code with every lever off: the
+domain thesaurus entries and the 届 fix added for this issue are in it too, and so are the later fixes that are not
 switches (thesaurus phrases matched by their pieces, section answers only for headings that carry the question,
-the document title counted in a sentence's match, a duration needing a number). The refusal model is refitted on
-dev whenever the evidence changes (`python -m eval levers --calibrate`). All rows use the BM25-based legs without
-the dense leg (embedding_model none): with only the English fallback model here it adds nothing (sections 1
-and 4), and the static-vector row stands for the offline semantic leg that would replace it."""
+the document title counted in a sentence's match, a duration needing a number, measure words as units). The refusal
+model (sign-constrained, its threshold saved with it) is refitted on dev whenever the evidence changes (`python -m
+eval levers --calibrate`). All rows use the BM25-based legs without the dense leg (embedding_model none): with only
+the English fallback model here it adds nothing (sections 1 and 4). The static-vector row uses fastText vectors
+trained on the laws and the corpus (`eval/train_vectors.py`, trained by the first run into data/eval-cache/)."""
 
 
 def levers_md(levers: Sequence[levers_cmd.LeverResult], number: int) -> str:
