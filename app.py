@@ -30,5 +30,6 @@ pages = [
     for number, (path, title, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
+auth.keep_login()
 auth.sidebar_account()
 st.navigation(pages).run()

@@ -74,7 +74,9 @@ def chromium_page(width: int = 1280, height: int = 2000) -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+            # a context of its own, so a test can open more tabs of the same browser (cookies shared)
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+            page = context.new_page()
             yield page
         finally:
             browser.close()

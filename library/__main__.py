@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return reported(lambda: run_maintenance(args, settings), RestoreError, LibraryBusyError)
     catalog = Catalog(settings.catalog_url)
-    policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes)
+    policy = LockoutPolicy(settings.login_max_failures, settings.login_lockout_minutes, settings.login_session_hours)
     try:
         if args.command == "token":
             return reported(lambda: run_token(args, TokenStore(catalog)), UserError)

@@ -2,11 +2,17 @@
 
 After `max_failures` wrong passwords for one user name, logins for that name are refused for `lockout_minutes`,
 whether or not the user exists; no message says which (a refused login never tells whether the name exists).
+
+A login is a session: a random token the browser keeps in a cookie (so a new tab or a reload stays logged in),
+stored only as its SHA-256 with an expiry, in the shared database (so every replica knows it). A new password or
+a removed account ends the user's sessions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,11 +37,20 @@ CREATE TABLE IF NOT EXISTS login_failures (
     locked_until TEXT NOT NULL DEFAULT ''
 );
 """
-USERS_SCHEMA = Schema("users", SCHEMA, (SCHEMA,))  # version 1 = the tables made before versions were kept
+SESSIONS = """
+CREATE TABLE IF NOT EXISTS login_sessions (
+    token_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+"""
+# version 1 = the tables made before versions were kept; version 2 adds login sessions
+USERS_SCHEMA = Schema("users", SCHEMA + SESSIONS, (SCHEMA, SESSIONS))
 WRONG = "用户名或密码不正确。"
 LOCKED = "登录失败次数过多，该用户名已被锁定 {minutes} 分钟，请稍后再试。"
 MIN_PASSWORD = 8
 MAX_NAME = 40
+MAX_SESSION_TOKEN = 100
 
 
 class LoginError(Exception):
@@ -50,6 +65,7 @@ class UserError(ValueError):
 class LockoutPolicy:
     max_failures: int = 5
     lockout_minutes: int = 15
+    session_hours: int = 12  # how long a login lasts in a browser
 
 
 def _now() -> datetime:
@@ -92,11 +108,14 @@ class UserStore:
                 {"hash": self._hasher.hash(password), "name": name},
             )
             tx.execute("DELETE FROM login_failures WHERE name = :name", {"name": name})
+            tx.execute("DELETE FROM login_sessions WHERE name = :name", {"name": name})
 
     def remove(self, name: str) -> None:
         if self.get(name) is None:
             raise UserError(f"没有用户 {name}")
-        self.catalog.execute("DELETE FROM users WHERE name = :name", {"name": name})
+        with self.catalog.db.transaction(write=True) as tx:
+            tx.execute("DELETE FROM users WHERE name = :name", {"name": name})
+            tx.execute("DELETE FROM login_sessions WHERE name = :name", {"name": name})
 
     def get(self, name: str) -> User | None:
         rows = self.catalog.execute("SELECT name, role FROM users WHERE name = :name", {"name": name})
@@ -125,6 +144,35 @@ class UserStore:
             raise LoginError(self._failed(name))
         self.catalog.execute("DELETE FROM login_failures WHERE name = :name", {"name": name})
         return User(rows[0]["name"], rows[0]["role"])
+
+    # --- sessions
+    def open_session(self, user: User) -> str:
+        """A new session token for this user (shown once: only its hash is kept); expired sessions are dropped."""
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        expires = now + timedelta(hours=self.policy.session_hours)
+        with self.catalog.db.transaction(write=True) as tx:
+            tx.execute("DELETE FROM login_sessions WHERE expires_at < :now", {"now": now.isoformat(timespec="seconds")})
+            tx.execute(
+                "INSERT INTO login_sessions(token_hash, name, expires_at) VALUES (:hash, :name, :expires)",
+                {"hash": _session_hash(token), "name": user.name, "expires": expires.isoformat(timespec="seconds")},
+            )
+        return token
+
+    def session_user(self, token: str) -> User | None:
+        """The user of a live session (with the role the account has now), or None."""
+        if not isinstance(token, str) or not token or len(token) > MAX_SESSION_TOKEN:
+            return None
+        rows = self.catalog.execute(
+            "SELECT name, expires_at FROM login_sessions WHERE token_hash = :hash", {"hash": _session_hash(token)}
+        )
+        if not rows or rows[0]["expires_at"] < _now().isoformat(timespec="seconds"):
+            return None
+        return self.get(rows[0]["name"])
+
+    def close_session(self, token: str) -> None:
+        if token and len(token) <= MAX_SESSION_TOKEN:
+            self.catalog.execute("DELETE FROM login_sessions WHERE token_hash = :hash", {"hash": _session_hash(token)})
 
     def _locked(self, name: str) -> bool:
         rows = self.catalog.execute("SELECT locked_until FROM login_failures WHERE name = :name", {"name": name})
@@ -163,3 +211,7 @@ def _check_role(role: str) -> None:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
+
+
+def _session_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     members_must_login: bool = Field(False, description="members must log in to ask (default: anyone may ask)")
     login_max_failures: int = Field(5, ge=1, description="wrong passwords in a row before a user name is locked")
     login_lockout_minutes: int = Field(15, ge=1, description="how long a locked user name stays locked")
+    login_session_hours: int = Field(12, ge=1, description="how long a login lasts in a browser (new tabs included)")
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint (DeepSeek, Qwen, Ollama, vLLM); empty = none")
     llm_model: str = Field("", description="model name at that endpoint")
     llm_api_key: str = Field("", description="API key for that endpoint")

@@ -13,6 +13,7 @@ from conftest import LAW, LIBRARY, add_folder, write_files
 
 from library.lock import LibraryBusyError
 from library.questions import QuestionLog
+from library.roles import User
 from library.service import Library
 from library.sources import DatabaseSourceStore, SourceStore
 from library.users import LoginError, UserStore
@@ -78,6 +79,10 @@ def test_add_replace_remove_and_the_stores(backend, tmp_path: Path, tokenizer, e
             users.authenticate("organizer1", "wrong")
     with pytest.raises(LoginError, match="锁定"):
         users.authenticate("organizer1", "a-long-password")
+    token = users.open_session(users.get("organizer1"))  # a login kept by the browser, known to every replica
+    assert users.session_user(token) == users.get("organizer1") and users.session_user("forged") is None
+    users.set_password("organizer1", "another-long-password")  # a new password ends the user's sessions
+    assert users.session_user(token) is None
 
     log = QuestionLog(kb.catalog)
     first = log.record(kb.ask(QUESTION), 12.0, "organizer1")
@@ -183,6 +188,7 @@ def test_a_catalog_made_by_the_previous_code_opens_with_its_accounts(tmp_path: P
     assert catalog.generation() == 7
     assert [u.name for u in UserStore(catalog).users()] == ["amy"]
     versions = {r["component"]: r["version"] for r in catalog.execute("SELECT * FROM schema_versions")}
-    assert versions == {"catalog": 2, "users": 1}
+    assert versions == {"catalog": 2, "users": 2}  # version 2 of users adds login sessions
+    assert UserStore(catalog).session_user(UserStore(catalog).open_session(User("amy", "organizer"))).name == "amy"
     assert catalog.execute("PRAGMA user_version")[0][0] == 2
     catalog.close()

@@ -124,3 +124,28 @@ def confirm_delete(page, title: str) -> None:
         except PlaywrightTimeoutError:
             continue
     page.get_by_role("button", name="确认删除").click()
+
+
+def test_a_login_lasts_into_a_new_tab_until_logging_out(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"SHUXIANG_DATA_DIR": str(data), "SHUXIANG_CORPUS_DIR": str(PROJECT / "corpus")}
+    with streamlit_app(env, ARTIFACTS / "browser-login-streamlit.log") as (url, _), chromium_page() as page:
+        UserStore(Catalog(data / "catalog.sqlite3")).add("管理员", "organizer", PASSWORD)
+        page.set_default_timeout(30_000)
+        page.goto(f"{url}/library")
+        login(page, "管理员")
+        page.get_by_role("tab", name="上传资料").wait_for()
+        page.wait_for_function("() => document.cookie.includes('sx_login=')")
+
+        second = page.context.new_page()  # a new tab: a new Streamlit session, the same browser
+        second.set_default_timeout(30_000)
+        second.goto(f"{url}/library")
+        second.get_by_role("tab", name="上传资料").wait_for()
+        second.get_by_role("button", name="退出登录").click()
+        second.get_by_role("button", name="登录").wait_for()
+        second.wait_for_function("() => !document.cookie.includes('sx_login=')")
+
+        third = page.context.new_page()
+        third.goto(f"{url}/library")
+        third.get_by_role("button", name="登录").wait_for(timeout=30_000)  # logged out everywhere it starts anew
+        assert third.get_by_role("tab", name="上传资料").count() == 0

@@ -90,7 +90,7 @@ def question_log(s: Settings | None = None) -> QuestionLog:
 
 def users(s: Settings | None = None) -> UserStore:
     s = s or settings()
-    policy = LockoutPolicy(s.login_max_failures, s.login_lockout_minutes)
+    policy = LockoutPolicy(s.login_max_failures, s.login_lockout_minutes, s.login_session_hours)
     return _shared("users", _key(s), lambda: UserStore(knowledge_base(s).catalog, policy))  # type: ignore[return-value]
 
 
