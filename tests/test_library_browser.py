@@ -3,6 +3,8 @@ member's question is answered from the new document; after the organizer deletes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,21 @@ def make_scan(path: Path) -> Path | None:
     return path
 
 
+@contextmanager
+def organizer_on_library_page(tmp_path: Path, log_name: str) -> Iterator[tuple[str, object]]:
+    """The app over the bundled corpus, and a browser page logged in as an organizer on 资料库管理."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    data = tmp_path / "data"
+    env = {"SHUXIANG_DATA_DIR": str(data), "SHUXIANG_CORPUS_DIR": str(PROJECT / "corpus")}
+    with streamlit_app(env, ARTIFACTS / log_name) as (url, _), chromium_page() as page:
+        UserStore(Catalog(data / "catalog.sqlite3")).add("管理员", "organizer", PASSWORD)
+        page.set_default_timeout(30_000)
+        page.goto(f"{url}/library")
+        login(page, "管理员")
+        page.get_by_role("tab", name="上传资料").wait_for()
+        yield url, page
+
+
 def login(page, name: str) -> None:
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(PASSWORD)
@@ -69,14 +86,7 @@ def test_organizer_uploads_member_asks_organizer_deletes(tmp_path: Path) -> None
     scan = make_scan(tmp_path / "读书月通知.png")
     assert scan is not None, "the CI installs fonts-wqy-zenhei"
     docx_file = make_docx(tmp_path / "读书活动管理办法.docx")
-    data = tmp_path / "data"
-    env = {"SHUXIANG_DATA_DIR": str(data), "SHUXIANG_CORPUS_DIR": str(PROJECT / "corpus")}
-    with streamlit_app(env, ARTIFACTS / "browser-library-streamlit.log") as (url, _), chromium_page() as page:
-        UserStore(Catalog(data / "catalog.sqlite3")).add("管理员", "organizer", PASSWORD)
-        page.set_default_timeout(30_000)
-        page.goto(f"{url}/library")
-        login(page, "管理员")
-        page.get_by_role("tab", name="上传资料").wait_for()
+    with organizer_on_library_page(tmp_path, "browser-library-streamlit.log") as (_, page):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(docx_file), str(scan)])
         page.get_by_text("读书月通知.png").first.wait_for()
         page.get_by_role("button", name="开始入库").click()
@@ -127,14 +137,7 @@ def confirm_delete(page, title: str) -> None:
 
 
 def test_a_login_lasts_into_a_new_tab_until_logging_out(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    env = {"SHUXIANG_DATA_DIR": str(data), "SHUXIANG_CORPUS_DIR": str(PROJECT / "corpus")}
-    with streamlit_app(env, ARTIFACTS / "browser-login-streamlit.log") as (url, _), chromium_page() as page:
-        UserStore(Catalog(data / "catalog.sqlite3")).add("管理员", "organizer", PASSWORD)
-        page.set_default_timeout(30_000)
-        page.goto(f"{url}/library")
-        login(page, "管理员")
-        page.get_by_role("tab", name="上传资料").wait_for()
+    with organizer_on_library_page(tmp_path, "browser-login-streamlit.log") as (url, page):
         page.wait_for_function("() => document.cookie.includes('sx_login=')")
 
         second = page.context.new_page()  # a new tab: a new Streamlit session, the same browser
