@@ -29,7 +29,8 @@ BACKUP_SOURCES = "sources/"  # SQLite: the stored source files (PostgreSQL keeps
 BACKUP_PG_DUMP = "catalog.pgdump"  # PostgreSQL: pg_dump --format=custom --no-owner of the whole database
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 BACKEND_LABELS = {SQLITE: " SQLite ", POSTGRESQL: " PostgreSQL "}
-_BOOKKEEPING = {"schema_versions", "meta", "login_failures", "login_sessions"}  # not content: a new library has these too
+# not content: a new library has these too
+_BOOKKEEPING = {"schema_versions", "meta", "login_failures", "login_sessions"}
 _TABLE_LABELS = {
     "documents": "文档",
     "chunks": "段落",
