@@ -217,7 +217,7 @@ class ExtractiveAnswerer:
             rarest_covered=1.0 if heaviest is not None and terms.covers(heaviest, best_tokens) else 0.0,
             noun_cover=terms.noun_coverage(best_tokens),
             missing_max=terms.missing_max(best_tokens),
-            strict_type_missing=1.0 if asked.kind in STRICT_TYPES and not (best is not None and best.typed) else 0.0,
+            strict_type_missing=1.0 if asked.kind in STRICT_TYPES and not typed_covers else 0.0,
             unit_missing=1.0 if asked.units and not typed_covers else 0.0,
         )
 
