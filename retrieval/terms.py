@@ -123,7 +123,8 @@ def weigh_terms(
     library = lexical if abbreviations else None
     alternatives = {t: thesaurus.alternatives(t, library) for t in classes} if thesaurus else {}
     known = {t for t in classes if lexical.document_frequency(t) > 0}
-    stand_ins = _stand_ins(classes, lexical, cilin, alternatives, refined) if stand_in_credit > 0 else {}
+    synonyms = _cilin_synonyms(classes, lexical, cilin) if cilin_credit > 0 or stand_in_credit > 0 else {}
+    stand_ins = _stand_ins(synonyms, lexical, alternatives, refined) if stand_in_credit > 0 else {}
     weights: dict[str, float] = {}
     unseen: set[str] = set()
     for term, cls in classes.items():
@@ -144,17 +145,10 @@ def weigh_terms(
         else:
             # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count
             weights[term] = 0.0
-    weak: dict[str, tuple[str, ...]] = {}
-    if cilin is not None and cilin_credit > 0:
-        for term, cls in classes.items():
-            if cls != "function":
-                found = cilin.synonyms(term, known=lambda w: lexical.document_frequency(w) > 0)
-                if found:
-                    weak[term] = found
     return QueryTerms(
         weights,
         {t: alts for t, alts in alternatives.items() if alts},
-        weak,
+        synonyms if cilin_credit > 0 else {},
         cilin_credit,
         frozenset(unseen),
         frozenset(t for t, cls in classes.items() if cls == "noun" and weights.get(t, 0) > 0),
@@ -163,23 +157,31 @@ def weigh_terms(
     )
 
 
-def _stand_ins(
-    classes: dict[str, str],
-    lexical: LexicalIndex,
-    cilin: Cilin | None,
-    alternatives: dict[str, tuple[Alternative, ...]],
-    refined: bool,
-) -> dict[str, tuple[str, ...]]:
-    """The 词林 synonyms the library uses, for each content word it never does (and has no domain alternative)."""
+def _cilin_synonyms(classes: dict[str, str], lexical: LexicalIndex, cilin: Cilin | None) -> dict[str, tuple[str, ...]]:
+    """The 词林 synonyms the library uses, for each of the question's content words that has some."""
     if cilin is None:
         return {}
     found: dict[str, tuple[str, ...]] = {}
     for term, cls in classes.items():
-        if cls == "function" or len(term) < 2 or lexical.document_frequency(term) > 0 or alternatives.get(term):
-            continue
-        if refined and term[0] in _MODALS:
-            continue
-        synonyms = cilin.synonyms(term, known=lambda w: lexical.document_frequency(w) > 0)
-        if synonyms:
-            found[term] = tuple(synonyms)
+        if cls != "function":
+            synonyms = cilin.synonyms(term, known=lambda w: lexical.document_frequency(w) > 0)
+            if synonyms:
+                found[term] = tuple(synonyms)
     return found
+
+
+def _stand_ins(
+    synonyms: dict[str, tuple[str, ...]],
+    lexical: LexicalIndex,
+    alternatives: dict[str, tuple[Alternative, ...]],
+    refined: bool,
+) -> dict[str, tuple[str, ...]]:
+    """Of those synonyms, the ones standing in for a word the library never uses (and has no domain alternative)."""
+    return {
+        term: found
+        for term, found in synonyms.items()
+        if len(term) > 1
+        and lexical.document_frequency(term) == 0
+        and not alternatives.get(term)
+        and not (refined and term[0] in _MODALS)
+    }
