@@ -27,6 +27,7 @@ from retrieval.structured import (
     best_section,
     heading_label,
     is_item,
+    is_list_intro,
     list_run,
     title_match,
 )
@@ -334,6 +335,11 @@ class ExtractiveAnswerer:
             start, end = list_run(sentences, position)
             if end - start > 1 or is_item(sentences[position]):
                 return tuple(sentences[start:end])
+        elif is_item(sentences[position]):
+            start, _ = list_run(sentences, position)
+            if start < position and is_list_intro(sentences[start]):
+                # an item alone is a condition without its rule (“（二）出借居民身份证的；” → 给予警告…)
+                return sentences[start], sentences[position]
         return with_list_items(sentences, position)
 
     def _choose(self, candidates: list[Candidate]) -> list[Candidate]:
@@ -367,9 +373,12 @@ class ExtractiveAnswerer:
         sentences = split_sentences(hits[cand.hit_rank].chunk.text)
         previous = sentences[cand.position - 1] if cand.position > 0 else None
         sentence = restore_subject(sentence, previous)
+        # as in choosing the sentence, the title counts for every clause: the words that name the document
+        # (政协章程) must not pull the clause choice towards the one that repeats them
+        title = set(self.tokenizer.tokenize(hits[cand.hit_rank].chunk.title))
 
         def score(text: str) -> float:
-            covered = terms.coverage(set(self.tokenizer.tokenize(text)))
+            covered = terms.coverage(set(self.tokenizer.tokenize(text)) | title)
             return covered + (TYPE_BONUS if asked.typed and self._has_type(text, asked) else 0.0)
 
         return answering_clause(sentence, score)

@@ -126,6 +126,14 @@ def word_class(word: str, tag: str) -> str:
     return "noun" if tag.startswith(NOUN_TAGS) else "content"
 
 
+_QUOTED = re.compile(r"“([^”]{1,24})”|「([^」]{1,24})」|『([^』]{1,24})』|\"([^\"]{1,24})\"")
+
+
+def _quoted_positions(text: str) -> set[int]:
+    """Character offsets inside quotation marks."""
+    return {i for match in _QUOTED.finditer(text) for i in range(match.start() + 1, match.end() - 1)}
+
+
 class ChineseTokenizer:
     """jieba in search mode (words and their sub-words), domain terms kept whole, stopwords dropped."""
 
@@ -204,8 +212,14 @@ class ChineseTokenizer:
     def _term_classes(self, text: str) -> dict[str, str]:
         self._ensure_ready()
         classes: dict[str, str] = {}
-        for pair in self._pos.cut(normalize(text)):
+        text = normalize(text)
+        quoted = _quoted_positions(text)
+        offset = 0
+        for pair in self._pos.cut(text):
             word_cls = word_class(pair.word, pair.flag)
+            if offset in quoted and word_cls == "function":
+                word_cls = "content"  # the asker quotes what the question is about (“三个务必”)
+            offset += len(pair.word)
             for token in self.tokenize(pair.word):
                 # a token seen in several words keeps its most meaningful class
                 if classes.get(token) not in ("noun", "content") or word_cls == "noun":

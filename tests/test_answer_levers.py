@@ -197,19 +197,70 @@ ELECTION = """# 某县选举实施细则
 """
 
 
-def test_answer_sentences_said_as_the_question_says_them_win(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
-    write_files(tmp_path / "lib", {"election.md": ELECTION})
-    settings = Settings(data_dir=tmp_path / "data", embedding_model="none", answer_max_sentences=1)
-    writer = Library(settings, tokenizer=tokenizer, embedder=None)
-    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
-    writer.close()
-    question = "选民名单要在选举日前多少天公布？"  # both sentences hold 选民名单, 公布 and a number of 日
-    kb = KnowledgeBase(settings, tokenizer=tokenizer)
-    try:
-        assert "二十日以前" in kb.ask(question).text
-        assert "二十日以前" not in view(kb, sentence_bigram_weight=0.0).ask(question).text
-    finally:
+@pytest.fixture
+def small_library(tmp_path: Path, tokenizer: ChineseTokenizer):
+    """A library of the given texts under the shipped settings (with overrides), BM25 legs only."""
+    opened: list[KnowledgeBase] = []
+
+    def make(files: dict[str, str], **overrides: object) -> KnowledgeBase:
+        write_files(tmp_path / "lib", files)
+        settings = Settings(data_dir=tmp_path / "data", embedding_model="none", **overrides)
+        writer = Library(settings, tokenizer=tokenizer, embedder=None)
+        writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
+        writer.close()
+        opened.append(KnowledgeBase(settings, tokenizer=tokenizer))
+        return opened[-1]
+
+    yield make
+    for kb in opened:
         kb.close()
+
+
+def test_answer_sentences_said_as_the_question_says_them_win(small_library) -> None:
+    kb = small_library({"election.md": ELECTION}, answer_max_sentences=1)
+    question = "选民名单要在选举日前多少天公布？"  # both sentences hold 选民名单, 公布 and a number of 日
+    assert "二十日以前" in kb.ask(question).text
+    assert "二十日以前" not in view(kb, sentence_bigram_weight=0.0).ask(question).text
+
+
+RULES = """# 某县政协委员学习规则
+
+第十二条 县政协委员会和各专门委员会推动委员自觉学习党的理论和路线方针政策、人民政协理论和统一战线理论，组织学习时事政治和经济社会发展形势，学习交流业务知识、科学技术知识、法律知识和历史文化知识，增强政治把握能力、调查研究能力、联系群众能力、合作共事能力。
+
+第十三条 委员应当认真学习本规则，报告提出的要求全体委员都要落实。
+
+第十五条 委员提出的意见应当及时办理。
+
+第十六条 全体委员务必谦虚谨慎，务必敢于斗争，这是报告的要求。
+
+第十四条 有下列行为之一的，由县政协机关给予警告，并处通报批评：
+（一）使用虚假材料骗领委员证的；
+（二）出租、出借、转让委员证的；
+（三）扣押他人委员证的。
+"""
+
+
+def test_the_answering_clause_counts_the_title_for_every_clause(small_library) -> None:
+    # 政协 and 委员会 in the first clause name the document, which the title already does: the clause that
+    # holds 增强 … 能力 is the answer
+    kb = small_library({"rules.md": RULES}, answer_max_sentences=1)
+    answer = kb.ask("政协委员学习规则要求委员增强哪几种能力？").text
+    assert answer.startswith("增强政治把握能力") and "合作共事能力" in answer
+
+
+def test_a_quoted_phrase_is_what_the_question_is_about(small_library) -> None:
+    kb = small_library({"rules.md": RULES}, answer_max_sentences=1)
+    question = "报告提出的“务必”指什么？"  # jieba tags 务必 an adverb: unquoted it would weigh a tenth
+    classes = kb.tokenizer.term_classes(question)
+    assert classes["务必"] == "content" and kb.tokenizer.term_classes("报告提出务必指什么")["务必"] == "function"
+    assert "务必谦虚谨慎" in kb.ask(question).text
+
+
+def test_a_list_item_comes_with_the_rule_that_introduces_it(small_library) -> None:
+    kb = small_library({"rules.md": RULES}, answer_max_sentences=1)
+    answer = kb.ask("把委员证出借给别人会怎么样？").text
+    assert "给予警告" in answer and "（二）出租、出借、转让委员证的" in answer
+    assert "（一）" not in answer  # only the item asked about, not the whole list
 
 
 def test_a_heading_question_is_answered_with_its_sub_headings(library: KnowledgeBase) -> None:
