@@ -333,3 +333,15 @@ def test_a_big_library_builds_the_bigram_leg_in_the_background(library: Knowledg
         time.sleep(0.05)
     built = legs.bigram()
     assert built is not None and built.search("基层工会委员会", 1)
+
+
+def test_asking_phrases_and_colloquial_bounds_weigh_as_the_text_says_them(library: KnowledgeBase) -> None:
+    from retrieval.answer_types import asking_words
+    from retrieval.terms import weigh_terms
+
+    assert "什么时候" in asking_words("调研是什么时候开展的")  # 时候 asks; it is not what the question is about
+    question = "信访事项最长多久要办完？"  # the text says 不得超过 / 办结, not 最长 / 办完
+    classes = library.tokenizer.term_classes(question)
+    terms = weigh_terms(classes, library.index.lexical(), library.thesaurus, asking=asking_words(question))
+    sentence = set(library.tokenizer.tokenize("信访事项应当自受理之日起60日内办结，不得超过三十日"))
+    assert terms.covers("办完", sentence) and terms.covers("最长", sentence)
