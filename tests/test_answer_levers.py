@@ -345,3 +345,11 @@ def test_asking_phrases_and_colloquial_bounds_weigh_as_the_text_says_them(librar
     terms = weigh_terms(classes, library.index.lexical(), library.thesaurus, asking=asking_words(question))
     sentence = set(library.tokenizer.tokenize("信访事项应当自受理之日起60日内办结，不得超过三十日"))
     assert terms.covers("办完", sentence) and terms.covers("最长", sentence)
+
+
+def test_a_fee_asked_with_a_bare_how_much_wants_an_amount(library: KnowledgeBase) -> None:
+    from retrieval.answer_types import AnswerType, question_type
+
+    assert question_type("党费每个月交多少？") is AnswerType.MONEY  # 费…多少 asks for money, not a count
+    assert question_type("经费有多少个来源？") is AnswerType.COUNT
+    assert not library.ask("党费每个月交多少？").found  # the text says who collects 党费, not how much
