@@ -49,6 +49,8 @@ HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
 # Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
 STRICT_TYPES = frozenset({AnswerType.MONEY, AnswerType.PERSON, AnswerType.AGE})
+# …and the amount or age must be in a sentence covering the question nearly as well as the best one does
+STRICT_RELATIVE_COVER = 0.8
 _UNSET: object = object()
 
 
@@ -218,9 +220,23 @@ class ExtractiveAnswerer:
             rarest_covered=1.0 if heaviest is not None and terms.covers(heaviest, best_tokens) else 0.0,
             noun_cover=terms.noun_coverage(best_tokens),
             missing_max=terms.missing_max(best_tokens),
-            strict_type_missing=1.0 if asked.kind in STRICT_TYPES and not typed_covers else 0.0,
+            strict_type_missing=1.0 if self._strict_type_missing(asked, candidates, typed_covers) else 0.0,
             unit_missing=1.0 if asked.units and not typed_covers else 0.0,
         )
+
+    @staticmethod
+    def _strict_type_missing(asked: Asked, candidates: list[Candidate], typed_covers: list[float]) -> bool:
+        """A 多少钱 / 多大年纪 question whose amount or age is only in sentences about something else (the
+        工会主席's duties hold no amount; a fine elsewhere does) has no answer; a name needs a tagger that misses
+        some, so for 是谁 any sentence with a name will do."""
+        if asked.kind not in STRICT_TYPES:
+            return False
+        if not typed_covers:
+            return True
+        if asked.kind is AnswerType.PERSON:
+            return False
+        best = max(c.cover for c in candidates)
+        return max(typed_covers) < STRICT_RELATIVE_COVER * best
 
     @staticmethod
     def _refusal(question: str, required: list[str], terms: tuple[str, ...]) -> Answer:

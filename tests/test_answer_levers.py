@@ -353,3 +353,18 @@ def test_a_fee_asked_with_a_bare_how_much_wants_an_amount(library: KnowledgeBase
     assert question_type("党费每个月交多少？") is AnswerType.MONEY  # 费…多少 asks for money, not a count
     assert question_type("经费有多少个来源？") is AnswerType.COUNT
     assert not library.ask("党费每个月交多少？").found  # the text says who collects 党费, not how much
+
+
+UNION_PAY = """# 某市工会工作规定
+
+第一条 工会主席、副主席任期未满时，不得随意调动其工作。工会会员参加培训的，每天发给交通补贴五十元。
+
+第二条 工会主席应当定期向会员大会报告工作。
+"""
+
+
+def test_an_amount_in_a_sentence_about_something_else_does_not_answer(small_library) -> None:
+    kb = small_library({"pay.md": UNION_PAY})
+    assert not kb.ask("工会主席一个月工资是多少钱？").found  # 五十元 is the trainees' allowance
+    answer = kb.ask("工会会员参加培训，每天的交通补贴是多少钱？")
+    assert answer.found and "五十元" in answer.text
