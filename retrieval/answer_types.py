@@ -51,6 +51,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         AnswerType.LIST,
         re.compile(
             r"哪些|哪几|有什么|包括什么|包含什么|都有啥|哪几种|什么样的|几种|几类|几项|几个方面|哪两|哪三|哪四|哪五"
+            r"|什么(?:情况|情形|条件)"  # conditions: the text lists them (有下列情形之一的)
         ),
     ),
     (AnswerType.COUNT, re.compile(r"多少|几个|几名|几人|几次|几倍|几成|百分之几|多大比例|比例是|几")),

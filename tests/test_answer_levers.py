@@ -368,3 +368,12 @@ def test_an_amount_in_a_sentence_about_something_else_does_not_answer(small_libr
     assert not kb.ask("工会主席一个月工资是多少钱？").found  # 五十元 is the trainees' allowance
     answer = kb.ask("工会会员参加培训，每天的交通补贴是多少钱？")
     assert answer.found and "五十元" in answer.text
+
+
+def test_a_question_about_conditions_is_answered_with_the_listed_conditions(library: KnowledgeBase) -> None:
+    from retrieval.answer_types import AnswerType, question_type
+
+    question = "在什么情况下事项要经会员大会讨论决定？"  # the text lists them under 下列事项
+    assert question_type(question) is AnswerType.LIST
+    answer = library.ask(question).text
+    assert "（一）会员会费的收缴标准" in answer and "（七）" in answer
