@@ -129,13 +129,21 @@ def run_token(args: argparse.Namespace, store) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from retrieval.catalog import CatalogError
+    from retrieval.cli import DataDamagedError, reported
+    from retrieval.settings import Settings
+
+    settings = Settings()
+    # a damaged catalog or vector store: say what and how to repair, never a traceback
+    return reported(lambda: run_command(args, settings), CatalogError, DataDamagedError)
+
+
+def run_command(args: argparse.Namespace, settings) -> int:
     from library.tokens import TokenStore
     from library.users import LockoutPolicy, UserError, UserStore
     from retrieval.catalog import Catalog
     from retrieval.cli import reported
-    from retrieval.settings import Settings
 
-    settings = Settings()
     if args.command in ("check", "backup", "restore"):
         from library.lock import LibraryBusyError
         from library.maintenance import RestoreError
