@@ -18,11 +18,11 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from library import pgtools
-from library.service import Library
+from library.service import LEGS, Library
 from library.sources import CatalogLostError, check_not_lost
 from retrieval.bigram_leg import CharBigramIndex
 from retrieval.catalog import GenerationState
-from retrieval.lexical import leg_dir, load_published
+from retrieval.lexical import generation_dir, leg_dir, load_published
 from retrieval.vectors import VectorStoreDamaged
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class Health:
     missing_vectors: int = 0
     vectors_damaged: str = ""  # why Chroma's files cannot be opened
     bm25_ok: bool = True  # this data dir's BM25 and bigram legs of the current generation
+    shared_ok: bool | None = None  # the same legs in the shared database (None: the catalog is not shared)
     missing_sources: list[str] = field(default_factory=list)  # titles of documents with no stored file
     unlisted_sources: int = 0  # stored files no document refers to
     problems: list[str] = field(default_factory=list)
@@ -69,7 +70,8 @@ class Health:
 
 
 def check(library: Library) -> Health:
-    """Compare catalog, vectors, the BM25 generation and stored sources; loads no model."""
+    """Compare catalog, vectors, the BM25 generation (here and in a shared database) and stored sources;
+    loads no model."""
     catalog = library.catalog
     state = catalog.generation_state()
     health = Health(catalog.document_count(), catalog.chunk_count(), generation=state.number)
@@ -80,6 +82,8 @@ def check(library: Library) -> Health:
         health.orphan_vectors = len(vector_ids - chunk_ids)
         health.missing_vectors = len(chunk_ids - vector_ids)
     health.bm25_ok = _local_legs_ok(library, state, chunk_ids)
+    if library.artefacts is not None:
+        health.shared_ok = all(library.artefacts.intact(kind, state.number, state.stamp) for kind in LEGS)
     stored = library.sources.ids()
     documents = catalog.documents()
     health.missing_sources = [d.title for d in documents if d.doc_id not in stored]
@@ -101,6 +105,8 @@ def _vector_ids(library: Library, health: Health) -> set[str] | None:
 def _local_legs_ok(library: Library, state: GenerationState, chunk_ids: set[str]) -> bool:
     """The current generation's BM25 and bigram legs in the data dir load and cover exactly the catalog."""
     root = library.settings.bm25_dir
+    if library.artefacts is not None and not generation_dir(root, state.number).exists():
+        return True  # not written on this machine: its readers download the shared copy (checked apart)
     published = load_published(root, state.number, state.stamp)
     folder = leg_dir(root, state.number, state.stamp, "bigram")
     bigram = CharBigramIndex.load(folder) if folder is not None else None
@@ -118,6 +124,10 @@ def _describe(health: Health) -> None:
         health.problems.append(f"{health.missing_vectors} 个段落缺少向量（可自动补算）")
     if not health.bm25_ok:
         health.problems.append(f"第 {health.generation} 代关键词索引缺失或与目录不一致（可自动重建）")
+    if health.shared_ok is False:
+        health.problems.append(
+            f"共享数据库中第 {health.generation} 代的关键词索引缺失或校验不符，其他机器只能各自重建（可自动重新发布）"
+        )
     if health.missing_sources:
         health.problems.append(
             f"{len(health.missing_sources)} 个文档没有保存原文件（无法自动修复，文字仍在目录中；需要时请重新上传）"
@@ -133,12 +143,15 @@ def _check_catalog_kept(library: Library, health: Health) -> None:
 
 
 def repair(library: Library) -> Health:
-    """Fix what is derived (damaged, orphan and missing vectors, the BM25 generation); report the rest."""
+    """Fix what is derived (damaged, orphan and missing vectors, the BM25 generation here and in a shared
+    database) through the writer; report the rest."""
     before = check(library)
     if before.vectors_damaged:
         library.rebuild()  # moves the damaged files aside and embeds every passage again
     elif before.missing_vectors or not before.bm25_ok or before.orphan_vectors:
-        library.repair_derived()
+        library.repair_derived()  # a new generation, published here and in the shared database
+    elif before.shared_ok is False:
+        library.republish_current()
     return check(library)
 
 
