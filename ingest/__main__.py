@@ -116,23 +116,29 @@ def main(argv: list[str] | None = None) -> int:
 def change(args: argparse.Namespace, settings) -> int:
     from library.lock import LibraryBusyError
     from library.service import Library
-    from retrieval.cli import reported
+    from library.sources import CatalogLostError
+    from retrieval.cli import DataDamagedError, reported
     from retrieval.store import IndexMismatchError
 
     library = Library(settings)
+    known = (IndexMismatchError, LibraryBusyError, CatalogLostError, DataDamagedError)
     try:
-        return reported(lambda: apply(args, library), IndexMismatchError, LibraryBusyError)
+        return reported(lambda: apply(args, library), *known)
     finally:
         library.close()
 
 
 def apply(args: argparse.Namespace, library) -> int:
+    from library.sources import check_not_lost
+
     if args.remove:
         return remove(library, args.remove)
     if args.rebuild:
         count = library.rebuild(from_sources=args.from_sources)
         print(f"已用模型 {library.embedder.name if library.embedder else '（无）'} 重建 {count} 个段落的索引")
         return 0
+    if not args.paths:  # the bundled sample must not fill an emptied catalog
+        check_not_lost(library.is_empty(), library.sources)
     return add(library, args.paths or [library.settings.corpus_dir], args.replace, args.quiet)
 
 

@@ -72,9 +72,10 @@ def run_maintenance(args: argparse.Namespace, settings) -> int:
         print(f"已重建 {count} 个段落的向量和关键词索引（用时 {time.perf_counter() - restored:.1f} 秒）")
         return 0
     health = maintenance.repair(library) if args.repair else maintenance.check(library)
+    shared = "" if health.shared_ok is None else f"，共享数据库中的关键词索引{'正常' if health.shared_ok else '异常'}"
     print(
         f"文档 {health.documents}，段落 {health.chunks}，向量 {health.vectors}，第 {health.generation} 代关键词索引"
-        f"{'正常' if health.bm25_ok else '异常'}，未被引用的原文件 {health.unlisted_sources}"
+        f"{'正常' if health.bm25_ok else '异常'}{shared}，未被引用的原文件 {health.unlisted_sources}"
     )
     for problem in health.problems:
         print(f"问题：{problem}")
@@ -129,13 +130,21 @@ def run_token(args: argparse.Namespace, store) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from retrieval.catalog import CatalogError
+    from retrieval.cli import DataDamagedError, reported
+    from retrieval.settings import Settings
+
+    settings = Settings()
+    # a damaged catalog or vector store: say what and how to repair, never a traceback
+    return reported(lambda: run_command(args, settings), CatalogError, DataDamagedError)
+
+
+def run_command(args: argparse.Namespace, settings) -> int:
     from library.tokens import TokenStore
     from library.users import LockoutPolicy, UserError, UserStore
     from retrieval.catalog import Catalog
     from retrieval.cli import reported
-    from retrieval.settings import Settings
 
-    settings = Settings()
     if args.command in ("check", "backup", "restore"):
         from library.lock import LibraryBusyError
         from library.maintenance import RestoreError

@@ -18,8 +18,12 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from library import pgtools
-from library.service import Library
-from retrieval.lexical import load_published
+from library.service import LEGS, Library
+from library.sources import CatalogLostError, check_not_lost
+from retrieval.bigram_leg import CharBigramIndex
+from retrieval.catalog import GenerationState
+from retrieval.lexical import generation_dir, leg_dir, load_published
+from retrieval.vectors import VectorStoreDamaged
 
 log = logging.getLogger(__name__)
 BACKUP_FORMAT = 2  # 1: catalog.sqlite3 + sources/ without a manifest; 2: manifest.json naming the backend
@@ -53,7 +57,9 @@ class Health:
     generation: int = 0
     orphan_vectors: int = 0
     missing_vectors: int = 0
-    bm25_ok: bool = True
+    vectors_damaged: str = ""  # why Chroma's files cannot be opened
+    bm25_ok: bool = True  # this data dir's BM25 and bigram legs of the current generation
+    shared_ok: bool | None = None  # the same legs in the shared database (None: the catalog is not shared)
     missing_sources: list[str] = field(default_factory=list)  # titles of documents with no stored file
     unlisted_sources: int = 0  # stored files no document refers to
     problems: list[str] = field(default_factory=list)
@@ -64,43 +70,88 @@ class Health:
 
 
 def check(library: Library) -> Health:
-    """Compare catalog, vectors, the BM25 generation and stored sources; loads no model."""
+    """Compare catalog, vectors, the BM25 generation (here and in a shared database) and stored sources;
+    loads no model."""
     catalog = library.catalog
-    health = Health(catalog.document_count(), catalog.chunk_count(), generation=catalog.generation())
+    state = catalog.generation_state()
+    health = Health(catalog.document_count(), catalog.chunk_count(), generation=state.number)
     chunk_ids = catalog.chunk_ids()
-    if library.vectors is not None:
-        vector_ids = library.vectors.ids()
+    vector_ids = _vector_ids(library, health)
+    if vector_ids is not None:
         health.vectors = len(vector_ids)
         health.orphan_vectors = len(vector_ids - chunk_ids)
         health.missing_vectors = len(chunk_ids - vector_ids)
-    published = load_published(library.settings.bm25_dir, health.generation)
-    health.bm25_ok = published is not None and set(published.state.chunk_ids) == chunk_ids
+    health.bm25_ok = _local_legs_ok(library, state, chunk_ids)
+    if library.artefacts is not None:
+        health.shared_ok = all(library.artefacts.intact(kind, state.number, state.stamp) for kind in LEGS)
     stored = library.sources.ids()
     documents = catalog.documents()
     health.missing_sources = [d.title for d in documents if d.doc_id not in stored]
     health.unlisted_sources = len(stored - {d.doc_id for d in documents})
     _describe(health)
+    _check_catalog_kept(library, health)
     return health
 
 
+def _vector_ids(library: Library, health: Health) -> set[str] | None:
+    try:
+        vectors = library.vectors
+    except VectorStoreDamaged as exc:
+        health.vectors_damaged = str(exc)
+        return None
+    return vectors.ids() if vectors is not None else None
+
+
+def _local_legs_ok(library: Library, state: GenerationState, chunk_ids: set[str]) -> bool:
+    """The current generation's BM25 and bigram legs in the data dir load and cover exactly the catalog."""
+    root = library.settings.bm25_dir
+    if library.artefacts is not None and not generation_dir(root, state.number).exists():
+        return True  # not written on this machine: its readers download the shared copy (checked apart)
+    published = load_published(root, state.number, state.stamp)
+    folder = leg_dir(root, state.number, state.stamp, "bigram")
+    bigram = CharBigramIndex.load(folder) if folder is not None else None
+    if published is None or bigram is None:
+        return False
+    return set(published.state.chunk_ids) == chunk_ids == set(bigram.chunk_ids)
+
+
 def _describe(health: Health) -> None:
+    if health.vectors_damaged:
+        health.problems.append(f"{health.vectors_damaged}（可自动重建：--repair 会重新计算全部向量）")
     if health.orphan_vectors:
         health.problems.append(f"{health.orphan_vectors} 个向量没有对应的段落（可自动清理）")
     if health.missing_vectors:
         health.problems.append(f"{health.missing_vectors} 个段落缺少向量（可自动补算）")
     if not health.bm25_ok:
         health.problems.append(f"第 {health.generation} 代关键词索引缺失或与目录不一致（可自动重建）")
+    if health.shared_ok is False:
+        health.problems.append(
+            f"共享数据库中第 {health.generation} 代的关键词索引缺失或校验不符，其他机器只能各自重建（可自动重新发布）"
+        )
     if health.missing_sources:
         health.problems.append(
             f"{len(health.missing_sources)} 个文档没有保存原文件（无法自动修复，文字仍在目录中；需要时请重新上传）"
         )
 
 
+def _check_catalog_kept(library: Library, health: Health) -> None:
+    """An empty catalog beside stored sources was emptied or lost: only the operator can bring it back."""
+    try:
+        check_not_lost(health.documents == 0, library.sources)
+    except CatalogLostError as exc:
+        health.problems.append(f"{exc}（无法自动修复）")
+
+
 def repair(library: Library) -> Health:
-    """Fix what is derived (orphan and missing vectors, the BM25 generation); report the rest."""
+    """Fix what is derived (damaged, orphan and missing vectors, the BM25 generation here and in a shared
+    database) through the writer; report the rest."""
     before = check(library)
-    if before.missing_vectors or not before.bm25_ok or before.orphan_vectors:
-        library.repair_derived()
+    if before.vectors_damaged:
+        library.rebuild()  # moves the damaged files aside and embeds every passage again
+    elif before.missing_vectors or not before.bm25_ok or before.orphan_vectors:
+        library.repair_derived()  # a new generation, published here and in the shared database
+    elif before.shared_ok is False:
+        library.republish_current()
     return check(library)
 
 

@@ -8,13 +8,10 @@ import logging
 from library.files import uploads_from_paths
 from library.progress import ProgressHooks, Report
 from library.service import Library
+from library.sources import check_not_lost
 
 log = logging.getLogger(__name__)
 SEEDED_KEY = "seeded_from"
-
-
-class CatalogLostError(RuntimeError):
-    """The catalog is empty while the data dir still holds the library's sources."""
 
 
 def seed_if_new(library: Library, hooks: ProgressHooks | None = None) -> Report | None:
@@ -24,12 +21,7 @@ def seed_if_new(library: Library, hooks: ProgressHooks | None = None) -> Report 
     if not library.is_empty():
         library.mark(SEEDED_KEY, "(filled before seeding existed)")
         return None
-    if library.sources.ids():
-        # Stored sources but an empty catalog: the catalog was lost or emptied. Never paper over that.
-        raise CatalogLostError(
-            "资料库目录数据库为空，但数据目录中仍保存着已入库的原文件：目录数据库可能被清空或损坏。"
-            "请运行 python -m ingest --rebuild --from-sources 从保存的原文件重建资料库。"
-        )
+    check_not_lost(True, library.sources)
     corpus = library.settings.corpus_dir
     report = library.add_many(uploads_from_paths([corpus], library.settings), added_by="（内置资料）", hooks=hooks)
     library.mark(SEEDED_KEY, str(corpus))

@@ -26,7 +26,7 @@ from library.progress import Outcome, ProgressHooks, Report
 from library.sources import open_source_store
 from retrieval.artefact_store import SharedArtefacts
 from retrieval.bigram_leg import CharBigramIndex
-from retrieval.catalog import CatalogWriter, DocumentRecord, StagedDocument, new_stamp
+from retrieval.catalog import CatalogWriter, DocumentRecord, GenerationState, StagedDocument, new_stamp
 from retrieval.derived_legs import build_bigram_leg
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.lexical import LexicalIndex, index_text, leg_dir, load_published, publish
@@ -216,6 +216,12 @@ class Library:
                 chunks = list(self.catalog.chunks_by_ids(sorted(missing)).values())
                 self._embed(chunks, "缺失的向量", ProgressHooks())
             self._retokenize(list(self.catalog.iter_chunks()))
+
+    def republish_current(self) -> None:
+        """Publish the current generation's legs again, in the data dir and (shared catalog) the database: for
+        `library check --repair` when a copy is damaged but the catalog and vectors are sound (no re-tokenizing)."""
+        with self._writing(check_model=False):
+            self._republish(self.catalog.generation_state())
 
     def restore_catalog(self, catalog_bytes: bytes, sources: dict[str, bytes]) -> None:
         """Put a backed-up catalog and its sources in place (into an empty library); derived parts follow
@@ -426,8 +432,11 @@ class Library:
         else:
             complete = load_published(self.settings.bm25_dir, state.number, state.stamp) is not None
             complete = complete and leg_dir(self.settings.bm25_dir, state.number, state.stamp, "bigram") is not None
-        if complete:
-            return
+        if not complete:
+            self._republish(state)
+
+    def _republish(self, state: GenerationState) -> None:
+        """The generation's legs built again from the stored tokens, under its own number and stamp."""
         rows = list(self.catalog.iter_tokens())
         index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
         self._publish(index, build_bigram_leg(self.catalog))

@@ -33,6 +33,22 @@ class Sources(Protocol):
     def ids(self) -> set[str]: ...
 
 
+class CatalogLostError(RuntimeError):
+    """The catalog is empty while the data dir still holds the library's sources."""
+
+
+def check_not_lost(catalog_empty: bool, sources: Sources) -> None:
+    """Refuse to treat an emptied or lost catalog as a new library: filling it (with the bundled sample, say)
+    would paper over the loss, and only the stored sources can bring the text back."""
+    count = len(sources.ids()) if catalog_empty else 0
+    if count:
+        raise CatalogLostError(
+            f"资料库的目录数据库是空的，但数据目录中仍保存着 {count} 个已入库的原文件：目录数据库可能被清空或损坏。"
+            "请运行 python -m ingest --rebuild --from-sources 从保存的原文件重建资料库，"
+            "或用 python -m library restore 备份文件 在新的空数据目录中恢复。"
+        )
+
+
 def open_source_store(settings: Settings, database: Database) -> Sources:
     """In the shared database when the catalog is shared, else files in the data dir."""
     return DatabaseSourceStore(database) if database.shared else SourceStore(settings.sources_dir)

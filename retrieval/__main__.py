@@ -192,15 +192,26 @@ def main(argv: list[str] | None = None) -> int:
         kb = KnowledgeBase(settings)
     except CatalogError as exc:  # a damaged catalog: say what and how to repair, never a traceback
         return fail(exc)
-    for notice in kb.notices:
+    for notice in kb.notices + kb.damage():
         print(f"提示：{notice}", file=sys.stderr)
     if kb.is_empty():
-        print(
-            "知识库为空：请先运行 python -m ingest（加入内置资料 corpus/）或 python -m ingest 文件或文件夹。",
-            file=sys.stderr,
-        )
-        return 1
+        return empty(kb)
     return reported(lambda: run(args, kb), IndexMismatchError)
+
+
+def empty(kb: KnowledgeBase) -> int:
+    """An empty library: a new one is filled with ingest; an emptied one (sources still stored) must not be."""
+    from library.sources import CatalogLostError, check_not_lost, open_source_store
+
+    try:
+        check_not_lost(True, open_source_store(kb.settings, kb.catalog.db))
+    except CatalogLostError as exc:
+        return fail(exc)
+    print(
+        "知识库为空：请先运行 python -m ingest（加入内置资料 corpus/）或 python -m ingest 文件或文件夹。",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

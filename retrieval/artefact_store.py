@@ -16,6 +16,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.db import Database, Schema, Transaction
@@ -118,6 +119,22 @@ class SharedArtefacts:
         log.info("%s artefact of generation %d downloaded in %.1f s", kind, generation, time.perf_counter() - started)
         return True
 
+    def intact(self, kind: str, generation: int, stamp: str) -> bool:
+        """Whether the artefact is stored whole: its row, every part, each file's size and SHA-256 (read part by
+        part, nothing written). For `library check`: a replica would refuse a damaged one and rebuild."""
+        key = _key(kind, generation, stamp)
+        rows = self.db.execute(f"SELECT files FROM artefacts WHERE {_KEY}", key)
+        if not rows:
+            return False
+        try:
+            with self.db.transaction() as tx:
+                for name, size, digest in json.loads(rows[0]["files"]):
+                    _read_checked(tx, key, name, size, digest)
+        except (_Damaged, ValueError) as exc:
+            log.warning("shared %s artefact of generation %d damaged (%s)", kind, generation, exc)
+            return False
+        return True
+
     def prune(self, generation: int, stamp: str) -> None:
         """After `generation` is committed with `stamp`: keep it and the generation before (a reader may still
         be downloading that one), drop the rest (older ones, and ones of writers that died before committing)."""
@@ -140,24 +157,31 @@ def _delete(tx: Transaction, where: str, params: dict) -> None:
 
 
 def _fetch_file(tx: Transaction, key: dict, path: Path, size: int, digest: str) -> None:
-    """One part in memory at a time, appended to the file and hashed."""
-    check, written = hashlib.sha256(), 0
     with open(path, "wb") as out:
-        part = 0
-        while written < size:
-            rows = tx.execute(f"SELECT data FROM artefact_parts WHERE {_KEY} AND file = :file AND part = :part",
-                              {**key, "file": path.name, "part": part})  # fmt: skip
-            if not rows:
-                raise _Damaged(f"{path.name}: part {part} missing")
-            data = bytes(rows[0]["data"])
-            out.write(data)
-            check.update(data)
-            written += len(data)
-            part += 1
+        _read_checked(tx, key, path.name, size, digest, out.write)
         out.flush()
         os.fsync(out.fileno())
+
+
+def _read_checked(
+    tx: Transaction, key: dict, name: str, size: int, digest: str, sink: Callable[[bytes], object] | None = None
+) -> None:
+    """A stored file's parts in order, one in memory at a time, each handed to `sink` and hashed; _Damaged
+    when a part is missing or the size or checksum differs from its row's."""
+    check, written, part = hashlib.sha256(), 0, 0
+    while written < size:
+        rows = tx.execute(f"SELECT data FROM artefact_parts WHERE {_KEY} AND file = :file AND part = :part",
+                          {**key, "file": name, "part": part})  # fmt: skip
+        if not rows:
+            raise _Damaged(f"{name}: part {part} missing")
+        data = bytes(rows[0]["data"])
+        if sink is not None:
+            sink(data)
+        check.update(data)
+        written += len(data)
+        part += 1
     if written != size or check.hexdigest() != digest:
-        raise _Damaged(f"{path.name}: checksum or size does not match")
+        raise _Damaged(f"{name}: checksum or size does not match")
 
 
 def _fsync(folder: Path) -> None:

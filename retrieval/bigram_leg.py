@@ -73,7 +73,7 @@ class CharBigramIndex:
         try:
             ids = json.loads((path / IDS_FILE).read_text())
             bm25 = bm25s.BM25.load(str(path), mmap=mmap, show_progress=False) if ids["chunk_ids"] else None
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError) as exc:  # EOFError: a 0-byte array (numpy)
             log.warning("bigram index at %s unreadable (%s)", path, exc)
             return None
         return cls(bm25, ids["chunk_ids"], ids["doc_ids"])

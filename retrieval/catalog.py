@@ -214,7 +214,9 @@ class Catalog:
         return (
             f"资料库目录 {self.path.parent} 中的目录数据库 {self.path.name} 已损坏，"
             f"无法读取（{exc.__cause__ or exc}）。"
-            "请用 python -m library restore 备份文件 恢复。"
+            f"请先把它（连同 {self.path.name}-wal、{self.path.name}-shm，如有）移出该目录，"
+            "再用 python -m library restore 备份文件 恢复；没有备份时，"
+            "python -m ingest --rebuild --from-sources 可从保存的原文件重建文档（账号、提问记录和试卷无法找回）。"
         )
 
     @property

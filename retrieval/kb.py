@@ -59,6 +59,11 @@ class KnowledgeBase:
         """Things the user should know (e.g. the English fallback model is in use)."""
         return list(self.embedder.notices) if self.embedder is not None else []
 
+    def damage(self) -> list[str]:
+        """Damage the reader works around but an organizer should repair (checked when asked: a few reads)."""
+        problem = self.index.vector_problem()
+        return [problem] if problem else []
+
     @property
     def catalog(self):
         return self.index.catalog

@@ -28,7 +28,7 @@ from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalIndex, cache, generation_dir, leg_dir, load_published, prune
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
-from retrieval.vectors import open_vectors
+from retrieval.vectors import VectorStore, VectorStoreDamaged, open_vectors
 
 log = logging.getLogger(__name__)
 NO_MODEL = "none"
@@ -111,7 +111,8 @@ class Index:
         self.embedder = embedder
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(settings.catalog_url)
-        self.vectors = open_vectors(settings) if embedder is not None else None
+        self.vectors_damage = ""  # why Chroma's files could not be opened: searches go on without the dense leg
+        self.vectors = self._open_vectors() if embedder is not None else None
         self._vectors_generation = self.catalog.generation()
         self.artefacts = SharedArtefacts(self.catalog.db) if self.catalog.shared else None
         self.loads: Counter[str] = Counter()
@@ -121,6 +122,28 @@ class Index:
     @property
     def model_name(self) -> str:
         return model_name(self.embedder)
+
+    def _open_vectors(self) -> VectorStore | None:
+        try:
+            return open_vectors(self.settings)
+        except VectorStoreDamaged as exc:
+            log.info("%s", exc)  # shown as a notice (KnowledgeBase.damage), not twice
+            self.vectors_damage = str(exc)
+            return None
+
+    def vector_problem(self) -> str | None:
+        """Why the dense leg serves nothing although the catalog has passages (damaged or emptied Chroma)."""
+        if self.vectors_damage:
+            return self.vectors_damage
+        if self.vectors is None or self.vectors.count() or not self.catalog.chunk_count():
+            return None
+        manifest = read_manifest(self.settings, self.catalog)
+        if manifest is None or manifest.embedding_model != self.model_name:
+            return None  # not embedded with this model: needs_rebuild / check_readable say what to do
+        return (
+            f"向量数据库中没有向量（目录中有 {self.catalog.chunk_count()} 个段落），语义检索暂不可用，"
+            "检索只靠关键词。请运行 python -m library check --repair 补算向量。"
+        )
 
     def check_readable(self) -> None:
         """Raise IndexMismatchError when the dense leg would compare vectors of two different models."""

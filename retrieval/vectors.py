@@ -20,6 +20,8 @@ from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
+from retrieval.cli import DataDamagedError
+
 if TYPE_CHECKING:
     from retrieval.settings import Settings
 
@@ -29,6 +31,17 @@ T = TypeVar("T")
 
 class VectorStoreUnavailable(RuntimeError):
     """The Chroma server cannot be reached (Chinese message)."""
+
+
+class VectorStoreDamaged(DataDamagedError):
+    """Chroma's files in the data dir cannot be opened (Chinese message naming the repair)."""
+
+
+def damaged_message(path: Path, exc: BaseException) -> str:
+    return (
+        f"向量数据库 {path} 已损坏，无法打开（{exc}）。向量可由目录重建：请运行 python -m ingest --rebuild"
+        "（原文仍在资料库中，无需重新上传）。"
+    )
 
 
 def _reopening(method: Callable[..., T]) -> Callable[..., T]:
@@ -88,9 +101,15 @@ class VectorStore:
         self._collection = self._open()
 
     def _connect(self) -> chromadb.ClientAPI:
-        return chromadb.PersistentClient(
-            path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-        )
+        try:
+            return chromadb.PersistentClient(
+                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+            )
+        except Exception as exc:  # chromadb raises several kinds for damaged files
+            # Chroma caches the half-started system by path: left there, the rebuilt store could never open.
+            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+            raise VectorStoreDamaged(damaged_message(self.path, exc)) from exc
 
     def reopen(self) -> None:
         """Drop this process's cached Chroma system and load the collection from disk again."""

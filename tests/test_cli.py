@@ -117,7 +117,49 @@ def test_a_damaged_catalog_gets_a_message_not_a_traceback(tmp_path: Path) -> Non
     data = tmp_path / "data"
     data.mkdir()
     (data / "catalog.sqlite3").write_bytes(b"garbage" * 100)
-    for command in (["ingest", "--list"], ["ingest", str(tmp_path)], ["retrieval", "search", "政协"]):
+    commands = (["ingest", "--list"], ["ingest", str(tmp_path)], ["retrieval", "search", "政协"], ["library", "check"],
+                ["library", "user", "list"], ["library", "backup", str(tmp_path / "b.tar.gz")])  # fmt: skip
+    for command in commands:
         result = run(command, data)
         assert result.returncode == 2, command
         assert "已损坏" in result.stderr and "library restore" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_emptied_catalog_is_named_and_never_filled_with_the_sample(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    no_model = {"SHUXIANG_EMBEDDING_MODEL": "none"}
+    write_files(tmp_path / "lib", {"law.md": LIBRARY["law.md"]})
+    assert run(["ingest", str(tmp_path / "lib"), "--quiet"], data, **no_model).returncode == 0
+    with sqlite3.connect(data / "catalog.sqlite3") as catalog:
+        catalog.execute("DELETE FROM chunks")
+        catalog.execute("DELETE FROM documents")
+    for command in (["retrieval", "search", "政协"], ["ingest", "--quiet"], ["library", "check"]):
+        result = run(command, data, **no_model)
+        said = result.stdout + result.stderr
+        assert result.returncode in (1, 2) and "可能被清空" in said and "--from-sources" in said, command
+    assert "共 0 个文档" in run(["ingest", "--list"], data).stdout  # the sample was not added
+    assert run(["ingest", "--rebuild", "--from-sources"], data, **no_model).returncode == 0
+    assert "任期五年" in run(["retrieval", "search", "政协委员每届任期几年"], data, **no_model).stdout
+
+
+def test_damaged_vector_files_are_named_searched_around_and_repaired(tmp_path: Path) -> None:
+    """Chroma's SQLite truncated: a fresh process could not even open it (and --rebuild failed on chromadb's
+    cached half-started system)."""
+    data = tmp_path / "data"
+    write_files(tmp_path / "lib", {"law.md": LIBRARY["law.md"]})
+    assert run(["ingest", str(tmp_path / "lib"), "--quiet"], data).returncode == 0
+    sqlite = data / "chroma" / "chroma.sqlite3"
+    os.truncate(sqlite, sqlite.stat().st_size // 3)
+    checked = run(["library", "check"], data)
+    assert checked.returncode == 1 and "向量数据库" in checked.stdout and "已损坏" in checked.stdout
+    searched = run(["retrieval", "search", "政协委员每届任期几年"], data)
+    assert searched.returncode == 0 and "任期五年" in searched.stdout
+    assert "python -m ingest --rebuild" in searched.stderr  # the dense leg is skipped, and that is said
+    added = run(["ingest", str(tmp_path / "lib"), "--quiet"], data)
+    assert added.returncode == 2 and "已损坏" in added.stderr
+    for result in (checked, searched, added):
+        assert "Traceback" not in result.stderr
+    assert run(["ingest", "--rebuild"], data).returncode == 0
+    assert run(["library", "check"], data).stdout.endswith("一切正常\n")

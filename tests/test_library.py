@@ -259,7 +259,7 @@ def test_old_catalog_schema_is_migrated(tmp_path: Path) -> None:
 def test_an_emptied_catalog_is_never_reseeded_and_sources_rebuild_it(
     tokenizer, embedder: Embedder, tmp_path: Path
 ) -> None:
-    from library.seed import CatalogLostError
+    from library.sources import CatalogLostError
 
     write_files(tmp_path / "corpus", {"farm.md": FARM})
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus")

@@ -22,6 +22,7 @@ from library.service import Library
 from library.tokens import TokenStore
 from library.users import UserStore
 from retrieval.kb import KnowledgeBase
+from retrieval.lexical import generation_dir
 from retrieval.settings import Settings
 from retrieval.types import Answer
 
@@ -50,6 +51,16 @@ def test_repair_fixes_what_is_derived_and_reports_the_rest(library: Library, kb:
     assert (repaired.orphan_vectors, repaired.missing_vectors, repaired.bm25_ok) == (0, 0, True)
     assert repaired.problems == [p for p in repaired.problems if "原文件" in p]  # only what cannot be derived
     assert "任期五年" in kb.search(QUESTION, k=1)[0].chunk.text
+
+
+def test_an_unreadable_bigram_leg_is_searched_around_reported_and_repaired(library: Library, kb: KnowledgeBase) -> None:
+    library.add("law.md", LAW.encode())
+    bigram = generation_dir(library.settings.bm25_dir, kb.catalog.generation()) / "bigram"
+    (bigram / "data.csc.index.npy").write_bytes(b"")  # a 0-byte array: numpy raises EOFError
+    assert "任期五年" in kb.search(QUESTION, k=1)[0].chunk.text  # built in memory instead
+    health = maintenance.check(library)
+    assert not health.bm25_ok and any("关键词索引" in p for p in health.problems)
+    assert maintenance.repair(library).ok
 
 
 def test_backup_taken_during_an_ingest_restores_a_library_that_answers_the_same(

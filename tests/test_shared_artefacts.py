@@ -81,6 +81,13 @@ def test_a_missing_stamp_part_or_checksum_is_refused(store: SharedArtefacts, fol
     assert not target.exists() and list(target.parent.iterdir()) == []  # nothing half-written left behind
 
 
+def test_intact_checks_every_part_without_writing(store: SharedArtefacts, folder: Path) -> None:
+    store.put("bm25", 3, "s3", folder)
+    assert store.intact("bm25", 3, "s3") and not store.intact("bm25", 3, "another-writer")
+    store.db.execute("UPDATE artefact_parts SET data = :d WHERE file = 'big.bin' AND part = 1", {"d": b"x" * 1000})
+    assert not store.intact("bm25", 3, "s3")
+
+
 def test_pruning_keeps_the_committed_generation_and_the_one_before(store: SharedArtefacts, folder: Path) -> None:
     for generation, stamp in [(1, "a"), (2, "b"), (3, "dead"), (3, "c"), (4, "next-writer")]:
         store.put("bm25", generation, stamp, folder)
@@ -162,6 +169,38 @@ def test_a_damaged_or_missing_shared_artefact_is_rebuilt_and_answers_correctly(
     assert not any(p.name.endswith(".tmp") for p in cache.iterdir())  # the refused download left nothing
     writer_a.close()
     reader_b.close()
+
+
+@pytest.mark.server
+def test_check_reports_a_damaged_or_missing_shared_artefact_and_repair_republishes_it(
+    database_url: str, tmp_path: Path, tokenizer
+) -> None:
+    from library import maintenance
+
+    writer, _ = machine(tmp_path, "machine-a", tokenizer, database_url=database_url)
+    _, replica = machine(tmp_path, "machine-b", tokenizer, database_url=database_url)
+    writer.add("law.md", LAW.encode())
+    generation = writer.catalog.generation()
+    assert maintenance.check(writer).shared_ok is True
+    db = writer.artefacts.db
+    damages = [
+        ("UPDATE artefact_parts SET data = :junk WHERE kind = 'bm25' AND generation = :g AND file = 'state.json'",
+         {"junk": b'{"generation": 1}', "g": generation}),
+        ("DELETE FROM artefact_parts WHERE kind = 'bigram' AND generation = :g", {"g": generation}),
+        ("DELETE FROM artefacts WHERE kind = 'bm25' AND generation = :g", {"g": generation}),
+    ]  # fmt: skip
+    for statement, params in damages:
+        db.execute(statement, params)
+        health = maintenance.check(writer)
+        assert (health.shared_ok, health.bm25_ok) == (False, True)  # this machine's own copy is whole
+        assert any("共享数据库" in p and "可自动重新发布" in p for p in health.problems)
+        repaired = maintenance.repair(writer)
+        assert repaired.ok and repaired.shared_ok is True
+        assert writer.catalog.generation() == generation  # republished as it was: readers keep their generation
+    assert "五年" in cited_text(replica) and "五年" in bigram_text(replica, "每届任期")
+    assert replica.index.loads == {"bm25 downloaded": 1, "bigram downloaded": 1}
+    writer.close()
+    replica.close()
 
 
 def test_a_folder_committed_in_batches_builds_the_bigram_leg_once(tmp_path: Path, tokenizer) -> None:

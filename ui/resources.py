@@ -139,7 +139,7 @@ def organizer_notices(s: Settings | None = None) -> list[str]:
     """What organizers should know: the fallback model, a needed rebuild, a skipped start-up step."""
     s = s or settings()
     kb = knowledge_base(s)
-    notices = list(kb.notices) + list(start_up(s))
+    notices = list(kb.notices) + list(start_up(s)) + kb.damage()
     rebuild = kb.needs_rebuild()
     if rebuild and rebuild not in notices:
         notices.append(rebuild)
