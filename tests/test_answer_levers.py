@@ -377,3 +377,18 @@ def test_a_question_about_conditions_is_answered_with_the_listed_conditions(libr
     assert question_type(question) is AnswerType.LIST
     answer = library.ask(question).text
     assert "（一）会员会费的收缴标准" in answer and "（七）" in answer
+
+
+TRAFFIC = """# 某省道路交通安全条例
+
+第九十一条 饮酒后驾驶机动车的，处暂扣六个月机动车驾驶证，并处一千元以上二千元以下罚款。
+
+第九十二条 公路客运车辆载客超过额定乘员的，处二百元以上五百元以下罚款。
+"""
+
+
+def test_everyday_words_reach_the_words_laws_use(small_library) -> None:
+    kb = small_library({"traffic.md": TRAFFIC})
+    # 驾照 and 酒驾 are never in the text: the everyday part of the thesaurus maps them to 驾驶证 and 饮酒后驾驶
+    answer = kb.ask("酒驾被查到了，驾照要扣多久？")
+    assert answer.found and "暂扣六个月" in answer.text
