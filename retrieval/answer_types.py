@@ -203,6 +203,8 @@ def has_unit(sentence: str, units: Sequence[str]) -> bool:
     text = normalize(sentence)
     if units is _PERCENT or units == _PERCENT:
         return bool(re.search(r"百分之" + _AMOUNT + "|" + _AMOUNT + r"\s*(?:%|成)|" + _AMOUNT + "分之", text))
+    if "人" in units and _SHARE_OF_PEOPLE.search(text):
+        return True  # 多少人同意 is answered by a share of a body: 全体委员过半数, 三分之二以上的代表
     # 分 as points, not a fraction (三分之一) or minutes (十五分钟)
     alternatives = "|".join(
         "分(?![之钟])" if unit == "分" else re.escape(unit) for unit in sorted(units, key=len, reverse=True)
@@ -212,6 +214,7 @@ def has_unit(sentence: str, units: Sequence[str]) -> bool:
     return any(not _YEAR.fullmatch(m.group(1).rstrip("多余")) for m in pattern.finditer(text))
 
 
+_SHARE_OF_PEOPLE = re.compile(r"过半数|半数以上|[一二三四五六七八九十]+分之[一二三四五六七八九十]+")
 # 1200万人, 两届, 三至七人, 1000多名: a number, its magnitude words and an approximation
 _AMOUNT = r"(?:[0-9]+(?:\.[0-9]+)?[十百千万亿]*|[零〇一二两三四五六七八九十百千万亿半]+)(?:多|余)?"
 _NUMBER_START = r"(?<![第零〇一二两三四五六七八九十百千万0-9.])"

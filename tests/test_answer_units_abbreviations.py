@@ -146,6 +146,9 @@ def test_an_abbreviation_counts_as_covered_by_its_spelled_out_form(library: Know
         ("身高最低要求是多少厘米？", "体重五十公斤以上", False),
         ("一年查处了多少起案件？", "查处案件三百余起", True),
         ("信访事项多少天办结？", "自受理之日起六十日之内办结", True),
+        ("全会的议案要多少人赞成？", "应经全体委员过半数通过", True),  # a share of a body counts its people
+        ("要多少人联名？", "五分之一以上的村民联名", True),
+        ("多少天内答复？", "应经全体委员过半数通过", False),
     ],
 )
 def test_units(question: str, sentence: str, held: bool) -> None:
