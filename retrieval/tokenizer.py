@@ -126,7 +126,7 @@ def word_class(word: str, tag: str) -> str:
     return "noun" if tag.startswith(NOUN_TAGS) else "content"
 
 
-_QUOTED = re.compile(r"“([^”]{1,24})”|「([^」]{1,24})」|『([^』]{1,24})』|\"([^\"]{1,24})\"")
+_QUOTED = re.compile(r"“[^”]{1,24}”|「[^」]{1,24}」|『[^』]{1,24}』|\"[^\"]{1,24}\"")
 
 
 def _quoted_positions(text: str) -> set[int]:
