@@ -74,7 +74,9 @@ def test_answer_brings_the_items_of_a_list(filled: KnowledgeBase) -> None:
     assert "坚持党的领导" in answer.text and "坚持实事求是" in answer.text
 
 
-@pytest.mark.parametrize("question", ["明天的天气预报怎么样？", "世界杯足球赛冠军是谁", "怎么做红烧肉"])
+@pytest.mark.parametrize(
+    "question", ["明天的天气预报怎么样？", "世界杯足球赛冠军是谁", "怎么做红烧肉", "红烧肉怎么做才能肥而不腻？"]
+)
 def test_unrelated_questions_are_refused(filled: KnowledgeBase, question: str) -> None:
     answer = filled.ask(question)
     assert not answer.found and answer.text.startswith(NO_ANSWER) and answer.citations == ()
