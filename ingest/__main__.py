@@ -117,7 +117,8 @@ def change(args: argparse.Namespace, settings) -> int:
     from library.lock import LibraryBusyError
     from library.service import Library
     from library.sources import CatalogLostError
-    from retrieval.cli import DataDamagedError, reported
+    from retrieval.cli import reported
+    from retrieval.errors import DataDamagedError
     from retrieval.store import IndexMismatchError
 
     library = Library(settings)

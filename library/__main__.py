@@ -131,7 +131,8 @@ def run_token(args: argparse.Namespace, store) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from retrieval.catalog import CatalogError
-    from retrieval.cli import DataDamagedError, reported
+    from retrieval.cli import reported
+    from retrieval.errors import DataDamagedError
     from retrieval.settings import Settings
 
     settings = Settings()

@@ -22,8 +22,3 @@ def reported(action: Callable[[], int], *known: type[BaseException]) -> int:
         return action()
     except known as exc:
         return fail(exc)
-
-
-class DataDamagedError(RuntimeError):
-    """A damaged part of the data dir a command cannot work around; the message names it and its repair.
-    Defined here, not with its raiser, so a fast command can catch it without importing chromadb."""

@@ -135,13 +135,14 @@ class Index:
         """Why the dense leg serves nothing although the catalog has passages (damaged or emptied Chroma)."""
         if self.vectors_damage:
             return self.vectors_damage
-        if self.vectors is None or self.vectors.count() or not self.catalog.chunk_count():
+        passages = self.catalog.chunk_count()
+        if self.vectors is None or self.vectors.count() or not passages:
             return None
         manifest = read_manifest(self.settings, self.catalog)
         if manifest is None or manifest.embedding_model != self.model_name:
             return None  # not embedded with this model: needs_rebuild / check_readable say what to do
         return (
-            f"向量数据库中没有向量（目录中有 {self.catalog.chunk_count()} 个段落），语义检索暂不可用，"
+            f"向量数据库中没有向量（目录中有 {passages} 个段落），语义检索暂不可用，"
             "检索只靠关键词。请运行 python -m library check --repair 补算向量。"
         )
 

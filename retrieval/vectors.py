@@ -20,7 +20,7 @@ from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
-from retrieval.cli import DataDamagedError
+from retrieval.errors import DataDamagedError
 
 if TYPE_CHECKING:
     from retrieval.settings import Settings
