@@ -62,5 +62,8 @@ def test_trainer_builds_saves_member_takes_and_scores(tmp_path: Path, tokenizer)
         page.get_by_role("button", name="交卷").click()
         score = page.get_by_text(re.compile(r"得分：[0-3] / 3"))
         score.wait_for(timeout=30_000)  # a rerun renders the review; wait for the score line itself
-        assert page.locator(".sx-quiz-source .sx-quiz-answer").count() >= 1
+        # The score line is drawn before the items' expanders: wait for a highlighted answer, don't count at once.
+        highlighted = page.locator(".sx-quiz-source .sx-quiz-answer")
+        highlighted.first.wait_for(timeout=30_000)
+        assert highlighted.count() >= 1
         page.screenshot(path=str(ARTIFACTS / "browser-quiz.png"), full_page=True)
