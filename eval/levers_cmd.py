@@ -9,13 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eval.corpus import corpus_files
 from eval.datasets import QAItem, load_qa_jsonl, load_squad, write_paragraphs
 from eval.laws import LAWS, law_files
-from eval.levers import LeverRunner, RunScores, configurations, fit_refusal, lever_rows, lever_table, parse_overrides
+from eval.levers import (
+    LeverRunner,
+    RunScores,
+    WithheldScores,
+    configurations,
+    fit_refusal,
+    lever_rows,
+    lever_table,
+    parse_overrides,
+    withheld_scores,
+)
 from eval.workspace import DEFAULT_CACHE, Workspace
 from retrieval.refusal import MODEL_FILE, RefusalModel
 from retrieval.settings import PROJECT_ROOT, Settings
@@ -38,12 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cmrc-limit", type=int, default=1000)
     parser.add_argument("--dense", action=argparse.BooleanOptionalAction, default=True, help="load the model")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--withheld", action="store_true", help="also ask dev/held-out with the answering document withheld (shipped)"
+    )
 
 
 @dataclass(frozen=True)
 class LeverResult:
     name: str
     scores: dict[str, RunScores]
+    withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -73,7 +87,7 @@ def vectors() -> dict[str, object]:
 def run(args: argparse.Namespace, say: Say) -> list[LeverResult]:
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
     with Workspace(dense=args.dense, cache_path=DEFAULT_CACHE if args.dense else None) as ws:
-        return measure(ws, wanted, args.tries, args.mode, args.cmrc_limit, args.calibrate, say)
+        return measure(ws, wanted, args.tries, args.mode, args.cmrc_limit, args.calibrate, say, args.withheld)
 
 
 def measure(
@@ -84,6 +98,7 @@ def measure(
     cmrc_limit: int,
     calibrate: bool,
     say: Say,
+    withheld: bool = False,
 ) -> list[LeverResult]:
     """The lever configurations (or the tried overrides) on the wanted sets, in one workspace."""
     runners: dict[str, tuple[LeverRunner, list[QAItem]]] = {}
@@ -115,7 +130,11 @@ def measure(
     for name, overrides in configs:
         say(f"[levers] measuring: {name}")
         scores = {dataset: runner.run(items, overrides, model) for dataset, (runner, items) in runners.items()}
-        results.append(LeverResult(name, scores))
+        kept = {}
+        if withheld and not overrides:  # the shipped configuration
+            say("[levers] asking with the answering document withheld …")
+            kept = {d: withheld_scores(r, items, overrides, model) for d, (r, items) in runners.items() if d != "cmrc"}
+        results.append(LeverResult(name, scores, kept))
     return results
 
 
@@ -131,13 +150,30 @@ def table(results: list[LeverResult]) -> str:
     return lever_table([row for r in results for row in lever_rows(r.name, r.scores)])
 
 
+def withheld_text(results: list[LeverResult]) -> str:
+    """One line per set: how the shipped configuration treats questions whose answering document is withheld."""
+    lines = [
+        f"- {dataset}: {w.questions} answerable questions asked with their document withheld: {w.refused:.1%} refused, "
+        f"{w.doubtful:.1%} answered with the 仅供参考 notice, the rest answered from other documents"
+        for r in results
+        for dataset, w in r.withheld.items()
+    ]
+    return "\n".join(lines)
+
+
 def as_json(results: list[LeverResult]) -> list[dict]:
-    return [{"name": r.name, "scores": {k: asdict(v) for k, v in r.scores.items()}} for r in results]
+    return [
+        {"name": r.name, "scores": {k: asdict(v) for k, v in r.scores.items()}}
+        | ({"withheld": {k: asdict(v) for k, v in r.withheld.items()}} if r.withheld else {})
+        for r in results
+    ]
 
 
 def command(args: argparse.Namespace, say: Say) -> int:
     results = run(args, say)
     print(table(results))
+    if args.withheld:
+        print(withheld_text(results))
     if args.json:
         args.json.write_text(json.dumps(as_json(results), ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import write_files
 
+from eval.datasets import QAItem
+from eval.levers import LeverRunner, WithheldScores, withheld_scores
 from library.files import uploads_from_paths
 from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
 from retrieval.kb import KnowledgeBase
+from retrieval.refusal import RefusalModel
 from retrieval.search import SearchOptions
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
@@ -392,3 +395,14 @@ def test_everyday_words_reach_the_words_laws_use(small_library) -> None:
     # 驾照 and 酒驾 are never in the text: the everyday part of the thesaurus maps them to 驾驶证 and 饮酒后驾驶
     answer = kb.ask("酒驾被查到了，驾照要扣多久？")
     assert answer.found and "暂扣六个月" in answer.text
+
+
+# -- the eval's withheld-document measure -----------------------------------------------------------------------
+def test_withheld_document_makes_an_on_topic_question_the_library_must_refuse(library: KnowledgeBase) -> None:
+    runner = LeverRunner(library)
+    truant = QAItem("w1", "学生连续旷课超过规定时间，学校会怎么处理？", ("学校可以予以除名",), "union.md")
+    shared = QAItem("w2", "单位应当做什么？", ("应当",), "report.txt")  # union.md holds “应当” too: left out
+    unanswerable = QAItem("w3", "明天天气怎么样？")
+    assert runner.run([truant], {}, RefusalModel.load()).answer_right == 1.0  # answered with its document
+    scores = withheld_scores(runner, [truant, shared, unanswerable], {}, RefusalModel.load())
+    assert scores == WithheldScores(questions=1, refused=1.0, doubtful=0.0)
