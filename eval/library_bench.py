@@ -130,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         searcher.start()
         started = time.perf_counter()
         report = library.add_many(uploads_from_paths([args.laws], settings))
-        results["ingest"] = {"files": len(report.outcomes), "summary": report.summary(),
-                             "seconds": round(time.perf_counter() - started, 1)}
+        results["ingest"] = {
+            "files": len(report.outcomes),
+            "summary": report.summary(),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
         stop.set()
         searcher.join()
         results["search_during_ingest"] = summary(timings)
