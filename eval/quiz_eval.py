@@ -11,7 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.pipeline import Ingester
+from library.files import uploads_from_paths
+from library.service import Library
 from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.model import ITEM_TYPES, LETTERS, QuizItem
 from retrieval.kb import KnowledgeBase
@@ -51,9 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir()
         for name in DOCUMENTS:
             shutil.copy(CORPUS / name, folder / name)
-        kb = KnowledgeBase(Settings(data_dir=work / "data", embedding_model="none"), embedder=None)
+        settings = Settings(data_dir=work / "data", embedding_model="none")
         started = time.perf_counter()
-        Ingester(kb).ingest([folder])
+        writer = Library(settings, embedder=None)  # the library's one writer door, as the app adds files
+        writer.add_many(uploads_from_paths([folder], settings))
+        writer.close()
+        kb = KnowledgeBase(settings, embedder=None)
         print(f"indexed {len(DOCUMENTS)} documents in {time.perf_counter() - started:.1f} s")
         generator = QuizGenerator(kb)
         started = time.perf_counter()

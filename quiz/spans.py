@@ -160,13 +160,35 @@ def find_enumeration(sentence: str, edges: set[int]) -> list[Span]:
         clause, offset = clause_match.group(0), clause_match.start()
         if clause.count("、") < 2:
             continue
-        middle = _pieces(clause, offset)[1:-1]
+        middle = _members(_pieces(clause, offset)[1:-1], edges)
         if len(middle) < 2 or any(not MEMBER_MIN <= len(p[2]) <= MEMBER_MAX for p in middle):
             continue
         if any(s not in edges or e not in edges for s, e, _ in middle):
             continue
         return [Span(s, e, t, "member", "enumeration") for s, e, t in middle]
     return []
+
+
+# A piece holding one of these as a word of its own is a phrase: at the list's ends the list's edge lies inside it
+# (“香港、澳门在国际金融、贸易” lists places, then trades; “乡、民族乡、镇的人民代表大会主席” lists kinds of 乡镇);
+# a preposition inside the list means the 、 do not make one list, while 的 may stay inside a member
+# (“自治州、自治县和有少数民族聚居的乡、民族乡”).
+_PREPOSITIONS = "在对向把被将从由"
+_PHRASE_WORDS = "的" + _PREPOSITIONS
+
+
+def _holds_word(piece: tuple[int, int, str], edges: set[int], words: str) -> bool:
+    start, _, text = piece
+    return any(c in words and start + i in edges and start + i + 1 in edges for i, c in enumerate(text))
+
+
+def _members(middle: list[tuple[int, int, str]], edges: set[int]) -> list[tuple[int, int, str]]:
+    """The middle pieces that are true members (none when the pieces are not one list)."""
+    while middle and _holds_word(middle[0], edges, _PHRASE_WORDS):
+        middle = middle[1:]
+    while middle and _holds_word(middle[-1], edges, _PHRASE_WORDS):
+        middle = middle[:-1]
+    return [] if any(_holds_word(p, edges, _PREPOSITIONS) for p in middle) else middle
 
 
 def _pieces(clause: str, offset: int) -> list[tuple[int, int, str]]:
@@ -187,6 +209,9 @@ def list_item_head(sentence: str) -> str | None:
     return head if MEMBER_MIN <= len(head) <= 30 else None
 
 
+LEADING_DASHES = re.compile(r"^[\s—–\-·•●■◆]+")  # “——中国式现代化是…”: the report's bullet dash
+
+
 def strip_labels(text: str) -> str:
-    """A stem does not start with "第三条" or "（一）"."""
-    return LIST_MARKER.sub("", ARTICLE_LABEL.sub("", text, count=1), count=1).strip()
+    """A stem does not start with "第三条", "（一）" or a bullet dash."""
+    return LEADING_DASHES.sub("", LIST_MARKER.sub("", ARTICLE_LABEL.sub("", text, count=1), count=1)).strip()

@@ -138,3 +138,28 @@ def test_years_written_digit_by_digit_are_read_as_years() -> None:
     from quiz.text import numeral_value
 
     assert (numeral_value("一九四九"), numeral_value("二〇二四"), numeral_value("三十八")) == (1949.0, 2024.0, 38.0)
+
+
+PLACES = "自治区、自治州、自治县和有少数民族聚居的乡、民族乡、镇的人民代表大会。"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "members"),
+    [
+        # the list's edge inside a piece: 澳门在国际金融 starts the trades, 镇的人民代表大会主席 ends the places
+        ("巩固提升香港、澳门在国际金融、贸易、航运航空、创新科技、文化旅游等领域。", ["贸易", "航运航空", "创新科技"]),
+        ("乡、民族乡、镇的人民代表大会主席、副主席，辞去代表职务的请求被接受的。", []),
+        (PLACES, ["自治州", "自治县和有少数民族聚居的乡", "民族乡"]),  # 的 inside a member is fine
+    ],
+)
+def test_enumeration_members_stop_where_the_list_does(tokenizer: ChineseTokenizer, sentence: str, members) -> None:
+    from quiz.library import Analyzer
+
+    assert [span.text for span in Analyzer(tokenizer).enumeration(sentence)] == members
+
+
+def test_stems_lose_the_bullet_dash() -> None:
+    from quiz.spans import strip_labels
+
+    assert strip_labels("——中国式现代化是人口规模巨大的现代化。") == "中国式现代化是人口规模巨大的现代化。"
+    assert strip_labels("第三条 （一）政协委员应当履职。") == "政协委员应当履职。"
