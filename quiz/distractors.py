@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 
 from quiz.library import LibraryView
-from quiz.spans import Span
+from quiz.spans import BODY_MODIFIERS, Span
 from quiz.text import chinese_number, norm, numeral_value
 
 FRACTIONS = ("二分之一", "三分之一", "三分之二", "四分之一", "四分之三", "五分之一", "五分之二", "五分之四", "十分之一")
@@ -70,10 +70,21 @@ def candidates(span: Span, library: LibraryView, rng: random.Random) -> list[str
     same = sorted(library.pool(span.kind, span.family))
     rng.shuffle(same)
     if span.kind == "term":
-        return same  # dictionary tags are coarse already: other tags are other things altogether
+        # dictionary tags are coarse (n: 常务委员会, 奢靡之风, 调研报告): a term with the key's head character
+        # (Chinese compounds end in their head: 官僚主义 ~ 形式主义) is the same kind of thing; other tags never are
+        return sorted(same, key=lambda term: 0 if same_head(term, span.text) else 1)
     other = sorted(library.pool(span.kind) - set(same))
     rng.shuffle(other)
     return same + other
+
+
+def same_head(term: str, key: str) -> bool:
+    return term[-1] == key[-1]
+
+
+def fits_after(before: str, candidate: str) -> bool:
+    """Not a second modifier after one (“地方” + “本级人民代表大会”, “地方” + “地方人民代表大会”)."""
+    return not (before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(tuple(BODY_MODIFIERS)))
 
 
 def sibling_members(

@@ -18,7 +18,7 @@ from quiz import distractors
 from quiz.checks import check_item, is_near_duplicate
 from quiz.library import Analyzer, LibraryView, ListGroup, Sentence, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
-from quiz.spans import DATE, Span, strip_labels
+from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
 from quiz.text import norm
 from retrieval.kb import KnowledgeBase
 from retrieval.sentences import introduces_list
@@ -282,7 +282,9 @@ class _Run:
             stem = self.stem(sentence, [span])
             if not stem or not self.generator.informative(stem):
                 continue
+            before = sentence.text[: span.start]
             pool = distractors.candidates(span, self.library, self.rng)
+            pool = [candidate for candidate in pool if distractors.fits_after(before, candidate)]
             chosen = distractors.choose(
                 span.text, pool, sentence.text, lambda d, stem=stem: self.library.states(stem.replace(BLANK, d))
             )
@@ -305,6 +307,8 @@ class _Run:
         text = strip_labels(sentence.text)
         if not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_JUDGE_CHARS or not text.endswith(("。", "；")):
             return None
+        if LIST_MARKER.match(sentence.text) and text.endswith("；"):
+            return None  # “（一）修改章程，监督章程的实施；” is a power without the body that holds it
         if not self.generator.informative(text):
             return None
         offset = sentence.text.find(text)
@@ -337,10 +341,21 @@ class _Run:
     def changes(self, sentence: Sentence, text: str) -> list[tuple[str, str]]:
         """False versions of a statement by one verifiable change; none of them stated in the library."""
         found: list[tuple[str, str]] = []
-        for span in self.spans(sentence):
+        spans = self.spans(sentence)
+        for span in spans:
             if span.kind == "member" or span.text not in text:
                 continue
             pool = distractors.candidates(span, self.library, self.rng)
+            if span.kind == "term":  # a statement with a term of another kind is absurd, not subtly false
+                pool = [term for term in pool if distractors.same_head(term, span.text)]
+            # “全国人民代表大会和地方各级人民代表大会” must not become “…和地方中华人民共和国全国人民代表大会”
+            others = [other.text for other in spans if other is not span and len(other.text) >= 3]
+            before = text[: text.find(span.text)]
+            pool = [
+                candidate
+                for candidate in pool
+                if not any(other in candidate for other in others) and distractors.fits_after(before, candidate)
+            ]
             swapped = distractors.choose(
                 span.text, pool, text, lambda d, s=span: self.library.states(text.replace(s.text, d)), count=1
             )

@@ -95,7 +95,8 @@ class Analyzer:
         if analysed is None:
             return []
         words, edges = analysed
-        found = find_numbers(text, edges) + find_terms(text) + find_bodies(text, words) + find_rights(text, words)
+        found = find_numbers(text, edges) + find_terms(text, edges)
+        found += find_bodies(text, words) + find_rights(text, words)
         return _without_overlaps(found)
 
     def enumeration(self, text: str) -> list[Span]:

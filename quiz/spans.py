@@ -108,14 +108,16 @@ def _family(kind: str, text: str) -> str:
     return kind
 
 
-def find_terms(sentence: str) -> list[Span]:
-    """Dictionary terms, longest first, not overlapping (中央八项规定 wins over 八项规定)."""
+def find_terms(sentence: str, edges: set[int]) -> list[Span]:
+    """Dictionary terms, longest first, not overlapping (中央八项规定 wins over 八项规定), and whole words: 政治协商
+    inside 中国人民政治协商会议 is part of a name, not a term to ask for."""
     taken = [False] * len(sentence)
     found: list[Span] = []
     for term, tag in sorted(domain_terms().items(), key=lambda item: -len(item[0])):
         start = sentence.find(term)
         while start >= 0:
-            if not any(taken[start : start + len(term)]):
+            whole = start in edges and start + len(term) in edges
+            if whole and not any(taken[start : start + len(term)]):
                 taken[start : start + len(term)] = [True] * len(term)
                 found.append(Span(start, start + len(term), term, "term", tag))
             start = sentence.find(term, start + len(term))

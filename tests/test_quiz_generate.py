@@ -163,3 +163,40 @@ def test_stems_lose_the_bullet_dash() -> None:
 
     assert strip_labels("——中国式现代化是人口规模巨大的现代化。") == "中国式现代化是人口规模巨大的现代化。"
     assert strip_labels("第三条 （一）政协委员应当履职。") == "政协委员应当履职。"
+
+
+def test_a_term_inside_a_name_is_not_blanked(tokenizer: ChineseTokenizer) -> None:
+    from quiz.library import Analyzer
+
+    spans = Analyzer(tokenizer).spans("中国人民政治协商会议各参加单位和个人都要维护会徽的尊严。")
+    assert "政治协商" not in [span.text for span in spans]
+
+
+def test_distractors_are_the_same_kind_of_thing_and_read_naturally() -> None:
+    from quiz.distractors import fits_after, same_head
+
+    assert same_head("形式主义", "官僚主义") and not same_head("奢靡之风", "常务委员会")
+    assert not fits_after("全国和地方", "本级人民代表大会") and fits_after("全国和", "地方各级人民代表大会")
+
+
+def test_a_listed_power_is_not_a_statement_on_its_own(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    from conftest import write_files
+
+    from library.files import uploads_from_paths
+    from library.service import Library
+    from retrieval.settings import Settings
+
+    powers = "第一条 全体会议行使下列职权：\n（一）修改本会章程，监督常务委员会的工作；\n（二）选举全国委员会的主席；\n"
+    text = f"# 某会章程\n\n{powers}\n第二条 全体会议每年举行一次，由常务委员会召集。\n"
+    write_files(tmp_path / "lib", {"rules.md": text})
+    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
+    writer = Library(settings, tokenizer=tokenizer, embedder=None)
+    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
+    writer.close()
+    kb = KnowledgeBase(settings, tokenizer=tokenizer, embedder=None)
+    try:
+        result = QuizGenerator(kb).generate(QuizRequest((Material(kb.documents()[0].doc_id),), {"判断": 5}))
+        stems = [item.stem for item in result.items]
+        assert stems and all("修改本会章程" not in stem and "选举全国委员会" not in stem for stem in stems)
+    finally:
+        kb.close()
