@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from quiz.library import LibraryView
 from quiz.spans import BODY_MODIFIERS, Span
-from quiz.text import chinese_number, norm, numeral_value
+from quiz.text import chinese_number, digit_by_digit, norm, numeral_value
 
 FRACTIONS = ("二分之一", "三分之一", "三分之二", "四分之一", "四分之三", "五分之一", "五分之二", "五分之四", "十分之一")
 NUMBER_FACTORS = (2.0, 0.5, 3.0, 1.5)
@@ -23,14 +23,17 @@ def number_variants(span: Span) -> list[str]:
     """Arithmetic neighbours of a number, in the key's script and unit: 60日 → 120日, 30日, 180日 …"""
     if span.family == "fraction":
         return [f for f in FRACTIONS if f != span.text]
-    unit_of = {"percent": "%", "year": "年"}
-    unit = unit_of.get(span.family) or span.family.split("/")[0]
+    if span.family.startswith("year"):
+        year = numeral_value(span.text.removesuffix("年"))
+        if year is None:
+            return []
+        spell = digit_by_digit if span.family == "year-chinese" else str
+        return [f"{spell(int(year) + d)}年" for d in (-5, 5, -10, 3, -2, 2)]
+    unit = "%" if span.family == "percent" else span.family.split("/")[0]
     number = span.text[: len(span.text) - len(unit)]
     value = numeral_value(number)
     if value is None:
         return []
-    if span.family == "year":
-        return [f"{int(value) + d}年" for d in (-5, 5, -10, 3, -2, 2)]
     decimals = len(number.split(".")[1]) if "." in number else 0
     steps = [value * f for f in NUMBER_FACTORS] + ([value + d for d in (1, -1, 2, -2)] if value < SMALL else [])
     variants = []

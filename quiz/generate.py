@@ -285,6 +285,8 @@ class _Run:
             before = sentence.text[: span.start]
             pool = distractors.candidates(span, self.library, self.rng)
             pool = [candidate for candidate in pool if distractors.fits_after(before, candidate)]
+            if span.kind == "term":  # options of other kinds give the key away (信访人 among 奢靡之风, 党建工作)
+                pool = [term for term in pool if distractors.same_head(term, span.text)]
             chosen = distractors.choose(
                 span.text, pool, sentence.text, lambda d, stem=stem: self.library.states(stem.replace(BLANK, d))
             )

@@ -100,7 +100,12 @@ def find_numbers(sentence: str, edges: set[int]) -> list[Span]:
     return found
 
 
+_DIGIT_BY_DIGIT_YEAR = re.compile(r"(?:一九|二〇)[〇零一二三四五六七八九]{2}年")
+
+
 def _family(kind: str, text: str) -> str:
+    if kind == "count" and _DIGIT_BY_DIGIT_YEAR.fullmatch(text):
+        return "year-chinese"  # 二〇三五年 is a year, not a count of 2,035 years
     if kind == "count":
         unit = next(u for u in sorted(UNITS, key=len, reverse=True) if text.endswith(u))
         script = "arabic" if text[0].isdigit() else "chinese"

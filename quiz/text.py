@@ -35,6 +35,11 @@ def numeral_value(text: str) -> float | None:
     return float(value) if value is not None and text else None
 
 
+def digit_by_digit(value: int) -> str:
+    """2030 → 二〇三〇: years are read digit by digit."""
+    return "".join("〇一二三四五六七八九"[int(digit)] for digit in str(value))
+
+
 def chinese_number(value: int) -> str:
     """30 → 三十, 15 → 十五, 105 → 一百零五 (0 < value < 10000): distractors keep the key's script."""
     if not 0 < value < 10000:

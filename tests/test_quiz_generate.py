@@ -200,3 +200,12 @@ def test_a_listed_power_is_not_a_statement_on_its_own(tmp_path: Path, tokenizer:
         assert stems and all("修改本会章程" not in stem and "选举全国委员会" not in stem for stem in stems)
     finally:
         kb.close()
+
+
+def test_a_year_read_digit_by_digit_gets_years_as_distractors(tokenizer: ChineseTokenizer) -> None:
+    from quiz.distractors import number_variants
+    from quiz.library import Analyzer
+
+    (year,) = [s for s in Analyzer(tokenizer).spans("从二〇三五年到本世纪中叶建成现代化强国。") if s.kind == "number"]
+    assert (year.text, year.family) == ("二〇三五年", "year-chinese")
+    assert number_variants(year)[:3] == ["二〇三〇年", "二〇四〇年", "二〇二五年"]
