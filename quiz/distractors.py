@@ -98,10 +98,11 @@ def sibling_members(
     members = [m for m in library.list_members() if norm(m[0]) not in exclude]
     rng.shuffle(members)
 
-    def unlike(member: tuple[str, str, str]) -> tuple[int, int, int, int]:
+    def unlike(member: tuple[str, str, str]) -> tuple[int, int, int, int, int]:
         text, its_noun, its_doc = member
         return (
             0 if noun and its_noun == noun else 1,
+            0 if max(len(text), len(key)) <= 2 * min(len(text), len(key)) else 1,  # 研究部署重点工作任务 ≁ 志愿服务
             0 if text[-1] == key[-1] else 1,
             0 if its_doc == doc_id else 1,
             min(abs(len(text) - len(key)), 4),

@@ -180,20 +180,32 @@ def find_enumeration(sentence: str, edges: set[int]) -> list[Span]:
 # (“香港、澳门在国际金融、贸易” lists places, then trades; “乡、民族乡、镇的人民代表大会主席” lists kinds of 乡镇);
 # a preposition inside the list means the 、 do not make one list, while 的 may stay inside a member
 # (“自治州、自治县和有少数民族聚居的乡、民族乡”).
-_PREPOSITIONS = "在对向把被将从由"
-_PHRASE_WORDS = "的" + _PREPOSITIONS
+_PREPOSITIONS = (*"在对向把被将从由", "应当", "可以", "必须", "不得")  # and modals: a clause, not a member
+_PHRASE_WORDS = ("的", *_PREPOSITIONS)
+# An end piece this many times as long as the other members carries words from around the list
+# (“紧急信访事项和信访信息隐瞒、谎报、缓报”).
+_END_LENGTH_RATIO = 3
 
 
-def _holds_word(piece: tuple[int, int, str], edges: set[int], words: str) -> bool:
+def _holds_word(piece: tuple[int, int, str], edges: set[int], words: tuple[str, ...]) -> bool:
     start, _, text = piece
-    return any(c in words and start + i in edges and start + i + 1 in edges for i, c in enumerate(text))
+    return any(
+        text.startswith(word, i) and start + i in edges and start + i + len(word) in edges
+        for i in range(len(text))
+        for word in words
+    )
+
+
+def _overlong(piece: tuple[int, int, str], others: list[tuple[int, int, str]]) -> bool:
+    lengths = sorted(len(p[2]) for p in others)
+    return bool(lengths) and len(piece[2]) >= 6 and len(piece[2]) > _END_LENGTH_RATIO * lengths[len(lengths) // 2]
 
 
 def _members(middle: list[tuple[int, int, str]], edges: set[int]) -> list[tuple[int, int, str]]:
     """The middle pieces that are true members (none when the pieces are not one list)."""
-    while middle and _holds_word(middle[0], edges, _PHRASE_WORDS):
+    while middle and (_holds_word(middle[0], edges, _PHRASE_WORDS) or _overlong(middle[0], middle[1:])):
         middle = middle[1:]
-    while middle and _holds_word(middle[-1], edges, _PHRASE_WORDS):
+    while middle and (_holds_word(middle[-1], edges, _PHRASE_WORDS) or _overlong(middle[-1], middle[:-1])):
         middle = middle[:-1]
     return [] if any(_holds_word(p, edges, _PREPOSITIONS) for p in middle) else middle
 

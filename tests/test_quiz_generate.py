@@ -150,6 +150,8 @@ PLACES = "自治区、自治州、自治县和有少数民族聚居的乡、民�
         ("巩固提升香港、澳门在国际金融、贸易、航运航空、创新科技、文化旅游等领域。", ["贸易", "航运航空", "创新科技"]),
         ("乡、民族乡、镇的人民代表大会主席、副主席，辞去代表职务的请求被接受的。", []),
         (PLACES, ["自治州", "自治县和有少数民族聚居的乡", "民族乡"]),  # 的 inside a member is fine
+        ("对重大、紧急信访事项和信访信息隐瞒、谎报、缓报的。", []),  # the first piece is mostly what precedes
+        ("有权处理的机关、单位应当依规依纪依法接收、受理、办理和反馈。", []),  # a clause with 应当 is no member
     ],
 )
 def test_enumeration_members_stop_where_the_list_does(tokenizer: ChineseTokenizer, sentence: str, members) -> None:
