@@ -39,6 +39,7 @@ DEPENDENT_STARTS = (
     "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外",
     "其", "该", "上述", "前款", "前述", "本款", "这", "此",
 )  # fmt: skip
+POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
 Progress = Callable[[int, int, str], None]  # done, total, what
 
 
@@ -231,6 +232,10 @@ class _Run:
     def usable(sentence: Sentence) -> bool:
         """Sentences that stand alone: not a list intro, a date line, a "本法自…施行" or a "但是，…" fragment."""
         text = strip_labels(sentence.text)
+        if any(pointer in text for pointer in POINTERS):
+            return False  # “有下列情形之一的”, “依照前款规定”: the text it points to is not in the item
+        if LIST_MARKER.match(sentence.text) and text.endswith(("；", ";")):
+            return False  # “（一）修改章程，监督章程的实施；” is a power without the body that holds it
         return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))
 
     # --- shared pieces
@@ -309,8 +314,6 @@ class _Run:
         text = strip_labels(sentence.text)
         if not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_JUDGE_CHARS or not text.endswith(("。", "；")):
             return None
-        if LIST_MARKER.match(sentence.text) and text.endswith("；"):
-            return None  # “（一）修改章程，监督章程的实施；” is a power without the body that holds it
         if not self.generator.informative(text):
             return None
         offset = sentence.text.find(text)

@@ -181,7 +181,7 @@ def test_distractors_are_the_same_kind_of_thing_and_read_naturally() -> None:
     assert not fits_after("全国和地方", "本级人民代表大会") and fits_after("全国和", "地方各级人民代表大会")
 
 
-def test_a_listed_power_is_not_a_statement_on_its_own(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+def test_a_listed_power_or_a_pointer_to_other_text_is_no_item(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
     from conftest import write_files
 
     from library.files import uploads_from_paths
@@ -189,7 +189,8 @@ def test_a_listed_power_is_not_a_statement_on_its_own(tmp_path: Path, tokenizer:
     from retrieval.settings import Settings
 
     powers = "第一条 全体会议行使下列职权：\n（一）修改本会章程，监督常务委员会的工作；\n（二）选举全国委员会的主席；\n"
-    text = f"# 某会章程\n\n{powers}\n第二条 全体会议每年举行一次，由常务委员会召集。\n"
+    pointer = "第三条 违反前款规定的，由常务委员会处二百元罚款。"  # 前款 is not in the item
+    text = f"# 某会章程\n\n{powers}\n第二条 全体会议每年举行一次，由常务委员会召集。\n\n{pointer}\n"
     write_files(tmp_path / "lib", {"rules.md": text})
     settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
     writer = Library(settings, tokenizer=tokenizer, embedder=None)
@@ -197,9 +198,10 @@ def test_a_listed_power_is_not_a_statement_on_its_own(tmp_path: Path, tokenizer:
     writer.close()
     kb = KnowledgeBase(settings, tokenizer=tokenizer, embedder=None)
     try:
-        result = QuizGenerator(kb).generate(QuizRequest((Material(kb.documents()[0].doc_id),), {"判断": 5}))
-        stems = [item.stem for item in result.items]
+        request = QuizRequest((Material(kb.documents()[0].doc_id),), {"判断": 5, "单选": 5, "填空": 5})
+        stems = [item.stem for item in QuizGenerator(kb).generate(request).items]
         assert stems and all("修改本会章程" not in stem and "选举全国委员会" not in stem for stem in stems)
+        assert all("前款" not in stem for stem in stems)
     finally:
         kb.close()
 
