@@ -272,7 +272,7 @@ class _Run:
             if stem and self.generator.informative(stem):
                 return QuizItem(
                     type="填空",
-                    stem=stem,
+                    stem=cited(sentence, stem),
                     answer=span.text,
                     explanation=f"原文：{sentence.text}",
                     source=self.source(sentence, [(span.start, span.end)]),
@@ -301,7 +301,7 @@ class _Run:
             self.rng.shuffle(options)
             return QuizItem(
                 type="单选",
-                stem=stem,
+                stem=cited(sentence, stem),
                 answer=LETTERS[options.index(span.text)],
                 options=tuple(options),
                 explanation=f"原文：{sentence.text}",
@@ -423,6 +423,11 @@ class _Run:
             source=_source_for_members(group, spans),
             kind="list" if group.vertical else "enumeration",
         )
+
+
+def cited(sentence: Sentence, stem: str) -> str:
+    """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable."""
+    return f"根据《{sentence.chunk.title}》，{stem}"
 
 
 def _progress_reporter(progress: Progress | None, total: int, item_type: str) -> Callable[[int], None]:

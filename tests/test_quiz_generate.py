@@ -30,7 +30,7 @@ def generate(kb: KnowledgeBase, title: str, counts: dict[str, int], seed: int = 
 def test_fill_blanks_a_number_with_its_unit_and_cites_it(kb: KnowledgeBase) -> None:
     result = generate(kb, "委员履职条例", {"填空": 2})
     item = next(i for i in result.items if i.kind == "number")
-    assert item.stem == f"委员每届任期{BLANK}，可以连任。"
+    assert item.stem == f"根据《委员履职条例》，委员每届任期{BLANK}，可以连任。"  # the document makes it answerable
     assert item.answer == "五年"
     (start, end), = item.source.answer_spans
     assert item.source.passage[start:end] == "五年"
@@ -42,7 +42,7 @@ def test_fill_blanks_a_number_with_its_unit_and_cites_it(kb: KnowledgeBase) -> N
 def test_fill_blanks_a_dictionary_term_of_an_enumeration(kb: KnowledgeBase) -> None:
     item = next(i for i in generate(kb, "委员履职条例", {"填空": 2}).items if i.kind == "term")
     assert item.answer == "民主监督"  # in the domain dictionary; the middle members are not
-    assert item.stem == f"委员应当积极参加书香政协、委员读书、专题协商、{BLANK}等履职活动。"
+    assert claim_of(item.stem) == f"委员应当积极参加书香政协、委员读书、专题协商、{BLANK}等履职活动。"
 
 
 def test_single_choice_numbers_keep_the_unit_and_never_make_a_true_sentence(kb: KnowledgeBase) -> None:
@@ -52,11 +52,12 @@ def test_single_choice_numbers_keep_the_unit_and_never_make_a_true_sentence(kb: 
     assert result.produced == {"单选": 3}
     for item in result.items:
         key = item.options[LETTERS.index(item.answer)]
-        assert item.stem.replace(BLANK, key) in item.source.passage
+        claim = claim_of(item.stem)
+        assert claim.replace(BLANK, key) in item.source.passage
         assert all(option.endswith("日") for option in item.options)
         assert len({norm(o) for o in item.options}) == 4
         distractors = [o for o in item.options if o != key]
-        assert not any(library.states(item.stem.replace(BLANK, d)) for d in distractors)
+        assert not any(library.states(claim.replace(BLANK, d)) for d in distractors)
 
 
 def test_a_distractor_that_is_true_elsewhere_in_the_library_is_not_used(tmp_path: Path, tokenizer) -> None:
