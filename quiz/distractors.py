@@ -73,9 +73,10 @@ def candidates(span: Span, library: LibraryView, rng: random.Random) -> list[str
     same = sorted(library.pool(span.kind, span.family))
     rng.shuffle(same)
     if span.kind == "term":
-        # dictionary tags are coarse (n: 常务委员会, 奢靡之风, 调研报告): a term with the key's head character
-        # (Chinese compounds end in their head: 官僚主义 ~ 形式主义) is the same kind of thing; other tags never are
-        return sorted(same, key=lambda term: 0 if same_head(term, span.text) else 1)
+        # dictionary tags are coarse (n: 常务委员会, 奢靡之风, 调研报告): only a term with the key's head character
+        # (Chinese compounds end in their head: 官僚主义 ~ 形式主义) is the same kind of thing, so an option of
+        # another kind cannot give the key away and a swapped statement stays plausible; other tags never are
+        return [term for term in same if same_head(term, span.text)]
     other = sorted(library.pool(span.kind) - set(same))
     rng.shuffle(other)
     return same + other

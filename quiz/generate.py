@@ -290,8 +290,6 @@ class _Run:
             before = sentence.text[: span.start]
             pool = distractors.candidates(span, self.library, self.rng)
             pool = [candidate for candidate in pool if distractors.fits_after(before, candidate)]
-            if span.kind == "term":  # options of other kinds give the key away (信访人 among 奢靡之风, 党建工作)
-                pool = [term for term in pool if distractors.same_head(term, span.text)]
             chosen = distractors.choose(
                 span.text, pool, sentence.text, lambda d, stem=stem: self.library.states(stem.replace(BLANK, d))
             )
@@ -351,8 +349,6 @@ class _Run:
             if span.kind == "member" or span.text not in text:
                 continue
             pool = distractors.candidates(span, self.library, self.rng)
-            if span.kind == "term":  # a statement with a term of another kind is absurd, not subtly false
-                pool = [term for term in pool if distractors.same_head(term, span.text)]
             # “全国人民代表大会和地方各级人民代表大会” must not become “…和地方中华人民共和国全国人民代表大会”
             others = [other.text for other in spans if other is not span and len(other.text) >= 3]
             before = text[: text.find(span.text)]
