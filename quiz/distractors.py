@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable
 
 from quiz.library import LibraryView
@@ -82,6 +83,23 @@ def candidates(span: Span, library: LibraryView, rng: random.Random) -> list[str
     return same + other
 
 
+_AMOUNT = re.compile(r"^([\d.〇零一二两三四五六七八九十百千万亿]+)(.*)$")
+
+
+def names_the_same(candidate: str, key: str) -> bool:
+    """A distractor that would also be right: the same amount in other words (百年 = 一百年), or a body or term
+    that holds the key or is held by it (各级党委 ~ 地方各级党委, 全国委员会 ~ 中国人民政治协商会议全国委员会)."""
+    a, b = norm(candidate), norm(key)
+    if a in b or b in a:
+        return True
+    amounts = _AMOUNT.match(candidate), _AMOUNT.match(key)
+    if all(amounts):
+        (x, unit_x), (y, unit_y) = (m.groups() for m in amounts)
+        value_x, value_y = numeral_value(x), numeral_value(y)
+        return unit_x == unit_y and value_x is not None and value_x == value_y
+    return False
+
+
 def same_head(term: str, key: str) -> bool:
     return term[-1] == key[-1]
 
@@ -126,7 +144,7 @@ def choose(
     folded = norm(sentence)
     for text in pool:
         k = norm(text)
-        if not k or k in keys or k in folded or makes_true_statement(text):
+        if not k or k in keys or k in folded or names_the_same(text, key) or makes_true_statement(text):
             continue
         chosen.append(text)
         keys.add(k)

@@ -214,3 +214,12 @@ def test_a_year_read_digit_by_digit_gets_years_as_distractors(tokenizer: Chinese
     (year,) = [s for s in Analyzer(tokenizer).spans("从二〇三五年到本世纪中叶建成现代化强国。") if s.kind == "number"]
     assert (year.text, year.family) == ("二〇三五年", "year-chinese")
     assert number_variants(year)[:3] == ["二〇三〇年", "二〇四〇年", "二〇二五年"]
+
+
+def test_a_distractor_that_names_the_key_in_other_words_is_not_used() -> None:
+    from quiz.distractors import choose
+
+    pool = ["一百年", "地方各级党委", "五十年", "三十日", "县级党委"]
+    assert choose("百年", pool, "", lambda d: False, count=5) == ["地方各级党委", "五十年", "三十日", "县级党委"]
+    assert choose("各级党委", pool, "", lambda d: False, count=5) == ["一百年", "五十年", "三十日", "县级党委"]
+    assert "三十日" not in choose("30日", pool, "", lambda d: False, count=5)
