@@ -104,6 +104,15 @@ def same_head(term: str, key: str) -> bool:
     return term[-1] == key[-1]
 
 
+def shared_ending(members: list[str]) -> str:
+    """The ending every member shares (建设 in 经济建设、政治建设、文化建设; 一新 in 面貌一新、体制一新), or ""."""
+    ending = members[0]
+    for member in members[1:]:
+        while ending and not member.endswith(ending):
+            ending = ending[1:]
+    return ending if ending and all(len(m) > len(ending) for m in members) else ""
+
+
 def fits_after(before: str, candidate: str) -> bool:
     """Not a second modifier after one (“地方” + “本级人民代表大会”, “地方” + “地方人民代表大会”)."""
     return not (before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(tuple(BODY_MODIFIERS)))

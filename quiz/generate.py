@@ -402,6 +402,9 @@ class _Run:
             keys[0], group.noun, group.intro.chunk.doc_id, self.library, exclude, self.rng
         )
         pool = [p for p in pool if norm(p) not in norm(passage)]
+        pattern = distractors.shared_ending(members)
+        if pattern:  # 经济建设、政治建设、文化建设: an option without 建设 gives itself away
+            pool = [p for p in pool if p.endswith(pattern) and p != pattern]
         chosen = distractors.choose(keys[0], pool, "", lambda d: False, count=MULTI_OPTIONS - true_count)
         if len(chosen) < max(1, 4 - true_count):
             return None

@@ -223,3 +223,12 @@ def test_a_distractor_that_names_the_key_in_other_words_is_not_used() -> None:
     assert choose("百年", pool, "", lambda d: False, count=5) == ["地方各级党委", "五十年", "三十日", "县级党委"]
     assert choose("各级党委", pool, "", lambda d: False, count=5) == ["一百年", "五十年", "三十日", "县级党委"]
     assert "三十日" not in choose("30日", pool, "", lambda d: False, count=5)
+
+
+def test_a_list_whose_members_share_an_ending_gets_distractors_with_it() -> None:
+    from quiz.distractors import shared_ending
+
+    assert shared_ending(["经济建设", "政治建设", "文化建设"]) == "建设"
+    assert shared_ending(["面貌一新", "体制一新"]) == "一新"
+    assert shared_ending(["来信", "来访", "电话"]) == ""
+    assert shared_ending(["建设", "经济建设"]) == ""  # a member that is only the ending: no pattern
