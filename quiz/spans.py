@@ -151,12 +151,16 @@ def find_bodies(sentence: str, words: Sequence[str]) -> list[Span]:
     return found
 
 
+# words ending in 权 that name powers or acts, not a right one holds (简政放权 is a reform slogan)
+NOT_RIGHTS = ("职权", "放权", "分权", "授权", "集权", "弃权", "越权", "滥权", "特权")
+
+
 def find_rights(sentence: str, words: Sequence[str]) -> list[Span]:
     """Rights: words of 3+ characters ending in 权 (选举权, 被选举权, 表决权)."""
     return [
         Span(start, start + len(word), sentence[start : start + len(word)], "right", "权")
         for start, word in word_offsets(sentence, words)
-        if len(word) >= 3 and word.endswith("权") and not word.endswith("职权")
+        if len(word) >= 3 and word.endswith("权") and not word.endswith(NOT_RIGHTS)
     ]
 
 

@@ -232,3 +232,11 @@ def test_a_list_whose_members_share_an_ending_gets_distractors_with_it() -> None
     assert shared_ending(["面貌一新", "体制一新"]) == "一新"
     assert shared_ending(["来信", "来访", "电话"]) == ""
     assert shared_ending(["建设", "经济建设"]) == ""  # a member that is only the ending: no pattern
+
+
+def test_a_reform_slogan_ending_in_quan_is_not_a_right(tokenizer: ChineseTokenizer) -> None:
+    from quiz.library import Analyzer
+
+    spans = Analyzer(tokenizer).spans("深化简政放权，保障公民的选举权和被选举权。")
+    rights = [s.text for s in spans if s.kind == "right"]
+    assert "简政放权" not in rights and "被选举权" in rights
