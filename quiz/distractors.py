@@ -89,15 +89,13 @@ _AMOUNT = re.compile(r"^([\d.〇零一二两三四五六七八九十百千万亿
 def names_the_same(candidate: str, key: str) -> bool:
     """A distractor that would also be right: the same amount in other words (百年 = 一百年), or a body or term
     that holds the key or is held by it (各级党委 ~ 地方各级党委, 全国委员会 ~ 中国人民政治协商会议全国委员会)."""
-    a, b = norm(candidate), norm(key)
-    if a in b or b in a:
-        return True
     amounts = _AMOUNT.match(candidate), _AMOUNT.match(key)
-    if all(amounts):
+    if all(amounts):  # amounts compare by value: 15% holds the characters of 5% and is another amount
         (x, unit_x), (y, unit_y) = (m.groups() for m in amounts)
         value_x, value_y = numeral_value(x), numeral_value(y)
         return unit_x == unit_y and value_x is not None and value_x == value_y
-    return False
+    a, b = norm(candidate), norm(key)
+    return a in b or b in a
 
 
 def same_head(term: str, key: str) -> bool:

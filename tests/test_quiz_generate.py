@@ -223,6 +223,7 @@ def test_a_distractor_that_names_the_key_in_other_words_is_not_used() -> None:
     assert choose("百年", pool, "", lambda d: False, count=5) == ["地方各级党委", "五十年", "三十日", "县级党委"]
     assert choose("各级党委", pool, "", lambda d: False, count=5) == ["一百年", "五十年", "三十日", "县级党委"]
     assert "三十日" not in choose("30日", pool, "", lambda d: False, count=5)
+    assert choose("5%", ["15%", "5.0%", "50%"], "", lambda d: False, count=3) == ["15%", "50%"]
 
 
 def test_a_list_whose_members_share_an_ending_gets_distractors_with_it() -> None:
