@@ -58,8 +58,13 @@ def _closeness(key: float | None, text: str, unit_length: int) -> float:
     return abs(math.log(value / key))
 
 
-def candidates(span: Span, library: LibraryView, rng: random.Random) -> list[str]:
-    """Same-kind candidates, the most plausible first (library terms of the same family, then the kind)."""
+def candidates(span: Span, library: LibraryView, rng: random.Random, before: str = "") -> list[str]:
+    """Same-kind candidates, the most plausible first (library terms of the same family, then the kind), that
+    read naturally after the words `before` the key."""
+    return [candidate for candidate in _same_kind(span, library, rng) if fits_after(before, candidate)]
+
+
+def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str]:
     if span.kind == "number":
         unit = span.family.split("/")[0] if "/" in span.family else ""
         key = numeral_value(span.text[: len(span.text) - len(unit)] if unit else span.text.rstrip("%年"))
@@ -129,7 +134,7 @@ def sibling_members(
         return (
             0 if noun and its_noun == noun else 1,
             0 if max(len(text), len(key)) <= 2 * min(len(text), len(key)) else 1,  # 研究部署重点工作任务 ≁ 志愿服务
-            0 if text[-1] == key[-1] else 1,
+            0 if same_head(text, key) else 1,
             0 if its_doc == doc_id else 1,
             min(abs(len(text) - len(key)), 4),
         )

@@ -34,10 +34,11 @@ MULTI_OPTIONS = 5
 CHANGE_PREFERENCE = {"number-swap": 0, "body-swap": 0, "right-swap": 0, "negation": 1}
 NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), ("可以", "不得"))
 GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
-# A sentence that leans on the one before it ("但是，…", "前款规定的…") cannot be understood alone.
+# A sentence that leans on the one before it ("但是，…", "其中…") cannot be understood alone (前款, 上述 and 本款
+# anywhere: POINTERS).
 DEPENDENT_STARTS = (
     "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外",
-    "其", "该", "上述", "前款", "前述", "本款", "这", "此",
+    "其", "该", "前述", "这", "此",
 )  # fmt: skip
 POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
 Progress = Callable[[int, int, str], None]  # done, total, what
@@ -287,9 +288,7 @@ class _Run:
             stem = self.stem(sentence, [span])
             if not stem or not self.generator.informative(stem):
                 continue
-            before = sentence.text[: span.start]
-            pool = distractors.candidates(span, self.library, self.rng)
-            pool = [candidate for candidate in pool if distractors.fits_after(before, candidate)]
+            pool = distractors.candidates(span, self.library, self.rng, before=sentence.text[: span.start])
             chosen = distractors.choose(
                 span.text, pool, sentence.text, lambda d, stem=stem: self.library.states(stem.replace(BLANK, d))
             )
@@ -348,15 +347,10 @@ class _Run:
         for span in spans:
             if span.kind == "member" or span.text not in text:
                 continue
-            pool = distractors.candidates(span, self.library, self.rng)
+            pool = distractors.candidates(span, self.library, self.rng, before=text[: text.find(span.text)])
             # “全国人民代表大会和地方各级人民代表大会” must not become “…和地方中华人民共和国全国人民代表大会”
             others = [other.text for other in spans if other is not span and len(other.text) >= 3]
-            before = text[: text.find(span.text)]
-            pool = [
-                candidate
-                for candidate in pool
-                if not any(other in candidate for other in others) and distractors.fits_after(before, candidate)
-            ]
+            pool = [candidate for candidate in pool if not any(other in candidate for other in others)]
             swapped = distractors.choose(
                 span.text, pool, text, lambda d, s=span: self.library.states(text.replace(s.text, d)), count=1
             )
