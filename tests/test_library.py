@@ -296,19 +296,22 @@ def test_two_processes_opening_a_new_catalog_at_once_migrate_it_once(tmp_path: P
 
     from retrieval.catalog import SCHEMA_VERSION, Catalog
 
-    path = tmp_path / "catalog.sqlite3"
-    errors: list[BaseException] = []
+    # The race (SQLite refusing the switch to WAL at once while another connection makes it) hit about 1 opening in
+    # 50 before the retry, so the test opens 30 new catalogs, six at a time.
+    for round_ in range(30):
+        path = tmp_path / f"catalog-{round_}.sqlite3"
+        errors: list[BaseException] = []
 
-    def open_it() -> None:
-        try:
-            Catalog(path).close()
-        except BaseException as exc:
-            errors.append(exc)
+        def open_it(path: Path = path, errors: list[BaseException] = errors) -> None:
+            try:
+                Catalog(path).close()
+            except BaseException as exc:
+                errors.append(exc)
 
-    threads = [threading.Thread(target=open_it) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert Catalog(path).execute("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        threads = [threading.Thread(target=open_it) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert Catalog(path).execute("PRAGMA user_version")[0][0] == SCHEMA_VERSION
