@@ -333,6 +333,8 @@ class ExtractiveAnswerer:
                 score += bigram_share(sentence)
                 if asked.typed and typed:
                     score += TYPE_BONUS
+                if hit.named:
+                    score += self.settings.named_answer_bonus
                 found.append(Candidate(rank, position, parts, score, cover, typed))
         return found
 

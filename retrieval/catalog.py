@@ -286,6 +286,12 @@ class Catalog:
                     found[row["id"]] = _row_to_chunk(Row(row))
         return found
 
+    def openings(self, chars: int = 200) -> dict[str, str]:
+        """Each document's first characters (a subtitle such as ——在…大会上的报告 names the document too)."""
+        sql = "SELECT doc_id, substr(text, 1, :n) AS opening FROM chunks WHERE position = 0"
+        rows = self.execute(sql, {"n": chars})
+        return {row["doc_id"]: row["opening"] for row in rows}
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         rows = self.execute("SELECT * FROM chunks WHERE doc_id = :doc_id ORDER BY position", {"doc_id": doc_id})
         return [_row_to_chunk(row) for row in rows]

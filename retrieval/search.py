@@ -9,14 +9,19 @@ from dataclasses import dataclass
 from retrieval.answer_types import AnswerType, Asked
 from retrieval.cilin import Cilin
 from retrieval.derived_legs import DerivedLegs
+from retrieval.document_names import DocumentNames, name_starts, titles_of
 from retrieval.fusion import fuse
 from retrieval.query import weighted_bm25, weighted_query
 from retrieval.settings import Settings
 from retrieval.store import Index
 from retrieval.synonyms import Thesaurus
+from retrieval.tokenizer import normalize
 from retrieval.types import Chunk, Hit
 
 BOOSTED_HEAD = 30
+# A stretch of a question the library uses in more passages than this is an everyday word (合法, 办法), no name.
+EVERYDAY_DF = 20
+EVERYDAY_SHARE = 0.001
 # Kinds whose presence in a passage says something: most passages hold a rule (应当) or a list (、).
 BOOSTED_TYPES = frozenset(
     {AnswerType.DURATION, AnswerType.AGE, AnswerType.MONEY, AnswerType.COUNT, AnswerType.DATE, AnswerType.PERSON}
@@ -40,6 +45,7 @@ class SearchOptions:
     heading_boost: float = 0.0
     type_boost: float = 0.0
     cilin_stand_in: float = 0.0  # weight of the 词林 synonyms of a word the library never uses
+    named_boost: float = 0.0  # extra score for passages of a document the question names (个保法, 二十大报告)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -58,6 +64,7 @@ class SearchOptions:
             settings.heading_boost,
             settings.type_boost,
             settings.cilin_stand_in,
+            settings.named_boost,
         )
 
     @property
@@ -74,6 +81,7 @@ class HybridSearcher:
             index.catalog, index.settings.static_vectors, published=index.published_leg, loads=index.loads
         )
         self._field_tokens: dict[str, frozenset[str]] = {}
+        self._names: tuple[object, DocumentNames] | None = None
         self.defaults = SearchOptions.from_settings(index.settings)
 
     def bm25_leg(
@@ -143,7 +151,48 @@ class HybridSearcher:
             "static": options.static_weight,
         }
         fused = fuse(legs, weights, options.fusion, options.rrf_k)
-        return self._to_hits(fused, legs, k, query, options)
+        named = self.named_documents(query) if options.named_boost > 0 and not doc_ids else []
+        if named:
+            fused = self._with_named_documents(fused, query, named, n, weights, options)
+        return self._to_hits(fused, legs, k, query, options, frozenset(named))
+
+    def document_names(self) -> DocumentNames:
+        """The library's titles as names a question can use; rebuilt when the library changes."""
+        lexical = self.index.lexical()
+        if self._names is None or self._names[0] is not lexical:
+            catalog = self.index.catalog
+            titles = titles_of(((d.doc_id, d.title) for d in catalog.documents()), catalog.openings())
+            rare = max(EVERYDAY_DF, EVERYDAY_SHARE * len(lexical.state.chunk_ids))
+            self._names = (lexical, DocumentNames(titles, lambda word: lexical.document_frequency(word) > rare))
+        return self._names[1]
+
+    def named_documents(self, query: str) -> list[str]:
+        text = normalize(query)
+        return self.document_names().named(text, name_starts(text, self.index.tokenizer.tagged_words(text)))
+
+    def _with_named_documents(
+        self,
+        fused: list[tuple[str, float]],
+        query: str,
+        named: list[str],
+        n: int,
+        weights: dict[str, float],
+        options: SearchOptions,
+    ) -> list[tuple[str, float]]:
+        """A question that names a document (个保法是哪天开始施行的) is asked about it: the same search within it,
+        its passages raised by named_boost, merged with the whole library's ranking."""
+        within = {
+            "bm25": self.bm25_leg(
+                query, n, named, options.cilin_weight, options.abbreviations, options.cilin_stand_in
+            )
+            if options.bm25_weight > 0
+            else [],
+            "bigram": self.bigram_leg(query, n, named) if options.bigram_weight > 0 else [],
+        }
+        merged = dict(fused)
+        for cid, score in fuse(within, weights, options.fusion, options.rrf_k):
+            merged[cid] = max(merged.get(cid, 0.0), score + options.named_boost)
+        return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
 
     def _field_boosted(
         self, fused: list[tuple[str, float]], chunks: dict[str, Chunk], query: str, options: SearchOptions
@@ -183,6 +232,7 @@ class HybridSearcher:
         k: int,
         query: str = "",
         options: SearchOptions | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> list[Hit]:
         # Dense results may include orphan vectors of an unfinished ingest: only catalog chunks are served.
         ranked_ids = [cid for cid, _ in fused]
@@ -198,6 +248,8 @@ class HybridSearcher:
         bm25 = dict(legs["bm25"])
         dense = dict(legs["dense"])
         hits = [
-            Hit(chunks[cid], score, bm25.get(cid, 0.0), dense.get(cid, 0.0)) for cid, score in fused if cid in chunks
+            Hit(chunks[cid], score, bm25.get(cid, 0.0), dense.get(cid, 0.0), chunks[cid].doc_id in named)
+            for cid, score in fused
+            if cid in chunks
         ]
         return hits[:k]

@@ -255,6 +255,11 @@ class ChineseTokenizer:
                     found.append(gram)
         return found
 
+    def tagged_words(self, text: str) -> list[tuple[str, str]]:
+        """Plain words with jieba's part-of-speech flags (n… nouns, v… verbs, p prepositions)."""
+        self._ensure_ready()
+        return [(pair.word, pair.flag) for pair in self._pos.cut(normalize(text)) if pair.word.strip()]
+
     def words(self, text: str) -> list[str]:
         """Plain (non-overlapping) words, for highlighting and sentence scoring."""
         self._ensure_ready()

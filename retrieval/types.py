@@ -61,6 +61,7 @@ class Hit:
     score: float
     bm25_score: float = 0.0
     dense_score: float = 0.0
+    named: bool = False  # from a document the question names (个保法 → 个人信息保护法)
 
 
 @dataclass(frozen=True)

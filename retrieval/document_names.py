@@ -1,0 +1,143 @@
+"""Which library documents a question names: 宪法, 劳动合同法, 个保法, 消法, 党章, 二十大报告, 2021年政府工作报告.
+
+Members name a document by its short form or a contraction, and expect the answer to come from it; BM25 sees only
+the words (个保法 shares none with 中华人民共和国个人信息保护法). A name is a stretch of the question that ends like a
+document title (…法, …条例, …报告) and spells a library title: contained in it (宪法), or its characters in order
+(个保法 ⊑ 个人信息保护法) when the stretch is no everyday word (合法 and 办法 are) and either starts the title or
+keeps its characters close together (二十大报告 in 第二十次全国代表大会上的报告). Learned from the titles, no list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from retrieval.abbreviations import is_subsequence
+
+# How document titles end; a question's name ends the same way (党章 names a …章程).
+KINDS = ("条例", "章程", "报告", "决议", "规定", "办法", "决定", "意见", "规则", "细则", "纲要", "法", "章")
+MAX_NAME = 12
+# A contraction that does not start the title skips at most this many of its characters per character, and
+# at most MAX_SKIPPED in all (二十大报告 skips 8 in 第二十次全国代表大会上的报告).
+COMPACT = 2
+MAX_SKIPPED = 10
+MAX_NAMED = 3  # a name that fits more titles than this names none in particular
+NOUN_FLAGS = ("n", "j", "vn")  # jieba's nouns (n, nr, nz…), abbreviations and verbal nouns (工作)
+_PREFIX = "中华人民共和国"
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]|[《》〈〉“”\"]")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+@dataclass(frozen=True)
+class Title:
+    doc_id: str
+    full: str
+    short: str  # without 中华人民共和国, brackets and spaces: what a member's name is matched against
+
+
+def short_title(title: str) -> str:
+    return _BRACKETS.sub("", title.removeprefix(_PREFIX)).replace(" ", "").replace("　", "")
+
+
+def titles_of(documents: Iterable[tuple[str, str]], openings: dict[str, str] | None = None) -> list[Title]:
+    """(doc_id, title) pairs → the names they can be asked by: the title and a subtitle line of the opening
+    (——在中国共产党第二十次全国代表大会上的报告), when it ends like a document name."""
+    found = []
+    for doc_id, title in documents:
+        subtitles = [line.lstrip("—- ") for line in (openings or {}).get(doc_id, "").splitlines()[:3]]
+        for name in [title] + [line for line in subtitles if line and line != title]:
+            short = short_title(name)
+            if short.endswith(KINDS):
+                found.append(Title(doc_id, title, short))
+    return found
+
+
+def _ends_alike(name: str, short: str) -> bool:
+    return short[-1] == name[-1] or (name.endswith("章") and short.endswith("章程"))
+
+
+def _compact(name: str, short: str) -> bool:
+    """The name's characters occur in order within a short stretch of the title."""
+    width = len(name) + min(COMPACT * len(name), MAX_SKIPPED)
+    return any(is_subsequence(name, short[start : start + width]) for start, c in enumerate(short) if c == name[0])
+
+
+def spells(name: str, title: Title, everyday: Callable[[str], bool]) -> bool:
+    """Whether this stretch of a question names this title."""
+    short = title.short
+    if len(name) < 2 or name in KINDS or not _ends_alike(name, short):  # 报告 alone names no report
+        return False
+    if name == short:
+        return True
+    if name in short:  # 合同法, 党章; an everyday two-character word (合法) names nothing
+        return len(name) >= 3 or not everyday(name)
+    if everyday(name) or not is_subsequence(name, short):
+        return False
+    return name[0] == short[0] or _compact(name, short)
+
+
+def candidate_names(question: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    """(start, end) stretches of the question ending in a kind word and starting at a word boundary, longest first."""
+    boundaries = sorted(set(starts))
+    spans = []
+    for kind in KINDS:
+        for match in re.finditer(kind, question):
+            end = match.end()
+            spans += [(s, end) for s in boundaries if end - MAX_NAME <= s <= end - 2]
+    return sorted(set(spans), key=lambda span: (span[0] - span[1], span[0]))
+
+
+class DocumentNames:
+    """The library's titles, matched against questions."""
+
+    def __init__(self, titles: list[Title], everyday: Callable[[str], bool]):
+        self.titles = titles
+        self._everyday = everyday
+        self._by_character: dict[str, set[int]] = defaultdict(set)  # thousands of laws: look at few of them
+        for number, title in enumerate(titles):
+            for character in title.short:
+                self._by_character[character].add(number)
+
+    def _holding(self, name: str) -> list[Title]:
+        """The titles that hold every character of the name."""
+        numbers = set.intersection(*(self._by_character.get(c, set()) for c in set(name)))
+        return [self.titles[number] for number in sorted(numbers)]
+
+    def named(self, question: str, starts: Iterable[int]) -> list[str]:
+        """Doc ids of the documents the question names (empty when it names none the library holds)."""
+        taken: list[tuple[int, int]] = []
+        named: list[str] = []
+        for start, end in candidate_names(question, starts):
+            if any(s <= start and end <= e for s, e in taken):
+                continue  # part of a longer name already matched (劳动合同法 holds 合同法)
+            fits = [t for t in self._holding(question[start:end]) if spells(question[start:end], t, self._everyday)]
+            doc_ids = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
+            if 0 < len(doc_ids) <= MAX_NAMED:
+                taken.append((start, end))
+                named += [doc_id for doc_id in doc_ids if doc_id not in named]
+        return named
+
+
+def _of_the_year(fits: list[Title], around: str) -> list[Title]:
+    """A year next to a name of dated titles (2021年政府工作报告) keeps that year's; a year next to an undated
+    title (2018年修改的宪法) is about something else."""
+    year = _YEAR.search(around)
+    if year is None or not any(_YEAR.search(t.full) for t in fits):
+        return fits
+    return [t for t in fits if year.group(1) in t.full]
+
+
+def name_starts(text: str, tagged: Iterable[tuple[str, str]]) -> list[int]:
+    """Where a name can start: at a word that follows no noun (党组工作条例 is no 工作条例; 按消法 holds 消法)."""
+    starts, position, after_noun = [], 0, False
+    for word, flag in tagged:
+        found = text.find(word, position)
+        if found < 0:
+            continue
+        if not after_noun:
+            starts.append(found)
+        position = found + len(word)
+        after_noun = flag.startswith(NOUN_FLAGS)
+    return starts
