@@ -147,7 +147,11 @@ class LeverRunner:
         lexical = self.kb.index.lexical()
         top = settings.top_k
         started = time.perf_counter()
-        drafts = [answerer.draft(i.question, h[:top], lexical, self.kb.catalog.chunks_of) for i, h in zip(items, hits)]
+        missing = self.kb.searcher.missing_documents
+        chunks_of = self.kb.catalog.chunks_of
+        drafts = [
+            answerer.draft(i.question, h[:top], lexical, chunks_of, missing(i.question)) for i, h in zip(items, hits)
+        ]
         ms = search_ms + (time.perf_counter() - started) * 1000 / max(len(items), 1)
         return drafts, hits, ms
 
@@ -234,7 +238,13 @@ def fit_refusal(runner: LeverRunner, items: Sequence[QAItem], overrides: dict[st
     lexical = runner.kb.index.lexical()
     hits, _ = runner.hits(items, settings)
     drafts = [
-        answerer.draft(i.question, h[: settings.top_k], lexical, runner.kb.catalog.chunks_of)
+        answerer.draft(
+            i.question,
+            h[: settings.top_k],
+            lexical,
+            runner.kb.catalog.chunks_of,
+            runner.kb.searcher.missing_documents(i.question),
+        )
         for i, h in zip(items, hits)
     ]
     fitted = [(d.evidence, i.answerable) for i, d in zip(items, drafts) if d.evidence is not None]

@@ -122,9 +122,14 @@ class ExtractiveAnswerer:
         self.refusal_model = RefusalModel.load() if refusal_model is _UNSET else refusal_model
 
     def answer(
-        self, question: str, hits: Sequence[Hit], lexical: LexicalIndex, chunks_of: ChunksOf | None = None
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        lexical: LexicalIndex,
+        chunks_of: ChunksOf | None = None,
+        missing_documents: Sequence[str] = (),
     ) -> Answer:
-        return self.decide(self.draft(question, hits, lexical, chunks_of))
+        return self.decide(self.draft(question, hits, lexical, chunks_of, missing_documents))
 
     # -- the decision ---------------------------------------------------------------------------------
     def decide(self, draft: Draft) -> Answer:
@@ -150,10 +155,21 @@ class ExtractiveAnswerer:
 
     # -- the draft ------------------------------------------------------------------------------------
     def draft(
-        self, question: str, hits: Sequence[Hit], lexical: LexicalIndex, chunks_of: ChunksOf | None = None
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        lexical: LexicalIndex,
+        chunks_of: ChunksOf | None = None,
+        missing_documents: Sequence[str] = (),
     ) -> Draft:
+        """The answer before refusal is decided, with its evidence. `missing_documents`: the 《titles》 the question
+        quotes that the library lacks — what it asks is in them, so the nearest passage elsewhere is no answer."""
         if not question.strip():
             return Draft(Answer(question, EMPTY_QUESTION, found=False, mode="none"), None)
+        if missing_documents:
+            absent = "、".join(f"《{name}》" for name in missing_documents)
+            text = f"资料库中没有收录{absent}，无法据此回答。可以请资料库管理员上传该文件，或换个问题再问。"
+            return Draft(Answer(question, text, found=False, mode="none"), None)
         settings = self.settings
         terms = weigh_terms(
             self.tokenizer.term_classes(question),

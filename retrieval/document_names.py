@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from retrieval.abbreviations import is_subsequence
 
 # How document titles end; a question's name ends the same way (党章 names a …章程).
-KINDS = ("条例", "章程", "报告", "决议", "规定", "办法", "决定", "意见", "规则", "细则", "纲要", "法", "章")
+KINDS = ("法典", "条例", "章程", "报告", "决议", "规定", "办法", "决定", "意见", "规则", "细则", "纲要", "法", "章")
 MAX_NAME = 12
 # A contraction that does not start the title skips at most this many of its characters per character, and
 # at most MAX_SKIPPED in all (二十大报告 skips 8 in 第二十次全国代表大会上的报告).
@@ -27,6 +27,8 @@ MAX_NAMED = 3  # a name that fits more titles than this names none in particular
 NOUN_FLAGS = ("n", "j", "vn")  # jieba's nouns (n, nr, nz…), abbreviations and verbal nouns (工作)
 _PREFIX = "中华人民共和国"
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]|[《》〈〉“”\"]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_QUOTED = re.compile(r"《([^《》]{2,60})》")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
@@ -78,14 +80,27 @@ def spells(name: str, title: Title, everyday: Callable[[str], bool]) -> bool:
     return name[0] == short[0] or _compact(name, short)
 
 
+def quoted_names(question: str) -> list[tuple[int, int]]:
+    """(start, end) of each 《…》 in the question that ends like a document name: the asker's exact title."""
+    return [m.span(1) for m in _QUOTED.finditer(question) if m.group(1).endswith(KINDS)]
+
+
 def candidate_names(question: str, starts: Iterable[int]) -> list[tuple[int, int]]:
-    """(start, end) stretches of the question ending in a kind word and starting at a word boundary, longest first."""
+    """(start, end) stretches of the question ending in a kind word and starting at a word boundary, longest first.
+    Inside 《…》 only the whole title counts (《监察法实施条例》 names no 监察法)."""
     boundaries = sorted(set(starts))
-    spans = []
+    quotes = quoted_names(question)
+    spans = list(quotes)
     for kind in KINDS:
         for match in re.finditer(kind, question):
             end = match.end()
             spans += [(s, end) for s in boundaries if end - MAX_NAME <= s <= end - 2]
+    spans = [
+        (start, end)
+        for start, end in spans
+        if (start, end) in quotes
+        or (_HAN.match(question[start]) and not any(start < q_end and q_start < end for q_start, q_end in quotes))
+    ]
     return sorted(set(spans), key=lambda span: (span[0] - span[1], span[0]))
 
 
@@ -105,6 +120,15 @@ class DocumentNames:
         numbers = set.intersection(*(self._by_character.get(c, set()) for c in set(name)))
         return [self.titles[number] for number in sorted(numbers)]
 
+    def missing(self, question: str) -> list[str]:
+        """The 《titles》 the question quotes that the library does not hold (《中国共产党纪律处分条例》)."""
+        absent = []
+        for start, end in quoted_names(question):
+            name = short_title(question[start:end])
+            if not any(spells(name, t, self._everyday) for t in self._holding(name)):
+                absent.append(question[start:end])
+        return absent
+
     def named(self, question: str, starts: Iterable[int]) -> list[str]:
         """Doc ids of the documents the question names (empty when it names none the library holds)."""
         taken: list[tuple[int, int]] = []
@@ -112,7 +136,8 @@ class DocumentNames:
         for start, end in candidate_names(question, starts):
             if any(s <= start and end <= e for s, e in taken):
                 continue  # part of a longer name already matched (劳动合同法 holds 合同法)
-            fits = [t for t in self._holding(question[start:end]) if spells(question[start:end], t, self._everyday)]
+            name = short_title(question[start:end])  # 中华人民共和国宪法 is asked as 宪法
+            fits = [t for t in self._holding(name) if spells(name, t, self._everyday)] if name else []
             doc_ids = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
             if 0 < len(doc_ids) <= MAX_NAMED:
                 taken.append((start, end))

@@ -101,7 +101,8 @@ class KnowledgeBase:
         """The top passages and the extractive answer drawn from them (an LLM answer starts from both)."""
         question = self.bounded(question)
         hits = self.search(question, k or self.settings.top_k, doc_ids)
-        answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of)
+        missing = self.searcher.missing_documents(question) if not doc_ids else []
+        answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of, missing)
         return hits, replace(answer, notices=answer.notices + instruction_caveat(answer) + tuple(self.notices))
 
     def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:

@@ -166,6 +166,10 @@ class HybridSearcher:
             self._names = (lexical, DocumentNames(titles, lambda word: lexical.document_frequency(word) > rare))
         return self._names[1]
 
+    def missing_documents(self, query: str) -> list[str]:
+        """The 《titles》 the query quotes that the library lacks: nothing in it can answer for them."""
+        return self.document_names().missing(normalize(query)) if "《" in query else []
+
     def named_documents(self, query: str) -> list[str]:
         text = normalize(query)
         return self.document_names().named(text, name_starts(text, self.index.tokenizer.tagged_words(text)))

@@ -10,7 +10,7 @@ from conftest import write_files
 
 from library.files import uploads_from_paths
 from library.service import Library
-from retrieval.document_names import DocumentNames, Title, name_starts, spells, titles_of
+from retrieval.document_names import DocumentNames, Title, candidate_names, name_starts, spells, titles_of
 from retrieval.kb import KnowledgeBase
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
@@ -142,3 +142,17 @@ def test_a_report_named_by_its_congress_answers(library: KnowledgeBase) -> None:
     answer = library.ask("二十大报告给人民政协定了个什么角色？")
     assert answer.found and "专门协商机构" in answer.text
     assert answer.citations[0].chunk.title.startswith("高举中国特色社会主义伟大旗帜")
+
+
+def test_inside_a_quoted_title_only_the_whole_title_is_a_name() -> None:
+    question = "《监察法实施条例》是哪一年公布施行的？"
+    assert [question[s:e] for s, e in candidate_names(question, range(len(question)))] == ["监察法实施条例"]
+
+
+def test_a_question_quoting_a_document_the_library_lacks_is_refused_and_told_so(library: KnowledgeBase) -> None:
+    question = "《个人信息保护法实施条例》是哪天开始施行的？"  # the law is in the library, its regulation is not
+    assert library.searcher.missing_documents(question) == ["个人信息保护法实施条例"]
+    answer = library.ask(question)
+    assert not answer.found and "没有收录《个人信息保护法实施条例》" in answer.text
+    assert library.ask("《个人信息保护法》是哪天开始施行的？").found  # quoted without 中华人民共和国: held
+    assert library.searcher.missing_documents("《中华人民共和国个人信息保护法》是哪天开始施行的？") == []
