@@ -22,6 +22,7 @@ MAX_STEM, MIN_STEM = 200, 6
 MAX_OPTION = 60
 MAX_EXPLANATION = 600
 NEAR_DUPLICATE = 0.7
+STATEMENTS_QUESTION = "下列说法正确的有哪些？（多选）"
 OPTION_COUNTS = {"单选": (3, 6), "多选": (3, 6)}
 
 
@@ -172,6 +173,11 @@ def stem_problems(item: QuizItem, library: LibraryView | None) -> list[str]:
     return []
 
 
+def asks_statements(item: QuizItem) -> bool:
+    """ "根据《…》，下列说法正确的有哪些？": the options are what the item asks about, not the stem."""
+    return item.type == "多选" and item.stem.endswith(STATEMENTS_QUESTION)
+
+
 def _fill(stem: str, parts: Sequence[str]) -> str:
     for part in parts:
         stem = stem.replace(BLANK, part, 1)
@@ -179,6 +185,8 @@ def _fill(stem: str, parts: Sequence[str]) -> str:
 
 
 def is_near_duplicate(item: QuizItem, other: QuizItem) -> bool:
+    if asks_statements(item) and asks_statements(other):  # their stems differ in the section at most
+        return bool({norm(o) for o in item.options} & {norm(o) for o in other.options})
     a = norm(claim_of(item.stem).replace(BLANK, ""))
     b = norm(claim_of(other.stem).replace(BLANK, ""))
     if not a or not b:

@@ -39,8 +39,8 @@ def number_variants(span: Span) -> list[str]:
     steps = [value * f for f in NUMBER_FACTORS] + ([value + d for d in (1, -1, 2, -2)] if value < SMALL else [])
     variants = []
     for candidate in steps:
-        if candidate <= 0 or candidate == value:
-            continue
+        if candidate <= 0 or candidate == value or (unit == "%" and value <= 100 < candidate):
+            continue  # a share of at most 100% stays one (no 超过120% of a market)
         if decimals:
             text = f"{candidate:.{decimals}f}"
         elif candidate != int(candidate):
@@ -88,6 +88,15 @@ def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str
     return same + other
 
 
+# One body, several names: swapping one for another leaves a statement true (党中央 ~ 中共中央).
+SAME_BODY = {
+    "党中央": "中共中央",
+    "中国共产党中央委员会": "中共中央",
+    "中央人民政府": "国务院",
+    "全国人大": "全国人民代表大会",
+    "全国人大常委会": "全国人民代表大会常务委员会",
+    "全国政协": "中国人民政治协商会议全国委员会",
+}
 _AMOUNT = re.compile(r"^([\d.〇零一二两三四五六七八九十百千万亿]+)(.*)$")
 
 
@@ -99,7 +108,7 @@ def names_the_same(candidate: str, key: str) -> bool:
         (x, unit_x), (y, unit_y) = (m.groups() for m in amounts)
         value_x, value_y = numeral_value(x), numeral_value(y)
         return unit_x == unit_y and value_x is not None and value_x == value_y
-    a, b = norm(candidate), norm(key)
+    a, b = norm(SAME_BODY.get(candidate, candidate)), norm(SAME_BODY.get(key, key))
     return a in b or b in a
 
 

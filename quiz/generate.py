@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from quiz import distractors
-from quiz.checks import check_item, is_near_duplicate
+from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, check_item, is_near_duplicate
 from quiz.library import Analyzer, LibraryView, ListGroup, Sentence, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
@@ -31,6 +31,8 @@ MIN_CONTEXT_CHARS = 8
 MIN_RARE_TERMS = 2.0  # the rest of a sentence must weigh as much as two words found in one passage only
 MAX_JUDGE_CHARS = 80
 MULTI_OPTIONS = 5
+STATEMENT_OPTIONS = 4
+ORDINAL_POINT = re.compile(r"^[一二三四五六七八九十]+是")  # “三是…”: a report's point, read alone without it
 CHANGE_PREFERENCE = {"number-swap": 0, "body-swap": 0, "right-swap": 0, "negation": 1}
 NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), ("可以", "不得"))
 GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
@@ -215,6 +217,12 @@ class _Run:
         order = list(self.sentences)
         self.rng.shuffle(order)
         if item_type == "多选":
+            # statements first: their wrong options are the 判断 changes (a number, a body, a rule turned), which
+            # a trainer keeps far more often than members of other lists offered among a list's own
+            for statements in self.statement_sets():
+                item = self.multi_statements(statements)
+                if item:
+                    yield item, statements
             groups = self.generator.analyzer.lists(self.sentences)
             self.rng.shuffle(groups)
             for group in groups:
@@ -365,6 +373,62 @@ class _Run:
         self.rng.shuffle(found)
         # a swapped number or body is a fact a member should know; a swapped dictionary term often reads oddly
         return sorted(found, key=lambda change: CHANGE_PREFERENCE.get(change[1], 2))
+
+    def statement(self, sentence: Sentence) -> str | None:
+        """The sentence as a self-contained statement short enough to be an option, or None."""
+        text = ORDINAL_POINT.sub("", strip_labels(sentence.text)).rstrip("。；;")
+        if not self.usable(sentence) or not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_OPTION:
+            return None
+        if not sentence.text.endswith(("。", "；", ";")) or not self.generator.informative(text):
+            return None
+        return text
+
+    def statement_sets(self) -> list[list[Sentence]]:
+        """Per passage, its sentences that make statements, when there are enough for a 多选 item."""
+        by_chunk: dict[str, list[Sentence]] = {}
+        for sentence in self.sentences:
+            if self.statement(sentence):
+                by_chunk.setdefault(sentence.chunk.id, []).append(sentence)
+        sets = [found for found in by_chunk.values() if len(found) >= STATEMENT_OPTIONS]
+        self.rng.shuffle(sets)
+        return sets
+
+    def multi_statements(self, sentences: list[Sentence]) -> QuizItem | None:
+        """ "根据《…》（第三章 …），下列说法正确的有哪些？" over statements of one passage: the true ones quote it, each
+        wrong one is a statement of it changed in one verifiable place and stated nowhere in the library."""
+        chosen = self.rng.sample(sentences, STATEMENT_OPTIONS)
+        false_count = self.rng.randint(1, STATEMENT_OPTIONS - 2)
+        options: list[str] = []
+        keys: list[str] = []
+        originals: list[str] = []
+        for sentence in chosen:
+            text = self.statement(sentence) or ""
+            # a swapped number, body or term; a turned rule reads oddly out of its article (不得大有作为)
+            swaps = (
+                [c for c in self.changes(sentence, text) if c[1] != "negation"] if len(originals) < false_count else []
+            )
+            if swaps:
+                options.append(swaps[0][0])
+                originals.append(text)
+            else:
+                options.append(text)
+                keys.append(text)
+        if not originals or len(keys) < 2:
+            return None
+        self.rng.shuffle(options)
+        chunk = chosen[0].chunk
+        offsets = sorted((chunk.text.find(k), chunk.text.find(k) + len(k)) for k in keys)
+        section = chunk.heading_path.split(" > ")[0].strip()
+        where = f"《{chunk.title}》（{section}）" if section and len(section) <= 30 else f"《{chunk.title}》"
+        return QuizItem(
+            type="多选",
+            stem=f"根据{where}，{STATEMENTS_QUESTION}",
+            answer="".join(LETTERS[i] for i, option in enumerate(options) if option in keys),
+            options=tuple(options),
+            explanation="错误的说法原文为：" + "；".join(originals) + "。",
+            source=Source.of_chunk(chunk, tuple(offsets)),
+            kind="statements",
+        )
 
     def multi_stem(self, group: ListGroup) -> str | None:
         """ "委员履职应当遵循下列原则：" → "…遵循下列哪些原则？"; an inline list is blanked in its sentence."""

@@ -32,7 +32,7 @@ def test_fill_blanks_a_number_with_its_unit_and_cites_it(kb: KnowledgeBase) -> N
     item = next(i for i in result.items if i.kind == "number")
     assert item.stem == f"根据《委员履职条例》，委员每届任期{BLANK}，可以连任。"  # the document makes it answerable
     assert item.answer == "五年"
-    (start, end), = item.source.answer_spans
+    ((start, end),) = item.source.answer_spans
     assert item.source.passage[start:end] == "五年"
     assert item.source.title == "委员履职条例"
     assert item.source.heading == ("第一章 总则", "第一条")
@@ -224,6 +224,15 @@ def test_a_distractor_that_names_the_key_in_other_words_is_not_used() -> None:
     assert choose("各级党委", pool, "", lambda d: False, count=5) == ["一百年", "五十年", "三十日", "县级党委"]
     assert "三十日" not in choose("30日", pool, "", lambda d: False, count=5)
     assert choose("5%", ["15%", "5.0%", "50%"], "", lambda d: False, count=3) == ["15%", "50%"]
+    assert choose("党中央", ["中共中央", "国务院"], "", lambda d: False, count=2) == ["国务院"]  # one body
+
+
+def test_a_share_of_at_most_a_hundred_percent_keeps_its_distractors_below_it() -> None:
+    from quiz.distractors import number_variants
+    from quiz.spans import Span
+
+    assert all(float(v.rstrip("%")) <= 100 for v in number_variants(Span(0, 3, "60%", "number", "percent")))
+    assert "240%" in number_variants(Span(0, 4, "120%", "number", "percent"))  # growth beyond 100% stays possible
 
 
 def test_a_list_whose_members_share_an_ending_gets_distractors_with_it() -> None:
@@ -241,3 +250,58 @@ def test_a_reform_slogan_ending_in_quan_is_not_a_right(tokenizer: ChineseTokeniz
     spans = Analyzer(tokenizer).spans("深化简政放权，保障公民的选举权和被选举权。")
     rights = [s.text for s in spans if s.kind == "right"]
     assert "简政放权" not in rights and "被选举权" in rights
+
+
+REPORT_2030 = """# 某市政协工作报告
+
+## 一、过去一年的工作
+
+全年共收到委员提案412件，立案386件，办复率达到100%。市政协组织委员视察调研56次，形成调研报告23篇。\
+各专门委员会举办专题协商会12场，提出意见建议300余条。四是委员读书活动覆盖全体委员，累计开展读书分享会48场。
+
+## 二、今年的主要任务
+
+今年要召开全体会议1次、常务委员会会议4次。各专门委员会要围绕乡村振兴开展专题调研。
+"""
+
+
+def test_multiple_choice_asks_which_statements_of_a_passage_are_true(tmp_path: Path, tokenizer) -> None:
+    kb = build_library(tmp_path, tokenizer, {**QUIZ_LIBRARY, "report.md": REPORT_2030})
+    generator = QuizGenerator(kb)
+    result = generator.generate(QuizRequest((Material(doc_id(kb, "某市政协工作报告")),), {"多选": 2}, seed=1))
+    items = [i for i in result.items if i.kind == "statements"]
+    assert items, result.rejected
+    item = items[0]
+    assert item.stem == "根据《某市政协工作报告》（一、过去一年的工作），下列说法正确的有哪些？（多选）"
+    keys = item.key_texts
+    wrong = [o for o in item.options if o not in keys]
+    assert len(keys) >= 2 and wrong
+    passage = norm(item.source.passage)
+    assert all(norm(k) in passage for k in keys)  # the true statements quote the passage
+    assert not any(o.startswith("四是") for o in item.options)  # a report's point marker stays out of the option
+    library = generator.library()
+    for option in wrong:  # a wrong one is stated nowhere, and is one of the passage's sentences changed
+        assert norm(option) not in passage and not library.states(option)
+        assert any(
+            norm(original) in passage for original in item.explanation.removeprefix("错误的说法原文为：").split("；")
+        )
+
+
+def test_statement_items_are_duplicates_only_when_they_share_a_statement() -> None:
+    from quiz.checks import is_near_duplicate
+    from quiz.model import QuizItem, Source
+
+    def statements(*options: str) -> QuizItem:
+        return QuizItem(
+            type="多选",
+            stem="根据《某市政协工作报告》（一、过去一年的工作），下列说法正确的有哪些？（多选）",
+            answer="AB",
+            options=options,
+            explanation="",
+            source=Source(passage="".join(options)),
+            kind="statements",
+        )
+
+    first = statements("全年共收到委员提案412件", "立案386件", "办复率达到100%")
+    assert not is_near_duplicate(first, statements("视察调研56次", "形成调研报告23篇", "专题协商会12场"))
+    assert is_near_duplicate(first, statements("立案386件", "形成调研报告23篇", "专题协商会12场"))
