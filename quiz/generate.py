@@ -243,6 +243,8 @@ class _Run:
         text = strip_labels(sentence.text)
         if any(pointer in text for pointer in POINTERS):
             return False  # “有下列情形之一的”, “依照前款规定”: the text it points to is not in the item
+        if "〈" in text:
+            return False  # 《关于修改〈…选举法〉的决定》第二次修正: a record of amendments, no content
         if LIST_MARKER.match(sentence.text) and text.endswith(("；", ";")):
             return False  # “（一）修改章程，监督章程的实施；” is a power without the body that holds it
         return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))

@@ -305,3 +305,18 @@ def test_statement_items_are_duplicates_only_when_they_share_a_statement() -> No
     first = statements("全年共收到委员提案412件", "立案386件", "办复率达到100%")
     assert not is_near_duplicate(first, statements("视察调研56次", "形成调研报告23篇", "专题协商会12场"))
     assert is_near_duplicate(first, statements("立案386件", "形成调研报告23篇", "专题协商会12场"))
+
+
+def test_loose_numbers_set_phrases_and_amendment_records_are_not_asked(tokenizer: ChineseTokenizer) -> None:
+    from quiz.library import Analyzer
+
+    numbers = lambda text: [s.text for s in Analyzer(tokenizer).spans(text) if s.kind == "number"]  # noqa: E731
+    assert numbers("以“得罪千百人、不负十四亿”的使命担当祛疴治乱。") == []  # 千百人 is no amount
+    assert numbers("新的一年，要深入贯彻新时代军事战略方针。") == []  # nor is 新的一年
+    assert numbers("选区按照每一选区选一名至三名代表划分。") == ["一名", "三名"]
+    record = "根据2010年3月14日第十一届全国人民代表大会第三次会议《关于修改〈中华人民共和国选举法〉的决定》第五次修正。"
+    from quiz.generate import _Run
+    from quiz.library import Sentence
+    from retrieval.types import Chunk
+
+    assert not _Run.usable(Sentence(Chunk("c", "d", record, "选举法"), record, 0, 0))
