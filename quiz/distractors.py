@@ -58,10 +58,46 @@ def _closeness(key: float | None, text: str, unit_length: int) -> float:
     return abs(math.log(value / key))
 
 
-def candidates(span: Span, library: LibraryView, rng: random.Random, before: str = "") -> list[str]:
+def candidates(
+    span: Span, library: LibraryView, rng: random.Random, before: str = "", after: str = ""
+) -> list[str]:
     """Same-kind candidates, the most plausible first (library terms of the same family, then the kind), that
-    read naturally after the words `before` the key."""
-    return [candidate for candidate in _same_kind(span, library, rng) if fits_after(before, candidate)]
+    read naturally after the words `before` the key and stay false between `before` and `after`."""
+    found = [candidate for candidate in _same_kind(span, library, rng) if fits_after(before, candidate)]
+    if span.kind == "number":
+        found = [candidate for candidate in found if not still_true(span.text, candidate, before, after)]
+    return found
+
+
+# A bound, not an amount: a report's 超过60% is true of 超过30% too. A rule's bound is what it prescribes (应当…
+# 三分之二以上, 六十日内): another bound there is another rule, a fair distractor.
+PRESCRIBES = ("应当", "必须", "不得", "可以", "须")
+AT_LEAST_BEFORE = ("超过", "不少于", "至少", "多于", "高于", "不低于", "达到", "突破")
+AT_MOST_BEFORE = ("不超过", "不足", "少于", "低于", "不到", "不高于", "最多", "至多")
+AT_LEAST_AFTER = ("以上", "多")
+AT_MOST_AFTER = ("以下", "以内")
+
+
+def still_true(key: str, candidate: str, before: str, after: str) -> bool:
+    """Whether a number put in place of the key under a bound still makes a true statement."""
+    if any(word in before + after for word in PRESCRIBES):
+        return False
+    key_value, value = amount_value(key), amount_value(candidate)
+    if key_value is None or value is None or _unit(key) != _unit(candidate):
+        return False
+    at_most = before.endswith(AT_MOST_BEFORE) or after.startswith(AT_MOST_AFTER)
+    at_least = not at_most and (before.endswith(AT_LEAST_BEFORE) or after.startswith(AT_LEAST_AFTER))
+    return (at_least and value < key_value) or (at_most and value > key_value)
+
+
+def amount_value(text: str) -> float | None:
+    match = _AMOUNT.match(text)
+    return numeral_value(match.group(1)) if match else None
+
+
+def _unit(text: str) -> str:
+    match = _AMOUNT.match(text)
+    return match.group(2) if match else ""
 
 
 def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str]:

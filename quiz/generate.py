@@ -298,7 +298,8 @@ class _Run:
             stem = self.stem(sentence, [span])
             if not stem or not self.generator.informative(stem):
                 continue
-            pool = distractors.candidates(span, self.library, self.rng, before=sentence.text[: span.start])
+            before, after = sentence.text[: span.start], sentence.text[span.end :]
+            pool = distractors.candidates(span, self.library, self.rng, before, after)
             chosen = distractors.choose(
                 span.text, pool, sentence.text, lambda d, stem=stem: self.library.states(stem.replace(BLANK, d))
             )
@@ -357,7 +358,8 @@ class _Run:
         for span in spans:
             if span.kind == "member" or span.text not in text:
                 continue
-            pool = distractors.candidates(span, self.library, self.rng, before=text[: text.find(span.text)])
+            at = text.find(span.text)
+            pool = distractors.candidates(span, self.library, self.rng, text[:at], text[at + len(span.text) :])
             # “全国人民代表大会和地方各级人民代表大会” must not become “…和地方中华人民共和国全国人民代表大会”
             others = [other.text for other in spans if other is not span and len(other.text) >= 3]
             pool = [candidate for candidate in pool if not any(other in candidate for other in others)]

@@ -98,10 +98,13 @@ def find_numbers(sentence: str, edges: set[int]) -> list[Span]:
             continue  # a numeral inside a word: 统一, 一切, 三个代表
         if _LOOSE_NUMERAL.search(text) or _ONE_OF_A_PHRASE.search(sentence[:start] + "|" + text):
             continue  # 得罪千百人 and 新的一年 say no amount a member should know
+        if text in CENTENARIES:
+            continue  # 第二个百年, 建党一百周年: names of goals and anniversaries, no counts to vary
         found.append(Span(start, end, text, "number", _family(kind, text)))
     return found
 
 
+CENTENARIES = frozenset({"百年", "一百年", "一百周年", "百周年", "100年", "100周年"})
 _LOOSE_NUMERAL = re.compile(r"[十百千][百千]|百十")  # 千百人: no number is written so
 _ONE_OF_A_PHRASE = re.compile(r"(?:新的|这|那|同|上|下)\|一[^\d〇零一二三四五六七八九十百千万亿]")
 _DIGIT_BY_DIGIT_YEAR = re.compile(r"(?:一九|二〇)[〇零一二三四五六七八九]{2}年")

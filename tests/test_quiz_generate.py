@@ -320,3 +320,21 @@ def test_loose_numbers_set_phrases_and_amendment_records_are_not_asked(tokenizer
     from retrieval.types import Chunk
 
     assert not _Run.usable(Sentence(Chunk("c", "d", record, "选举法"), record, 0, 0))
+
+
+def test_a_number_under_a_bound_gets_no_distractor_that_keeps_it_true() -> None:
+    from quiz.distractors import still_true
+
+    assert still_true("60%", "30%", "全球市场份额超过", "。")  # 超过60% → 超过30% is true as well
+    assert not still_true("60%", "90%", "全球市场份额超过", "。")
+    assert still_true("十天", "二十天", "每次出访时间不超过", "")
+    assert still_true("五百人", "三百人", "参加培训的委员达", "以上。")
+    assert not still_true("三分之二", "二分之一", "由全体代表的", "以上的多数通过。")  # fractions: not compared
+    assert not still_true("六十日", "九十日", "应当自受理之日起", "内办结。")  # a rule's deadline is the rule
+
+
+def test_centenaries_are_no_counts(tokenizer: ChineseTokenizer) -> None:
+    from quiz.library import Analyzer
+
+    spans = Analyzer(tokenizer).spans("实现第二个百年奋斗目标，如期实现建军一百年奋斗目标。")
+    assert [s.text for s in spans if s.kind == "number"] == []
