@@ -10,7 +10,8 @@ import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retrieval.catalog import Catalog
 from retrieval.db import Schema
@@ -36,6 +37,7 @@ CREATE TABLE IF NOT EXISTS questions (
 CREATE INDEX IF NOT EXISTS questions_by_time ON questions(asked_at);
 """
 QUESTIONS_SCHEMA = Schema("questions", SCHEMA, (SCHEMA,))  # version 1 = the table made before versions were kept
+UTC_PLUS_8 = timezone(timedelta(hours=8), "UTC+8")
 MAX_COMMENT_CHARS = 2000
 MAX_QUESTION_CHARS = 2000
 
@@ -63,11 +65,37 @@ class LoggedQuestion:
 
 @dataclass(frozen=True)
 class QuestionFilter:
-    since: str = ""  # ISO date (inclusive)
-    until: str = ""  # ISO date (inclusive)
+    since: str = ""  # ISO date (inclusive), in `zone`
+    until: str = ""  # ISO date (inclusive), in `zone`
     refused_only: bool = False
     disliked_only: bool = False
     limit: int = 500
+    zone: str = "UTC"  # the organizers' time zone: their day starts at their midnight, not at UTC's
+
+
+def time_zone(name: str) -> tzinfo:
+    """The named zone; UTC+8 when the system has no zone database (a slim container)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("time zone %r not found: using UTC+8", name)
+        return UTC_PLUS_8
+
+
+def local_time(stamp: str, zone: tzinfo) -> str:
+    """A stored UTC time as the organizers read it: 2026-12-02 10:34."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16].replace("T", " ")
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _utc_bound(day: str, zone: tzinfo, next_day: bool = False) -> str:
+    """The UTC time at which a local day starts (or the next one does), as stored times are written."""
+    start = datetime.combine(date.fromisoformat(day) + timedelta(days=1 if next_day else 0), time.min, zone)
+    return start.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _now() -> str:
@@ -114,12 +142,13 @@ class QuestionLog:
     def find(self, where: QuestionFilter = QuestionFilter()) -> list[LoggedQuestion]:
         """Newest first, filtered by date range, refusals only and/or 👎 only."""
         clauses, params = ["1 = 1"], {"limit": where.limit}
+        zone = time_zone(where.zone)
         if where.since:
             clauses.append("asked_at >= :since")
-            params["since"] = where.since
+            params["since"] = _utc_bound(where.since, zone)
         if where.until:
             clauses.append("asked_at < :until")
-            params["until"] = where.until + "T99"  # inclusive of the whole day
+            params["until"] = _utc_bound(where.until, zone, next_day=True)  # inclusive of the whole day
         if where.refused_only:
             clauses.append("found = 0")
         if where.disliked_only:
@@ -178,8 +207,8 @@ def _record(row) -> LoggedQuestion:
 EXPORT_COLUMNS = ("时间", "问题", "是否回答", "引用资料", "用时（毫秒）", "用户", "评价", "意见", "回答")
 
 
-def export_xlsx(questions: list[LoggedQuestion]) -> bytes:
-    """The question list as an .xlsx workbook (openpyxl), one row a question."""
+def export_xlsx(questions: list[LoggedQuestion], zone: tzinfo = UTC) -> bytes:
+    """The question list as an .xlsx workbook (openpyxl), one row a question, times in the organizers' zone."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -190,7 +219,7 @@ def export_xlsx(questions: list[LoggedQuestion]) -> bytes:
         rating = {1: "👍", -1: "👎"}.get(q.rating or 0, "")
         sheet.append(
             [
-                q.asked_at,
+                local_time(q.asked_at, zone),
                 q.question,
                 "已回答" if q.found else "未找到",
                 "；".join(q.titles),

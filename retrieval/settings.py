@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.3, ge=0.0, description="weight of the vector leg in fusion (measured in eval/)")
     rrf_k: int = Field(60, ge=1, description="the k of reciprocal rank fusion")
     top_k: int = Field(5, ge=1, description="passages an answer draws on")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        description="time zone of the dates and times organizers see and filter by (questions are stored in UTC)",
+    )
     max_question_chars: int = Field(1000, ge=10, description="longer questions are cut to this before searching")
     candidates: int = Field(50, ge=1, description="passages each search leg returns before fusion")
     answer_min_coverage: float = Field(

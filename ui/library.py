@@ -27,6 +27,6 @@ with upload:
 with documents:
     render_documents(resources.library(), resources.knowledge_base())
 with questions:
-    render_questions(resources.question_log())
+    render_questions(resources.question_log(), resources.settings().timezone)
 with backup:
     render_backup(resources.library())

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import streamlit as st
 
-from library.questions import LoggedQuestion, QuestionFilter, QuestionLog, export_xlsx
+from library.questions import LoggedQuestion, QuestionFilter, QuestionLog, export_xlsx, local_time, time_zone
 
 
-def render_questions(log: QuestionLog) -> None:
+def render_questions(log: QuestionLog, zone_name: str) -> None:
+    """Times and date filters in the organizers' zone (Settings.timezone); stored times are UTC."""
+    zone = time_zone(zone_name)
     unanswered = log.unanswered()
     st.markdown(f"#### 未解答问题（{len(unanswered)}）")
     st.caption("资料库未找到答案、或委员点了 👎 的问题：可据此补充资料。")
-    st.dataframe([_row(q) for q in unanswered], hide_index=True)
+    st.dataframe([_row(q, zone) for q in unanswered], hide_index=True)
 
     left, right = st.columns(2)
     with left:
@@ -24,21 +26,21 @@ def render_questions(log: QuestionLog) -> None:
         st.dataframe([{"资料": t, "次数": n} for t, n in log.most_cited()], hide_index=True)
 
     st.markdown("#### 全部提问")
-    where = _filters()
+    where = _filters(zone_name, zone)
     questions = log.find(where)
-    st.dataframe([_row(q) for q in questions], hide_index=True)
+    st.dataframe([_row(q, zone) for q in questions], hide_index=True)
     st.download_button(
         "导出为 Excel",
-        data=export_xlsx(questions),
-        file_name=f"委员提问-{date.today().isoformat()}.xlsx",
+        data=export_xlsx(questions, zone),
+        file_name=f"委员提问-{datetime.now(zone).date().isoformat()}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="questions_export",
     )
 
 
-def _filters() -> QuestionFilter:
+def _filters(zone_name: str, zone: tzinfo) -> QuestionFilter:
     dates, refused, disliked = st.columns([2, 1, 1])
-    today = date.today()
+    today = datetime.now(zone).date()
     chosen = dates.date_input("日期范围", value=(today - timedelta(days=30), today), key="questions_dates")
     refused_only = refused.checkbox("只看未找到答案", key="questions_refused")
     disliked_only = disliked.checkbox("只看 👎", key="questions_disliked")
@@ -48,12 +50,13 @@ def _filters() -> QuestionFilter:
         until=until.isoformat() if until else "",
         refused_only=refused_only,
         disliked_only=disliked_only,
+        zone=zone_name,
     )
 
 
-def _row(q: LoggedQuestion) -> dict[str, object]:
+def _row(q: LoggedQuestion, zone: tzinfo) -> dict[str, object]:
     return {
-        "时间": q.asked_at.replace("T", " ")[:16],
+        "时间": local_time(q.asked_at, zone),
         "问题": q.question,
         "结果": "已回答" if q.found else "未找到",
         "评价": {1: "👍", -1: "👎"}.get(q.rating or 0, ""),
