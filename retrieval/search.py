@@ -134,16 +134,7 @@ class HybridSearcher:
         if not query.strip():
             return []
         n = max(options.candidates, k)
-        legs = {
-            "bm25": self.bm25_leg(
-                query, n, doc_ids, options.cilin_weight, options.abbreviations, options.cilin_stand_in
-            )
-            if options.bm25_weight > 0
-            else [],
-            "dense": self.dense_leg(query, n, doc_ids) if options.dense_weight > 0 else [],
-            "bigram": self.bigram_leg(query, n, doc_ids) if options.bigram_weight > 0 else [],
-            "static": self.static_leg(query, n, doc_ids) if options.static_weight > 0 else [],
-        }
+        legs = self._legs(query, n, doc_ids, options)
         weights = {
             "bm25": options.bm25_weight,
             "dense": options.dense_weight,
@@ -155,6 +146,23 @@ class HybridSearcher:
         if named:
             fused = self._with_named_documents(fused, query, named, n, weights, options)
         return self._to_hits(fused, legs, k, query, options, frozenset(named))
+
+    def _legs(
+        self, query: str, n: int, doc_ids: Sequence[str] | None, options: SearchOptions, lexical_only: bool = False
+    ) -> dict[str, list[tuple[str, float]]]:
+        """Each leg's ranking (empty for a leg weighted 0)."""
+        legs = {
+            "bm25": self.bm25_leg(
+                query, n, doc_ids, options.cilin_weight, options.abbreviations, options.cilin_stand_in
+            )
+            if options.bm25_weight > 0
+            else [],
+            "bigram": self.bigram_leg(query, n, doc_ids) if options.bigram_weight > 0 else [],
+        }
+        if not lexical_only:
+            legs["dense"] = self.dense_leg(query, n, doc_ids) if options.dense_weight > 0 else []
+            legs["static"] = self.static_leg(query, n, doc_ids) if options.static_weight > 0 else []
+        return legs
 
     def document_names(self) -> DocumentNames:
         """The library's titles as names a question can use; rebuilt when the library changes."""
@@ -185,14 +193,7 @@ class HybridSearcher:
     ) -> list[tuple[str, float]]:
         """A question that names a document (个保法是哪天开始施行的) is asked about it: the same search within it,
         its passages raised by named_boost, merged with the whole library's ranking."""
-        within = {
-            "bm25": self.bm25_leg(
-                query, n, named, options.cilin_weight, options.abbreviations, options.cilin_stand_in
-            )
-            if options.bm25_weight > 0
-            else [],
-            "bigram": self.bigram_leg(query, n, named) if options.bigram_weight > 0 else [],
-        }
+        within = self._legs(query, n, named, options, lexical_only=True)  # a few documents: words decide
         merged = dict(fused)
         for cid, score in fuse(within, weights, options.fusion, options.rrf_k):
             merged[cid] = max(merged.get(cid, 0.0), score + options.named_boost)

@@ -6,13 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_files
+from quiz_library import build_library
 
-from library.files import uploads_from_paths
-from library.service import Library
 from retrieval.document_names import DocumentNames, Title, candidate_names, name_starts, spells, titles_of
 from retrieval.kb import KnowledgeBase
-from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
 
 PRIVACY = """# 中华人民共和国个人信息保护法
@@ -51,14 +48,9 @@ CITY = """# 关于全市政协系统党的建设工作的调研报告
 
 @pytest.fixture
 def library(tmp_path: Path, tokenizer: ChineseTokenizer) -> KnowledgeBase:
-    write_files(
-        tmp_path / "lib", {"privacy.md": PRIVACY, "labour.md": LABOUR, "congress.md": CONGRESS, "city.md": CITY}
+    kb = build_library(
+        tmp_path, tokenizer, {"privacy.md": PRIVACY, "labour.md": LABOUR, "congress.md": CONGRESS, "city.md": CITY}
     )
-    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
-    writer = Library(settings, tokenizer=tokenizer, embedder=None)
-    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
-    writer.close()
-    kb = KnowledgeBase(settings, tokenizer=tokenizer)
     yield kb
     kb.close()
 
