@@ -217,12 +217,12 @@ class _Run:
         order = list(self.sentences)
         self.rng.shuffle(order)
         if item_type == "多选":
-            # statements first: their wrong options are the 判断 changes (a number, a body, a rule turned), which
-            # a trainer keeps far more often than members of other lists offered among a list's own
+            # statements first: their wrong options are the 判断 swaps (a number, a body, a term), which a trainer
+            # keeps far more often than members of other lists offered among a list's own (blind review: 4 → 14 of 25)
             for statements in self.statement_sets():
                 item = self.multi_statements(statements)
                 if item:
-                    yield item, statements
+                    yield item, [sentence for sentence, _ in statements]
             groups = self.generator.analyzer.lists(self.sentences)
             self.rng.shuffle(groups)
             for group in groups:
@@ -387,26 +387,26 @@ class _Run:
             return None
         return text
 
-    def statement_sets(self) -> list[list[Sentence]]:
-        """Per passage, its sentences that make statements, when there are enough for a 多选 item."""
-        by_chunk: dict[str, list[Sentence]] = {}
+    def statement_sets(self) -> list[list[tuple[Sentence, str]]]:
+        """Per passage, its sentences with the statements they make, when there are enough for a 多选 item."""
+        by_chunk: dict[str, list[tuple[Sentence, str]]] = {}
         for sentence in self.sentences:
-            if self.statement(sentence):
-                by_chunk.setdefault(sentence.chunk.id, []).append(sentence)
+            text = self.statement(sentence)
+            if text:
+                by_chunk.setdefault(sentence.chunk.id, []).append((sentence, text))
         sets = [found for found in by_chunk.values() if len(found) >= STATEMENT_OPTIONS]
         self.rng.shuffle(sets)
         return sets
 
-    def multi_statements(self, sentences: list[Sentence]) -> QuizItem | None:
+    def multi_statements(self, statements: list[tuple[Sentence, str]]) -> QuizItem | None:
         """ "根据《…》（第三章 …），下列说法正确的有哪些？" over statements of one passage: the true ones quote it, each
         wrong one is a statement of it changed in one verifiable place and stated nowhere in the library."""
-        chosen = self.rng.sample(sentences, STATEMENT_OPTIONS)
+        chosen = self.rng.sample(statements, STATEMENT_OPTIONS)
         false_count = self.rng.randint(1, STATEMENT_OPTIONS - 2)
         options: list[str] = []
         keys: list[str] = []
         originals: list[str] = []
-        for sentence in chosen:
-            text = self.statement(sentence) or ""
+        for sentence, text in chosen:
             # a swapped number, body or term; a turned rule reads oddly out of its article (不得大有作为)
             swaps = (
                 [c for c in self.changes(sentence, text) if c[1] != "negation"] if len(originals) < false_count else []
@@ -420,7 +420,7 @@ class _Run:
         if not originals or len(keys) < 2:
             return None
         self.rng.shuffle(options)
-        chunk = chosen[0].chunk
+        chunk = chosen[0][0].chunk
         offsets = sorted((chunk.text.find(k), chunk.text.find(k) + len(k)) for k in keys)
         section = chunk.heading_path.split(" > ")[0].strip()
         where = f"《{chunk.title}》（{section}）" if section and len(section) <= 30 else f"《{chunk.title}》"

@@ -117,6 +117,8 @@ class DocumentNames:
 
     def _holding(self, name: str) -> list[Title]:
         """The titles that hold every character of the name."""
+        if not name:
+            return []
         numbers = set.intersection(*(self._by_character.get(c, set()) for c in set(name)))
         return [self.titles[number] for number in sorted(numbers)]
 
@@ -137,7 +139,7 @@ class DocumentNames:
             if any(s <= start and end <= e for s, e in taken):
                 continue  # part of a longer name already matched (劳动合同法 holds 合同法)
             name = short_title(question[start:end])  # 中华人民共和国宪法 is asked as 宪法
-            fits = [t for t in self._holding(name) if spells(name, t, self._everyday)] if name else []
+            fits = [t for t in self._holding(name) if spells(name, t, self._everyday)]
             doc_ids = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
             if 0 < len(doc_ids) <= MAX_NAMED:
                 taken.append((start, end))
