@@ -279,6 +279,8 @@ class _Run:
     # --- the four kinds
     def blank(self, sentence: Sentence) -> QuizItem | None:
         for span in self.spans(sentence):
+            if given_by_title(span, sentence):
+                continue
             stem = self.stem(sentence, [span])
             if stem and self.generator.informative(stem):
                 return QuizItem(
@@ -293,7 +295,7 @@ class _Run:
 
     def single(self, sentence: Sentence) -> QuizItem | None:
         for span in self.spans(sentence):
-            if span.kind == "member":
+            if span.kind == "member" or given_by_title(span, sentence):
                 continue  # a member's siblings are in the same sentence: no fair distractors
             stem = self.stem(sentence, [span])
             if not stem or not self.generator.informative(stem):
@@ -484,6 +486,11 @@ class _Run:
             source=_source_for_members(group, spans),
             kind="list" if group.vertical else "enumeration",
         )
+
+
+def given_by_title(span: Span, sentence: Sentence) -> bool:
+    """The stem names its document (根据《…乡村振兴战略的意见》): a blank its title spells out asks nothing."""
+    return span.kind != "number" and norm(span.text) in norm(sentence.chunk.title)
 
 
 def cited(sentence: Sentence, stem: str) -> str:

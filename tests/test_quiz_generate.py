@@ -338,3 +338,16 @@ def test_centenaries_are_no_counts(tokenizer: ChineseTokenizer) -> None:
 
     spans = Analyzer(tokenizer).spans("实现第二个百年奋斗目标，如期实现建军一百年奋斗目标。")
     assert [s.text for s in spans if s.kind == "number"] == []
+
+
+def test_a_blank_the_cited_title_spells_out_is_not_asked() -> None:
+    from quiz.generate import given_by_title
+    from quiz.library import Sentence
+    from quiz.spans import Span
+    from retrieval.types import Chunk
+
+    text = "各地要把实施乡村振兴战略摆在优先位置，每年安排专项资金300亿元。"
+    sentence = Sentence(Chunk("c", "d", text, "中共中央 国务院关于实施乡村振兴战略的意见"), text, 0, 0)
+    assert given_by_title(Span(4, 10, "乡村振兴战略", "term"), sentence)  # 根据《…乡村振兴战略的意见》 gives it away
+    assert not given_by_title(Span(25, 31, "300亿元", "number"), sentence)
+    assert not given_by_title(Span(0, 2, "各地", "body"), sentence)
