@@ -82,22 +82,18 @@ def still_true(key: str, candidate: str, before: str, after: str) -> bool:
     """Whether a number put in place of the key under a bound still makes a true statement."""
     if any(word in before + after for word in PRESCRIBES):
         return False
-    key_value, value = amount_value(key), amount_value(candidate)
-    if key_value is None or value is None or _unit(key) != _unit(candidate):
+    (key_value, key_unit), (value, unit) = amount(key) or (None, ""), amount(candidate) or (None, "")
+    if key_value is None or value is None or key_unit != unit:
         return False
     at_most = before.endswith(AT_MOST_BEFORE) or after.startswith(AT_MOST_AFTER)
     at_least = not at_most and (before.endswith(AT_LEAST_BEFORE) or after.startswith(AT_LEAST_AFTER))
     return (at_least and value < key_value) or (at_most and value > key_value)
 
 
-def amount_value(text: str) -> float | None:
+def amount(text: str) -> tuple[float | None, str] | None:
+    """An amount's value (None when unreadable) and unit: 30日 → (30.0, "日"); None for no amount."""
     match = _AMOUNT.match(text)
-    return numeral_value(match.group(1)) if match else None
-
-
-def _unit(text: str) -> str:
-    match = _AMOUNT.match(text)
-    return match.group(2) if match else ""
+    return (numeral_value(match.group(1)), match.group(2)) if match else None
 
 
 def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str]:
@@ -139,10 +135,9 @@ _AMOUNT = re.compile(r"^([\d.〇零一二两三四五六七八九十百千万亿
 def names_the_same(candidate: str, key: str) -> bool:
     """A distractor that would also be right: the same amount in other words (百年 = 一百年), or a body or term
     that holds the key or is held by it (各级党委 ~ 地方各级党委, 全国委员会 ~ 中国人民政治协商会议全国委员会)."""
-    amounts = _AMOUNT.match(candidate), _AMOUNT.match(key)
-    if all(amounts):  # amounts compare by value: 15% holds the characters of 5% and is another amount
-        (x, unit_x), (y, unit_y) = (m.groups() for m in amounts)
-        value_x, value_y = numeral_value(x), numeral_value(y)
+    amounts = amount(candidate), amount(key)
+    if amounts[0] and amounts[1]:  # amounts compare by value: 15% holds the characters of 5% and is another amount
+        (value_x, unit_x), (value_y, unit_y) = amounts
         return unit_x == unit_y and value_x is not None and value_x == value_y
     a, b = norm(SAME_BODY.get(candidate, candidate)), norm(SAME_BODY.get(key, key))
     return a in b or b in a

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from quiz.text import loose_numeral
 from retrieval.tokenizer import USER_DICT, normalize
 
 UNITS = (
@@ -96,7 +97,7 @@ def find_numbers(sentence: str, edges: set[int]) -> list[Span]:
             continue  # dates, ordinals and "每届" are not quantities
         if text[0] in _CN and (start not in edges or end not in edges):
             continue  # a numeral inside a word: 统一, 一切, 三个代表
-        if _LOOSE_NUMERAL.search(text) or _ONE_OF_A_PHRASE.search(sentence[:start] + "|" + text):
+        if loose_numeral(text) or _one_of_a_phrase(sentence[:start], text):
             continue  # 得罪千百人 and 新的一年 say no amount a member should know
         if text in CENTENARIES:
             continue  # 第二个百年, 建党一百周年: names of goals and anniversaries, no counts to vary
@@ -105,8 +106,11 @@ def find_numbers(sentence: str, edges: set[int]) -> list[Span]:
 
 
 CENTENARIES = frozenset({"百年", "一百年", "一百周年", "百周年", "100年", "100周年"})
-_LOOSE_NUMERAL = re.compile(r"[十百千][百千]|百十")  # 千百人: no number is written so
-_ONE_OF_A_PHRASE = re.compile(r"(?:新的|这|那|同|上|下)\|一[^\d〇零一二三四五六七八九十百千万亿]")
+_BEFORE_ONE = ("新的", "这", "那", "同", "上", "下")  # 新的一年, 这一次: a set phrase, no count
+
+
+def _one_of_a_phrase(before: str, text: str) -> bool:
+    return text[0] == "一" and text[1:2] not in _CN + "万亿" and before.endswith(_BEFORE_ONE)
 _DIGIT_BY_DIGIT_YEAR = re.compile(r"(?:一九|二〇)[〇零一二三四五六七八九]{2}年")
 
 

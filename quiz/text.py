@@ -25,8 +25,18 @@ def claim_of(stem: str) -> str:
 _POSITIONAL = {ch: str(n) for n, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 
 
+# Two places in a row (千百, 百十): no number is written so (得罪千百人 is a figure of speech).
+_LOOSE_NUMERAL = re.compile(r"[十百千][百千]|百十")
+
+
+def loose_numeral(text: str) -> bool:
+    return bool(_LOOSE_NUMERAL.search(text))
+
+
 def numeral_value(text: str) -> float | None:
-    """ "60" → 60, "5.2" → 5.2, "三十" → 30, "两" → 2; None for anything else."""
+    """ "60" → 60, "5.2" → 5.2, "三十" → 30, "两" → 2; None for anything else (千百 included)."""
+    if loose_numeral(text):
+        return None
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     if len(text) > 1 and all(ch in _POSITIONAL for ch in text):  # 一九四九, 二〇二四: digits read one by one

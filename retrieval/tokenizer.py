@@ -148,6 +148,7 @@ class ChineseTokenizer:
         self._lock = threading.Lock()
         self._ready = False
         self._classes_cache: dict[str, dict[str, str]] = {}
+        self._tagged_cache: dict[str, tuple[tuple[str, str], ...]] = {}
 
     @cached_property
     def stopwords(self) -> frozenset[str]:
@@ -210,17 +211,16 @@ class ChineseTokenizer:
         return dict(cached)
 
     def _term_classes(self, text: str) -> dict[str, str]:
-        self._ensure_ready()
         classes: dict[str, str] = {}
         text = normalize(text)
         quoted = _quoted_positions(text)
         offset = 0
-        for pair in self._pos.cut(text):
-            word_cls = word_class(pair.word, pair.flag)
+        for word, flag in self.tagged_words(text):
+            word_cls = word_class(word, flag)
             if offset in quoted and word_cls == "function":
                 word_cls = "content"  # the asker quotes what the question is about (“三个务必”)
-            offset += len(pair.word)
-            for token in self.tokenize(pair.word):
+            offset += len(word)
+            for token in self.tokenize(word):
                 # a token seen in several words keeps its most meaningful class
                 if classes.get(token) not in ("noun", "content") or word_cls == "noun":
                     classes[token] = word_cls
@@ -256,9 +256,19 @@ class ChineseTokenizer:
         return found
 
     def tagged_words(self, text: str) -> list[tuple[str, str]]:
-        """Plain words with jieba's part-of-speech flags (n… nouns, v… verbs, p prepositions)."""
-        self._ensure_ready()
-        return [(pair.word, pair.flag) for pair in self._pos.cut(normalize(text)) if pair.word.strip()]
+        """Words (spaces included) with jieba's part-of-speech flags (n… nouns, v… verbs, p prepositions).
+
+        Tagging is the slowest step of a search (jieba's HMM), and one question is tagged for its term classes
+        and for the documents it names: the last few questions are remembered."""
+        text = normalize(text)
+        tagged = self._tagged_cache.get(text)
+        if tagged is None:
+            self._ensure_ready()
+            tagged = tuple((pair.word, pair.flag) for pair in self._pos.cut(text))
+            if len(self._tagged_cache) >= CLASSES_CACHE_SIZE:
+                self._tagged_cache.pop(next(iter(self._tagged_cache)))
+            self._tagged_cache[text] = tagged
+        return list(tagged)
 
     def words(self, text: str) -> list[str]:
         """Plain (non-overlapping) words, for highlighting and sentence scoring."""
