@@ -18,6 +18,10 @@ from quiz.text import chinese_number, digit_by_digit, norm, numeral_value
 FRACTIONS = ("二分之一", "三分之一", "三分之二", "四分之一", "四分之三", "五分之一", "五分之二", "五分之四", "十分之一")
 NUMBER_FACTORS = (2.0, 0.5, 3.0, 1.5)
 SMALL = 20  # below it, neighbours (五年 → 四年, 六年) are plausible; above, 4499万亩 is not
+# A session's number is a place in a sequence, not an amount: 二十届 has 十九届 and 二十一届 as rivals, not 四十届.
+SEQUENCE_UNITS = ("届",)
+# 两, not 二, counts things (两件大事, 两个): 二 stays before the units of time and multiples (二年以下, 二日, 二倍).
+TWO_AS_ER = ("年", "日", "天", "月", "个月", "倍", "周年", "周岁", "岁", "小时")
 
 
 def number_variants(span: Span) -> list[str]:
@@ -36,7 +40,11 @@ def number_variants(span: Span) -> list[str]:
     if value is None:
         return []
     decimals = len(number.split(".")[1]) if "." in number else 0
-    steps = [value * f for f in NUMBER_FACTORS] + ([value + d for d in (1, -1, 2, -2)] if value < SMALL else [])
+    neighbours = [value + d for d in (1, -1, 2, -2)]
+    if unit in SEQUENCE_UNITS:
+        steps = neighbours
+    else:
+        steps = [value * f for f in NUMBER_FACTORS] + (neighbours if value < SMALL else [])
     variants = []
     for candidate in steps:
         if candidate <= 0 or candidate == value or (unit == "%" and value <= 100 < candidate):
@@ -46,9 +54,14 @@ def number_variants(span: Span) -> list[str]:
         elif candidate != int(candidate):
             continue
         else:
-            text = str(int(candidate)) if number[0].isdigit() else chinese_number(int(candidate))
+            text = str(int(candidate)) if number[0].isdigit() else _spelled(int(candidate), unit)
         variants.append(text + unit)
     return list(dict.fromkeys(variants))
+
+
+def _spelled(value: int, unit: str) -> str:
+    text = chinese_number(value)
+    return "两" if text == "二" and unit not in TWO_AS_ER else text
 
 
 def _closeness(key: float | None, text: str, unit_length: int) -> float:

@@ -356,6 +356,9 @@ def test_a_fee_asked_with_a_bare_how_much_wants_an_amount(library: KnowledgeBase
     assert question_type("党费每个月交多少？") is AnswerType.MONEY  # 费…多少 asks for money, not a count
     assert question_type("经费有多少个来源？") is AnswerType.COUNT
     assert not library.ask("党费每个月交多少？").found  # the text says who collects 党费, not how much
+    assert question_type("入党要交多少党费？") is AnswerType.MONEY  # the fee named after 多少
+    assert not library.ask("入党要交多少党费？").found
+    assert question_type("违约了要付多少违约金？") is AnswerType.COUNT  # a law answers it by a rule (按照约定)
 
 
 UNION_PAY = """# 某市工会工作规定

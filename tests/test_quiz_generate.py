@@ -235,6 +235,19 @@ def test_a_share_of_at_most_a_hundred_percent_keeps_its_distractors_below_it() -
     assert "240%" in number_variants(Span(0, 4, "120%", "number", "percent"))  # growth beyond 100% stays possible
 
 
+def test_a_session_gets_its_neighbours_and_two_things_are_spelled_liang(tokenizer: ChineseTokenizer) -> None:
+    from quiz.distractors import number_variants
+    from quiz.library import Analyzer
+
+    analyzer = Analyzer(tokenizer)
+    (session,) = [s for s in analyzer.spans("全面贯彻落实党的二十届二中全会精神。") if s.text == "二十届"]
+    assert set(number_variants(session)) == {"十九届", "十八届", "二十一届", "二十二届"}  # not 四十届 or 十届
+    (events,) = [s for s in analyzer.spans("我们经历了三件大事。") if s.kind == "number"]
+    assert "两件" in number_variants(events) and "二件" not in number_variants(events)
+    (days,) = [s for s in analyzer.spans("应当在三日内作出决定。") if s.kind == "number"]
+    assert "二日" in number_variants(days)  # 二 before units of time, as the law writes it
+
+
 def test_a_list_whose_members_share_an_ending_gets_distractors_with_it() -> None:
     from quiz.distractors import shared_ending
 
