@@ -41,7 +41,9 @@ Say = Callable[[str], None]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sets", default="dev,heldout,cmrc", help="comma-separated: dev, heldout, cmrc")
+    parser.add_argument(
+        "--sets", default="dev,heldout,fresh,cmrc", help="comma-separated: dev, heldout, fresh, cmrc"
+    )
     parser.add_argument("--mode", choices=("all", "add", "remove", "shipped"), default="all")
     parser.add_argument("--try", dest="tries", action="append", default=[], help="overrides to measure, e.g. a=1,b=2")
     parser.add_argument("--calibrate", action="store_true", help="fit the refusal model on the dev set first")
@@ -60,12 +62,17 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
+POLICY_SETS = ("dev", "heldout", "fresh")
+
+
 def policy_sets() -> dict[str, list[QAItem]]:
     return {
         "dev": load_qa_jsonl(DATA / "dev_qa.jsonl")
         + load_qa_jsonl(DATA / "dev_laws_qa.jsonl")
         + load_qa_jsonl(DATA / "dev2_laws_qa.jsonl"),
         "heldout": load_qa_jsonl(DATA / "test_qa.jsonl") + load_qa_jsonl(DATA / "heldout_laws_qa.jsonl"),
+        # written blind in session 7 over the eight distractor laws, after all the tuning: never tuned on
+        "fresh": load_qa_jsonl(DATA / "heldout3_laws_qa.jsonl"),
     }
 
 
@@ -102,11 +109,11 @@ def measure(
 ) -> list[LeverResult]:
     """The lever configurations (or the tried overrides) on the wanted sets, in one workspace."""
     runners: dict[str, tuple[LeverRunner, list[QAItem]]] = {}
-    if {"dev", "heldout"} & set(wanted) or calibrate:
+    if set(POLICY_SETS) & set(wanted) or calibrate:
         say("[levers] indexing the shared corpus + laws …")
         runner = LeverRunner(ws.index(policy_corpus(), **vectors()))
         sets = policy_sets()
-        for name in ("dev", "heldout"):
+        for name in POLICY_SETS:
             if name in wanted:
                 runners[name] = (runner, sets[name])
         if calibrate:

@@ -165,7 +165,7 @@ def run_cmrc(ws: Workspace, args: argparse.Namespace, say: Say) -> tuple[Dataset
 def run_levers(args: argparse.Namespace, say: Say) -> list[levers_cmd.LeverResult]:
     """The lever table without the dense leg: the English fallback model carries no signal on Chinese (section 1)
     and costs 15 ms a query, which over 20 configurations × 1,300 questions is most of an hour on 2 cores."""
-    wanted = ["dev", "heldout", "cmrc"] if args.squad and args.squad.exists() else ["dev", "heldout"]
+    wanted = [*levers_cmd.POLICY_SETS, *(["cmrc"] if args.squad and args.squad.exists() else [])]
     with Workspace(dense=False, cache_path=None) as ws:
         return levers_cmd.measure(ws, wanted, [], "all", args.cmrc_limit, False, say, withheld=True)
 
@@ -197,24 +197,26 @@ def run(args: argparse.Namespace, say: Say) -> int:
     return 0
 
 
-LEVERS_INTRO = """Issue 9: colloquial questions, list answers, refusals. **dev** = `dev_qa.jsonl` + `dev_laws_qa.jsonl`
-(five laws the project had not seen, 35 answerable + 8 on-topic unanswerable) + `dev2_laws_qa.jsonl` (five more
-laws, 60 + 20, written blind in the third round in everyday and story-like wording, so that the refusal model is
-fitted on 53 unanswerable questions rather than 33); **held-out** = `test_qa.jsonl` + `heldout_laws_qa.jsonl` (five
-other laws, 28 + 8, written before any tuning and never tuned on); all over the shared corpus plus 23 laws
-(`eval/laws.py`: the fifteen question laws and eight distractors on neighbouring topics). **CMRC** = the
-1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev only (refusal settings by 5-fold cross-
-validation on dev). *answer right* = found, at most 300 characters without markers, and containing the gold short
-answer (the evidence span when there is none); *false refusals* = share of answerable questions refused; *ms/q* =
-search + answer per question in this harness (search results are shared between the answer levers, so compare ms/q
-within a search setting; latency targets are in the benchmark). “before” is this code with every lever off: the
-domain thesaurus entries and the 届 fix added for this issue are in it too, and so are the later fixes that are not
-switches (thesaurus phrases matched by their pieces, section answers only for headings that carry the question,
-the document title counted in a sentence's match, a duration needing a number, measure words as units). The refusal
-model (sign-constrained, its threshold saved with it) is refitted on dev whenever the evidence changes (`python -m
-eval levers --calibrate`). All rows use the BM25-based legs without the dense leg (embedding_model none): with only
-the English fallback model here it adds nothing (sections 1 and 4). The static-vector row uses fastText vectors
-trained on the laws and the corpus (`eval/train_vectors.py`, trained by the first run into data/eval-cache/)."""
+LEVERS_INTRO = """Issue 9: colloquial questions, list answers, refusals. **dev** = `dev_qa.jsonl` +
+`dev_laws_qa.jsonl` (five laws the project had not seen, 35 answerable + 8 on-topic unanswerable) +
+`dev2_laws_qa.jsonl` (five more laws, 60 + 20, written blind in the third round in everyday and story-like wording,
+so that the refusal model is fitted on 53 unanswerable questions rather than 33); **held-out** = `test_qa.jsonl` +
+`heldout_laws_qa.jsonl` (five other laws, 28 + 8, written before any tuning and never tuned on); **fresh** =
+`heldout3_laws_qa.jsonl` (40 + 12 over the eight distractor laws, written blind in session 7 after all the tuning,
+never tuned on); all over the shared corpus plus 23 laws (`eval/laws.py`: the fifteen question laws and eight
+distractors on neighbouring topics). **CMRC** = the 1,000-question CMRC 2018 sample of section 4. Everything was
+tuned on dev only (refusal settings by 5-fold cross- validation on dev). *answer right* = found, at most 300
+characters without markers, and containing the gold short answer (the evidence span when there is none); *false
+refusals* = share of answerable questions refused; *ms/q* = search + answer per question in this harness (search
+results are shared between the answer levers, so compare ms/q within a search setting; latency targets are in the
+benchmark). “before” is this code with every lever off: the domain thesaurus entries and the 届 fix added for this
+issue are in it too, and so are the later fixes that are not switches (thesaurus phrases matched by their pieces,
+section answers only for headings that carry the question, the document title counted in a sentence's match, a
+duration needing a number, measure words as units). The refusal model (sign-constrained, its threshold saved with
+it) is refitted on dev whenever the evidence changes (`python -m eval levers --calibrate`). All rows use the
+BM25-based legs without the dense leg (embedding_model none): with only the English fallback model here it adds
+nothing (sections 1 and 4). The static-vector row uses fastText vectors trained on the laws and the corpus
+(`eval/train_vectors.py`, trained by the first run into data/eval-cache/)."""
 
 
 WITHHELD_INTRO = """On-topic questions the library cannot answer, by construction: every answerable dev and held-out
@@ -238,7 +240,7 @@ def levers_md(levers: Sequence[levers_cmd.LeverResult], number: int) -> str:
 
 def _issue9_targets(shipped: levers_cmd.LeverResult) -> str:
     rows = []
-    for dataset in ("dev", "heldout"):
+    for dataset in levers_cmd.POLICY_SETS:
         s = shipped.scores.get(dataset)
         if s is None:
             continue
