@@ -130,7 +130,9 @@ def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str
         return [term for term in same if same_head(term, span.text)]
     other = sorted(library.pool(span.kind) - set(same))
     rng.shuffle(other)
-    return same + other
+    # a body of the key's kind first (地方委员会 for 全国委员会, not 审判机关): by the ending they share, then family
+    ranked = [(t, 0) for t in same] + [(t, 1) for t in other]
+    return [t for t, _ in sorted(ranked, key=lambda pair: (-shared_suffix(pair[0], span.text), pair[1]))]
 
 
 # One body, several names: swapping one for another leaves a statement true (党中央 ~ 中共中央).
@@ -153,7 +155,16 @@ def names_the_same(candidate: str, key: str) -> bool:
         (value_x, unit_x), (value_y, unit_y) = amounts
         return unit_x == unit_y and value_x is not None and value_x == value_y
     a, b = norm(SAME_BODY.get(candidate, candidate)), norm(SAME_BODY.get(key, key))
-    return a in b or b in a
+    if a in b or b in a:
+        return True
+    return a.replace("各级", "") == b.replace("各级", "")  # 地方党委 ~ 地方各级党委 (not 各级党委 ~ 县级党委)
+
+
+def shared_suffix(text: str, key: str) -> int:
+    length = 0
+    while length < min(len(text), len(key)) and text[-1 - length] == key[-1 - length]:
+        length += 1
+    return length
 
 
 def same_head(term: str, key: str) -> bool:
@@ -169,8 +180,15 @@ def shared_ending(members: list[str]) -> str:
     return ending if ending and all(len(m) > len(ending) for m in members) else ""
 
 
+# a national body has no 各级 (各级中华人民共和国全国人民代表大会)
+NATIONAL = ("全国", "中国", "中华人民共和国", "中央", "党中央", "国务院", "最高")
+
+
 def fits_after(before: str, candidate: str) -> bool:
-    """Not a second modifier after one (“地方” + “本级人民代表大会”, “地方” + “地方人民代表大会”)."""
+    """Not a second modifier after one (“地方” + “本级人民代表大会”, “地方” + “地方人民代表大会”), nor a national
+    body after 各级."""
+    if before.endswith("各级") and candidate.startswith(NATIONAL):
+        return False
     return not (before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(tuple(BODY_MODIFIERS)))
 
 
@@ -211,6 +229,8 @@ def choose(
         k = norm(text)
         if not k or k in keys or k in folded or names_the_same(text, key) or makes_true_statement(text):
             continue
+        if any(names_the_same(text, other) for other in chosen):
+            continue  # 二人 and 两人 are one option twice
         chosen.append(text)
         keys.add(k)
         if len(chosen) == count:

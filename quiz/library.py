@@ -4,6 +4,7 @@ the same kind (numbers with a unit, bodies, dictionary terms, rights, list membe
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -167,6 +168,18 @@ class LibraryView:
         """True when the library says this (ignoring width, spaces and punctuation)."""
         key = norm(text)
         return bool(key) and key in self._text
+
+    def occurrences(self, text: str) -> int:
+        key = norm(text)
+        return self._text.count(key) if key else 0
+
+    def states_near(self, candidate: str, after: str, gap: int = 4, context: int = 8) -> bool:
+        """True when the library has the candidate followed, within a few characters, by what follows it here:
+        地方委员会主席主持常务委员会的工作 is said as 各级地方委员会的主席主持常务委员会的工作."""
+        head, tail = norm(candidate), norm(after)[:context]
+        if not head or len(tail) < context:
+            return False
+        return re.search(f"{re.escape(head)}.{{0,{gap}}}{re.escape(tail)}", self._text, re.DOTALL) is not None
 
     def pool(self, kind: str, family: str | None = None) -> set[str]:
         if family is not None:

@@ -163,7 +163,7 @@ def find_bodies(sentence: str, words: Sequence[str]) -> list[Span]:
 
 
 # words ending in 权 that name powers or acts, not a right one holds (简政放权 is a reform slogan)
-NOT_RIGHTS = ("职权", "放权", "分权", "授权", "集权", "弃权", "越权", "滥权", "特权")
+NOT_RIGHTS = ("职权", "放权", "分权", "授权", "集权", "弃权", "越权", "滥权", "特权", "强权", "霸权")  # 不畏强权
 
 
 def find_rights(sentence: str, words: Sequence[str]) -> list[Span]:

@@ -39,10 +39,12 @@ def test_fill_blanks_a_number_with_its_unit_and_cites_it(kb: KnowledgeBase) -> N
     assert item.explanation == "原文：第一条 委员每届任期五年，可以连任。"
 
 
-def test_fill_blanks_a_dictionary_term_of_an_enumeration(kb: KnowledgeBase) -> None:
-    item = next(i for i in generate(kb, "委员履职条例", {"填空": 2}).items if i.kind == "term")
-    assert item.answer == "民主监督"  # in the domain dictionary; the middle members are not
-    assert claim_of(item.stem) == f"委员应当积极参加书香政协、委员读书、专题协商、{BLANK}等履职活动。"
+def test_fill_blanks_leave_the_members_of_an_open_list_alone(kb: KnowledgeBase) -> None:
+    """书香政协、委员读书、专题协商、____等履职活动: many activities fit the blank (blind review: 3 of 13 rejects)."""
+    items = generate(kb, "委员履职条例", {"填空": 4}).items
+    assert items
+    assert not any(f"、{BLANK}" in i.stem or f"{BLANK}、" in i.stem for i in items)
+    assert "民主监督" not in {i.answer for i in items}  # a dictionary term, but the list's last member
 
 
 def test_single_choice_numbers_keep_the_unit_and_never_make_a_true_sentence(kb: KnowledgeBase) -> None:

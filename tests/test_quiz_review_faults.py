@@ -1,0 +1,88 @@
+"""Faults a blind review of generated quizzes named (session 7), each on a small real library: stock pairs and a
+report's “五年来” are not blanked, one member of an open list is no 填空, a swap that is true elsewhere is no false
+statement, and half the 判断 statements are false."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from quiz_library import build_library, doc_id
+
+from quiz.distractors import names_the_same
+from quiz.generate import Material, QuizGenerator, QuizRequest
+from quiz.model import BLANK, FALSE, TRUE
+from quiz.text import claim_of
+from retrieval.kb import KnowledgeBase
+from retrieval.tokenizer import ChineseTokenizer
+
+CHARTER = """# 政协工作规则
+
+第一条 全国委员会和地方委员会应当加强联系，沟通情况，交流经验。
+
+第二条 全国委员会和地方委员会每年至少召开一次全体会议。
+
+第三条 全国委员会和地方委员会可以组织委员开展视察和专题调研。
+
+第四条 全国委员会主席主持常务委员会的工作，副主席协助主席工作。
+
+第五条 各级地方委员会的主席主持常务委员会的工作，秘书长协助主席工作。
+
+第六条 委员每届任期五年，可以连任，连任不得超过三届。
+
+第七条 专门委员会每季度至少召开一次会议，会议应当有过半数委员出席。
+
+第八条 五年来，委员共提交提案一千二百件，立案九百件。
+
+第九条 提案应当在全体会议闭幕后三十日内交付承办单位办理。
+
+第十条 委员应当参加书香政协、委员读书、专题协商、民主监督等履职活动。
+"""
+
+
+@pytest.fixture
+def kb(tmp_path: Path, tokenizer: ChineseTokenizer) -> KnowledgeBase:
+    handle = build_library(tmp_path, tokenizer, {"charter.md": CHARTER})
+    yield handle
+    handle.close()
+
+
+def items(kb: KnowledgeBase, kind: str, count: int, seed: int):
+    request = QuizRequest((Material(doc_id(kb, "政协工作规则")),), {kind: count}, seed)
+    return QuizGenerator(kb).generate(request).items
+
+
+def test_the_partner_of_a_stock_pair_and_a_reports_years_are_not_blanked(kb: KnowledgeBase) -> None:
+    made = [i for seed in range(6) for kind in ("填空", "单选") for i in items(kb, kind, 4, seed)]
+    assert made
+    stems = [claim_of(i.stem) for i in made]
+    assert not any(f"全国委员会和{BLANK}" in s or f"{BLANK}和地方委员会" in s for s in stems)  # 3 times in the text
+    assert not any(s.startswith(f"{BLANK}来") for s in stems)  # 五年来
+    fills = [claim_of(i.stem) for i in made if i.type == "填空"]
+    assert not any(f"、{BLANK}" in s or f"{BLANK}、" in s for s in fills)
+
+
+def test_a_swap_the_library_states_elsewhere_is_no_false_statement(kb: KnowledgeBase) -> None:
+    library = QuizGenerator(kb).library()
+    assert library.states_near("地方委员会", "主席主持常务委员会的工作")  # 第五条, with 的 between
+    assert not library.states_near("专门委员会", "主席主持常务委员会的工作")
+    false_claims = [
+        claim_of(i.stem) for seed in range(8) for i in items(kb, "判断", 6, seed) if i.answer == FALSE
+    ]
+    assert false_claims
+    assert not any(claim.startswith("地方委员会主席主持常务委员会的工作") for claim in false_claims)
+
+
+def test_half_the_statements_to_judge_are_false_in_no_telling_order(kb: KnowledgeBase) -> None:
+    orders = set()
+    for seed in range(6):
+        answers = tuple(i.answer for i in items(kb, "判断", 4, seed))
+        assert len(answers) == 4
+        assert answers.count(FALSE) == answers.count(TRUE) == 2
+        orders.add(answers)
+    assert len(orders) > 1  # made false and true in turn, asked in a shuffled order
+
+
+def test_a_body_named_with_or_without_geji_is_one_body() -> None:
+    assert names_the_same("地方各级党委", "地方党委")
+    assert not names_the_same("县级党委", "各级党委")
