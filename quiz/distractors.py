@@ -167,6 +167,18 @@ def shared_suffix(text: str, key: str) -> int:
     return length
 
 
+def comparable(candidate: str, key: str, ending: int = 2) -> bool:
+    """Two names of one kind a statement can trade: the same ending of `ending` characters or more (常务委员会 ~
+    专门委员会), lengths within a factor of two, and both of the people's congresses or neither (地方委员会, a
+    政协 body, is no 本级人民代表大会常务委员会)."""
+    lengths = sorted((len(candidate), len(key)))
+    congress = [any(mark in name for mark in CONGRESS) for name in (candidate, key)]
+    return shared_suffix(candidate, key) >= ending and lengths[1] <= 2 * lengths[0] and congress[0] == congress[1]
+
+
+CONGRESS = ("人民代表大会", "人大")
+
+
 def same_head(term: str, key: str) -> bool:
     return term[-1] == key[-1]
 
@@ -186,9 +198,9 @@ NATIONAL = ("全国", "中国", "中华人民共和国", "中央", "党中央", 
 
 def fits_after(before: str, candidate: str) -> bool:
     """Not a second modifier after one (“地方” + “本级人民代表大会”, “地方” + “地方人民代表大会”), nor a national
-    body after 各级."""
-    if before.endswith("各级") and candidate.startswith(NATIONAL):
-        return False
+    body after one (各级中华人民共和国全国人民代表大会)."""
+    if before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(NATIONAL):
+        return False  # 全国和地方中华人民共和国全国人民代表大会
     return not (before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(tuple(BODY_MODIFIERS)))
 
 

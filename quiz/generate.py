@@ -33,8 +33,12 @@ MAX_JUDGE_CHARS = 80
 MULTI_OPTIONS = 5
 STATEMENT_OPTIONS = 4
 ORDINAL_POINT = re.compile(r"^[一二三四五六七八九十]+是")  # “三是…”: a report's point, read alone without it
-CHANGE_PREFERENCE = {"number-swap": 0, "body-swap": 0, "right-swap": 0, "negation": 1}
-NEGATIONS = (("应当", "不得"), ("不得", "应当"), ("必须", "不得"), ("可以", "不得"))
+# a swapped number or body is a fact a member should know; a swapped dictionary term often reads oddly. A turned
+# rule (应当 → 不得) is no change at all: blind review rejected all five (不得做好疏导教育工作, 不得牢牢把握…).
+CHANGE_PREFERENCE = {"number-swap": 0, "body-swap": 0, "right-swap": 0}
+# the ending a swapped name shares with the original: a body's head (委员会, 党委), a term's longer one (常务委员会 ~
+# 专门委员会, not 信访工作 ~ 统战工作), a right's own (选举权 ~ 被选举权, not 投票权 ~ 人身权)
+SWAP_ENDING = {"body": 2, "term": 3, "right": 3}
 GENERIC_STARTS = ("本条例", "本法", "本办法", "本规定", "本细则", "本意见", "本章程")
 # A sentence that leans on the one before it ("但是，…", "其中…") cannot be understood alone (前款, 上述 and 本款
 # anywhere: POINTERS).
@@ -377,8 +381,8 @@ class _Run:
     def judge(self, sentence: Sentence, false: bool) -> QuizItem | None:
         """The sentence as a statement to judge: changed in one verifiable place when `false`, else as it stands."""
         text = strip_labels(sentence.text)
-        if not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_JUDGE_CHARS or not text.endswith(("。", "；")):
-            return None
+        if not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_JUDGE_CHARS or not text.endswith("。"):
+            return None  # “…；” is a clause of a list (主要有：…；), judged without what it belongs to
         if not self.generator.informative(text):
             return None
         offset = sentence.text.find(text)
@@ -415,13 +419,20 @@ class _Run:
         found: list[tuple[str, str]] = []
         spans = self.spans(sentence)
         for span in spans:
-            if span.kind == "member" or span.text not in text:
-                continue
+            if span.kind == "member" or span.text not in text or not self.askable(span, sentence):
+                continue  # what is not worth a blank (五年来, 全国委员会和地方委员会) is not worth a change either
             at = text.find(span.text)
             pool = distractors.candidates(span, self.library, self.rng, text[:at], text[at + len(span.text) :])
             # “全国人民代表大会和地方各级人民代表大会” must not become “…和地方中华人民共和国全国人民代表大会”
             others = [other.text for other in spans if other is not span and len(other.text) >= 3]
             pool = [candidate for candidate in pool if not any(other in candidate for other in others)]
+            if span.kind in SWAP_ENDING:
+                if span.text.startswith("各级"):
+                    continue  # 县级党委和政府 for 各级: what all levels must do, one level must do too
+                # 各级 generalises a level (由各级人大常委会任命 for 本级 reads as true); a name of another kind
+                # reads as planted (以绿色发展引领中华民族伟大复兴, 加强统战工作信息化, 只有一个人身权)
+                ending = SWAP_ENDING[span.kind]
+                pool = [c for c in pool if not c.startswith("各级") and distractors.comparable(c, span.text, ending)]
             rest = text[at + len(span.text) :]
             swapped = distractors.choose(
                 span.text,
@@ -432,14 +443,7 @@ class _Run:
             )
             if swapped:
                 found.append((text.replace(span.text, swapped[0], 1), f"{span.kind}-swap"))
-        for word, opposite in NEGATIONS:
-            if text.count(word) == 1 and opposite not in text:
-                changed = text.replace(word, opposite)
-                if not self.library.states(changed):
-                    found.append((changed, "negation"))
-                break
         self.rng.shuffle(found)
-        # a swapped number or body is a fact a member should know; a swapped dictionary term often reads oddly
         return sorted(found, key=lambda change: CHANGE_PREFERENCE.get(change[1], 2))
 
     def statement(self, sentence: Sentence) -> str | None:
@@ -471,10 +475,7 @@ class _Run:
         keys: list[str] = []
         originals: list[str] = []
         for sentence, text in chosen:
-            # a swapped number, body or term; a turned rule reads oddly out of its article (不得大有作为)
-            swaps = (
-                [c for c in self.changes(sentence, text) if c[1] != "negation"] if len(originals) < false_count else []
-            )
+            swaps = self.changes(sentence, text) if len(originals) < false_count else []
             if swaps:
                 options.append(swaps[0][0])
                 originals.append(text)

@@ -200,7 +200,7 @@ class ExtractiveAnswerer:
         floor = self._floor()
         if not hits or max(chunk_cover) < floor:
             return Draft(self._refusal(question, required, display_terms), None)
-        candidates = self._candidates(question, hits, terms, chunk_cover, asked, floor)
+        candidates = self._strict_type_first(self._candidates(question, hits, terms, chunk_cover, asked, floor), asked)
         chosen = self._choose(candidates)
         answer = self._compose(question, hits, chosen, display_terms, terms, asked)
         answer = replace(answer, highlight_terms=highlight)
@@ -239,6 +239,20 @@ class ExtractiveAnswerer:
             strict_type_missing=1.0 if self._strict_type_missing(asked, candidates, typed_covers) else 0.0,
             unit_missing=1.0 if asked.units and not typed_covers else 0.0,
         )
+
+    @staticmethod
+    def _strict_type_first(candidates: list[Candidate], asked: Asked) -> list[Candidate]:
+        """A 多大岁数 / 多少钱 question is answered by the sentence holding an age or a sum whenever it covers enough
+        not to be refused (the bar of _strict_type_missing): 第一条's 年满十八岁, not 第五条 on 申请入党 with no age."""
+        if asked.kind not in STRICT_TYPES or not candidates:
+            return candidates
+        bar = STRICT_RELATIVE_COVER * max(c.cover for c in candidates)
+        typed = [c for c in candidates if c.typed and c.cover >= bar]
+        best = max(candidates, key=lambda c: c.score)
+        if not typed or best.typed:
+            return candidates
+        lead = max(typed, key=lambda c: c.score)
+        return [replace(lead, score=best.score + 1e-6), *(c for c in candidates if c is not lead)]
 
     @staticmethod
     def _strict_type_missing(asked: Asked, candidates: list[Candidate], typed_covers: list[float]) -> bool:

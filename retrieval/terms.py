@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from retrieval.cilin import Cilin
 from retrieval.lexical import LexicalIndex
@@ -34,6 +35,12 @@ class QueryTerms:
         return sum(self.weights.values())
 
     def _credit(self, term: str, tokens: set[str]) -> float:
+        credit = self._own_credit(term, tokens)
+        if credit < 1.0 and self.compounds.get(term) and self._said_by_pieces(self.compounds[term], tokens):
+            return 1.0
+        return credit
+
+    def _own_credit(self, term: str, tokens: set[str]) -> float:
         if term in tokens or any(present(alt, tokens) for alt in self.alternatives.get(term, ())):
             return 1.0
         if any(alt in tokens for alt in self.stand_ins.get(term, ())):
@@ -41,6 +48,25 @@ class QueryTerms:
         if any(alt in tokens for alt in self.weak_alternatives.get(term, ())):
             return self.weak_credit
         return 0.0
+
+    def _said_by_pieces(self, compound: tuple[str, tuple[str, ...]], tokens: set[str]) -> bool:
+        word, pieces = compound
+        return all(self._own_credit(piece, tokens) >= 1.0 for piece in pieces)
+
+    @cached_property
+    def compounds(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """jieba's search mode weighs a compound and its pieces: 申请入党 with 申请, 入党 and the straddling 请入. A
+        text that says the pieces apart (申请加入中国共产党) says the compound and its straddling piece too.
+        Maps such a term to (the compound, the pieces that spell it)."""
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for word in sorted(self.weights, key=len, reverse=True):
+            pieces = _spelling(word, [t for t in self.weights if t != word and t in word])
+            if not pieces:
+                continue
+            for term in self.weights:
+                if term == word or (term in word and term not in pieces):
+                    found.setdefault(term, (word, pieces))
+        return found
 
     def covers(self, term: str, tokens: set[str]) -> bool:
         return self._credit(term, tokens) >= 1.0
@@ -62,6 +88,18 @@ class QueryTerms:
     def unseen_share(self) -> float:
         total = self.total
         return sum(self.weights[t] for t in self.unseen) / total if total else 0.0
+
+
+def _spelling(word: str, parts: list[str]) -> tuple[str, ...]:
+    """Parts that spell the word left to right without overlaps (申请 + 入党 = 申请入党), or () when none do."""
+    spelled, position = [], 0
+    while position < len(word):
+        part = max((p for p in parts if word.startswith(p, position)), key=len, default=None)
+        if part is None or (position == 0 and part == word):
+            return ()
+        spelled.append(part)
+        position += len(part)
+    return tuple(spelled) if len(spelled) > 1 else ()
 
 
 FUNCTION_WORD_FACTOR = 0.1

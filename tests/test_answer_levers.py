@@ -400,6 +400,32 @@ def test_everyday_words_reach_the_words_laws_use(small_library) -> None:
     assert answer.found and "暂扣六个月" in answer.text
 
 
+VILLAGE = """# 某县村务规定
+
+第一条 村民委员会应当自新一届村民委员会产生之日起十日内完成工作移交。
+
+第二条 村民委员会每届任期五年，届满应当及时举行换届选举。
+
+第三条 村民委员会实行村务公开制度，接受村民监督。
+"""
+
+
+def test_one_term_of_office_is_asked_as_yi_jie(small_library) -> None:
+    kb = small_library({"village.md": VILLAGE})
+    # 一届 is how members say 每届 … 任期; the text's only 一届 is 新一届, about the handover
+    answer = kb.ask("村委会一届干几年？")
+    assert answer.found and "五年" in answer.text.split("[1]")[0]  # the first sentence answers
+
+
+def test_a_compound_said_by_its_pieces_apart_is_covered() -> None:
+    from retrieval.terms import QueryTerms
+
+    # jieba's search mode weighs 申请入党, its pieces and the straddling 请入; 申请加入… says 申请 and 入党 apart
+    terms = QueryTerms(weights={"申请": 1.0, "入党": 1.0, "请入": 1.0, "申请入党": 1.0, "岁数": 1.0})
+    assert terms.coverage({"申请", "入党", "年满"}) == 0.8
+    assert terms.coverage({"申请", "年满"}) == 0.2  # half a compound says nothing of it
+
+
 # -- the eval's withheld-document measure -----------------------------------------------------------------------
 def test_withheld_document_makes_an_on_topic_question_the_library_must_refuse(library: KnowledgeBase) -> None:
     runner = LeverRunner(library)

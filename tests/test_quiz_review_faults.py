@@ -86,3 +86,19 @@ def test_half_the_statements_to_judge_are_false_in_no_telling_order(kb: Knowledg
 def test_a_body_named_with_or_without_geji_is_one_body() -> None:
     assert names_the_same("地方各级党委", "地方党委")
     assert not names_the_same("县级党委", "各级党委")
+
+
+def test_a_statement_trades_a_name_only_for_one_of_its_kind() -> None:
+    from quiz.distractors import comparable
+
+    assert comparable("专门委员会", "常务委员会", 3)
+    assert not comparable("统战工作", "信访工作", 3)  # a planted word, not a changed fact
+    assert not comparable("本级人民代表大会常务委员会", "地方委员会")  # a 政协 body is no people's congress
+    assert comparable("上级党委", "本级党委")
+
+
+def test_false_statements_change_a_fact_and_never_turn_a_rule(kb: KnowledgeBase) -> None:
+    made = [i for seed in range(8) for i in items(kb, "判断", 6, seed) if i.answer == FALSE]
+    assert made
+    assert {i.kind for i in made} <= {"number-swap", "body-swap", "term-swap", "right-swap"}
+    assert not any("不得连任" in i.stem or "应当超过三届" in i.stem for i in made)  # 可以连任, 不得超过 kept
