@@ -426,6 +426,21 @@ def test_a_compound_said_by_its_pieces_apart_is_covered() -> None:
     assert terms.coverage({"申请", "年满"}) == 0.2  # half a compound says nothing of it
 
 
+def test_an_age_question_is_answered_by_the_sentence_with_the_age() -> None:
+    from retrieval.answer import Candidate, ExtractiveAnswerer
+    from retrieval.answer_types import Asked
+
+    # 党章: 第五条 (申请入党的人…才能成为正式党员) covers the question best but holds no age; 第一条 holds 年满十八岁
+    no_age = Candidate(0, 0, ("申请入党的人……才能成为正式党员。",), score=1.4, cover=0.86, typed=False)
+    age = Candidate(2, 0, ("年满十八岁的……可以申请加入中国共产党。",), score=1.2, cover=0.73)
+    asked = Asked.of("多大岁数才能申请入党？")
+    ranked = ExtractiveAnswerer._strict_type_first([no_age, age], asked)
+    assert max(ranked, key=lambda c: c.score).parts == age.parts
+    too_little = Candidate(2, 0, ("年满十八岁。",), score=0.5, cover=0.3)
+    assert ExtractiveAnswerer._strict_type_first([no_age, too_little], asked) == [no_age, too_little]  # refused later
+    assert ExtractiveAnswerer._strict_type_first([no_age, age], Asked.of("入党要经过哪些程序？")) == [no_age, age]
+
+
 # -- the eval's withheld-document measure -----------------------------------------------------------------------
 def test_withheld_document_makes_an_on_topic_question_the_library_must_refuse(library: KnowledgeBase) -> None:
     runner = LeverRunner(library)
