@@ -469,21 +469,24 @@ class _Run:
     def multi_statements(self, statements: list[tuple[Sentence, str]]) -> QuizItem | None:
         """ "根据《…》（第三章 …），下列说法正确的有哪些？" over statements of one passage: the true ones quote it, each
         wrong one is a statement of it changed in one verifiable place and stated nowhere in the library."""
-        chosen = self.rng.sample(statements, STATEMENT_OPTIONS)
-        false_count = self.rng.randint(1, STATEMENT_OPTIONS - 2)
-        options: list[str] = []
-        keys: list[str] = []
-        originals: list[str] = []
-        for sentence, text in chosen:
-            swaps = self.changes(sentence, text) if len(originals) < false_count else []
-            if swaps:
-                options.append(swaps[0][0])
-                originals.append(text)
-            else:
-                options.append(text)
-                keys.append(text)
-        if not originals or len(keys) < 2:
+        # the wrong options from the statements that can be changed well (few can, since a change must be a fact
+        # of the key's kind): drawing four first and hoping one changes left most passages without an item
+        changeable = [
+            (sentence, text, swaps[0][0]) for sentence, text in statements if (swaps := self.changes(sentence, text))
+        ]
+        if not changeable:
             return None
+        false_count = self.rng.randint(1, min(len(changeable), STATEMENT_OPTIONS - 2))
+        wrong = self.rng.sample(changeable, false_count)
+        changed = {id(sentence) for sentence, _, _ in wrong}
+        rest = [(sentence, text) for sentence, text in statements if id(sentence) not in changed]
+        if len(rest) < STATEMENT_OPTIONS - false_count:
+            return None
+        right = self.rng.sample(rest, STATEMENT_OPTIONS - false_count)
+        keys = [text for _, text in right]
+        originals = [text for _, text, _ in wrong]
+        options = keys + [swapped for _, _, swapped in wrong]
+        chosen = right + [(sentence, text) for sentence, text, _ in wrong]
         self.rng.shuffle(options)
         chunk = chosen[0][0].chunk
         offsets = sorted((chunk.text.find(k), chunk.text.find(k) + len(k)) for k in keys)
