@@ -50,6 +50,9 @@ POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "�
 # A blank a member fills from habit, not knowledge: the partner of a stock pair (全国委员会和____ for 地方委员会,
 # ____和政府 for 各级党委) seen this often in the library, or a report's ____来 (五年来) and 过去____ (一年).
 STOCK_PAIR_MIN = 3
+ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")
+SET_PHRASE_CONTEXT = 4
+SET_PHRASE_MIN = 4
 CONJUNCTIONS = ("和", "与", "及")
 Progress = Callable[[int, int, str], None]  # done, total, what
 
@@ -293,12 +296,15 @@ class _Run:
             return False
         before, after = sentence.text[: span.start], sentence.text[span.end :]
         if span.kind == "number":
-            # ____大事：一是…二是… counts what follows, and a cut stem shows fewer of them than the key
-            return not (after.startswith("来") or before.endswith("过去") or "一是" in after)
+            return not habitual_number(span.text, before, after)
         # the pair by the key's head: 党委和政府 holds 各级党委和政府 and 地方党委和政府 alike
         pairs = [before[-3:] + span.text[:2]] if before.endswith(CONJUNCTIONS) else []
         pairs += [span.text[-2:] + after[:3]] if after.startswith(CONJUNCTIONS) else []
-        return all(self.library.occurrences(pair) < STOCK_PAIR_MIN for pair in pairs)
+        if any(self.library.occurrences(pair) >= STOCK_PAIR_MIN for pair in pairs):
+            return False
+        # a set phrase the texts repeat word for word (以习近平同志为核心的党中央, 以…为指导) is filled from habit
+        phrases = (before[-SET_PHRASE_CONTEXT:] + span.text, span.text + after[:SET_PHRASE_CONTEXT])
+        return all(self.library.occurrences(phrase) < SET_PHRASE_MIN for phrase in phrases)
 
     def says(self, statement: str, candidate: str, rest: str) -> bool:
         """The library states this, or states the candidate closely followed by the same words (a distractor that
@@ -552,6 +558,18 @@ class _Run:
             source=_source_for_members(group, spans),
             kind="list" if group.vertical else "enumeration",
         )
+
+
+def habitual_number(key: str, before: str, after: str) -> bool:
+    """A number that is no fact to ask: a report's time (五年来, 十年前，, 过去一年), a count its cut stem enumerates
+    fewer of (____大事：一是…二是…), the tail of a larger number (十亿____), or an article (一项重要工作)."""
+    return (
+        after.startswith(("来", "前，"))
+        or before.endswith("过去")
+        or "一是" in after
+        or before.endswith(tuple("亿万千百十"))
+        or (key[:1] == "一" and key[1:] in ARTICLE_UNITS and after[:1] not in "，。；、")
+    )
 
 
 def in_open_list(span: Span, text: str) -> bool:

@@ -102,3 +102,41 @@ def test_false_statements_change_a_fact_and_never_turn_a_rule(kb: KnowledgeBase)
     assert made
     assert {i.kind for i in made} <= {"number-swap", "body-swap", "term-swap", "right-swap"}
     assert not any("不得连任" in i.stem or "应当超过三届" in i.stem for i in made)  # 可以连任, 不得超过 kept
+
+
+def test_numbers_that_are_no_facts_are_not_asked() -> None:
+    from quiz.generate import habitual_number
+
+    assert habitual_number("五年", "", "来，我们坚持…")
+    assert habitual_number("十年", "", "前，我们面对的形势是…")
+    assert habitual_number("三千万人", "互联网上网人数达十亿", "。")  # 十亿三千万人
+    assert habitual_number("一项", "是凝聚民心的", "重要工作。")
+    assert habitual_number("三件", "经历了", "大事：一是…，二是…")
+    assert not habitual_number("一人", "至少应有代表", "。")
+    assert not habitual_number("二十日", "选举日的", "以前公布")
+
+
+SET_PHRASES = """# 学习材料
+
+第一条 坚持以习近平同志为核心的党中央集中统一领导，推进政协工作。
+
+第二条 在以习近平同志为核心的党中央坚强领导下，全面完成年度任务。
+
+第三条 紧密团结在以习近平同志为核心的党中央周围，凝聚共识。
+
+第四条 始终同以习近平同志为核心的党中央保持高度一致，加强学习。
+
+第五条 委员每届任期五年，可以连任，连任不得超过三届。
+"""
+
+
+def test_a_set_phrase_the_texts_repeat_is_not_blanked(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    kb = build_library(tmp_path, tokenizer, {"phrases.md": SET_PHRASES})
+    try:
+        request = QuizRequest((Material(doc_id(kb, "学习材料")),), {"填空": 5, "单选": 5}, 0)
+        made = QuizGenerator(kb).generate(request).items
+        assert made  # 五年 and 三届 are asked
+        assert "党中央" not in {i.answer for i in made if i.type == "填空"}
+        assert not any(f"为核心的{BLANK}" in i.stem for i in made)
+    finally:
+        kb.close()
