@@ -47,13 +47,14 @@ DEPENDENT_STARTS = (
     "其", "该", "前述", "这", "此", "以及", "或者", "及", "而",
 )  # fmt: skip
 POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
-# A blank a member fills from habit, not knowledge: the partner of a stock pair (全国委员会和____ for 地方委员会,
-# ____和政府 for 各级党委) seen this often in the library, or a report's ____来 (五年来) and 过去____ (一年).
+# A blank a member fills from habit, not knowledge: the partner of a stock pair seen this often in the library
+# (全国委员会和____ for 地方委员会, ____和政府 for 各级党委), or a set phrase repeated word for word this often
+# (以习近平同志为核心的____), the key with this many characters on one side.
 STOCK_PAIR_MIN = 3
-ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")
-SET_PHRASE_CONTEXT = 4
-SET_PHRASE_MIN = 4
 CONJUNCTIONS = ("和", "与", "及")
+SET_PHRASE_MIN = 4
+SET_PHRASE_CONTEXT = 4
+ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")  # 一项重要工作: 一 as an article
 Progress = Callable[[int, int, str], None]  # done, total, what
 
 

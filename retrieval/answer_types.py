@@ -36,7 +36,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             r"多少钱|几块钱|多少元|什么价|(?:费|工资|补贴|补助|津贴|奖金|罚款|租金|薪酬|标准)[^，。？]{0,4}多少(?![个种项类名人次条家所])|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
             # 多少党费, 多少学费: a fee named after 多少 (多少违约金 stays a count: the law answers it by a rule)
-            r"|多少[^，。？的]{1,2}?费(?!用途)"
+            r"|多少[^，。？的]{1,2}?费"
         ),
     ),
     (AnswerType.PERSON, re.compile(r"是谁|谁是|哪位|叫什么名字|姓什么")),

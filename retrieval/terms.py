@@ -36,7 +36,8 @@ class QueryTerms:
 
     def _credit(self, term: str, tokens: set[str]) -> float:
         credit = self._own_credit(term, tokens)
-        if credit < 1.0 and self.compounds.get(term) and self._said_by_pieces(self.compounds[term], tokens):
+        pieces = self.compounds.get(term)
+        if credit < 1.0 and pieces and all(self._own_credit(piece, tokens) >= 1.0 for piece in pieces):
             return 1.0
         return credit
 
@@ -49,23 +50,19 @@ class QueryTerms:
             return self.weak_credit
         return 0.0
 
-    def _said_by_pieces(self, compound: tuple[str, tuple[str, ...]], tokens: set[str]) -> bool:
-        word, pieces = compound
-        return all(self._own_credit(piece, tokens) >= 1.0 for piece in pieces)
-
     @cached_property
-    def compounds(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def compounds(self) -> dict[str, tuple[str, ...]]:
         """jieba's search mode weighs a compound and its pieces: 申请入党 with 申请, 入党 and the straddling 请入. A
         text that says the pieces apart (申请加入中国共产党) says the compound and its straddling piece too.
-        Maps such a term to (the compound, the pieces that spell it)."""
-        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        Maps such a term to the pieces that spell its compound."""
+        found: dict[str, tuple[str, ...]] = {}
         for word in sorted(self.weights, key=len, reverse=True):
             pieces = _spelling(word, [t for t in self.weights if t != word and t in word])
             if not pieces:
                 continue
             for term in self.weights:
                 if term == word or (term in word and term not in pieces):
-                    found.setdefault(term, (word, pieces))
+                    found.setdefault(term, pieces)
         return found
 
     def covers(self, term: str, tokens: set[str]) -> bool:
