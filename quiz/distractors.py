@@ -26,6 +26,8 @@ TWO_AS_ER = ("年", "日", "天", "月", "个月", "倍", "周年", "周岁", "�
 
 def number_variants(span: Span) -> list[str]:
     """Arithmetic neighbours of a number, in the key's script and unit: 60日 → 120日, 30日, 180日 …"""
+    if span.family == "fraction" and span.text.startswith("百分之"):
+        return _percent_variants(span.text)
     if span.family == "fraction":
         return [f for f in FRACTIONS if f != span.text]
     if span.family.startswith("year"):
@@ -57,6 +59,16 @@ def number_variants(span: Span) -> list[str]:
             text = str(int(candidate)) if number[0].isdigit() else _spelled(int(candidate), unit)
         variants.append(text + unit)
     return list(dict.fromkeys(variants))
+
+
+def _percent_variants(key: str) -> list[str]:
+    """百分之九十五 → 百分之八十五 …: a share in words stays one (not 五分之一 for a 参保率 of 95%)."""
+    value = numeral_value(key.removeprefix("百分之"))
+    if value is None or value != int(value):
+        return []
+    steps = [value * f for f in NUMBER_FACTORS] + [value + d for d in (10, -10, 5, -5)]
+    found = [int(v) for v in steps if 0 < v <= 100 and v == int(v) and v != value]
+    return list(dict.fromkeys(f"百分之{chinese_number(v)}" for v in found))
 
 
 def _spelled(value: int, unit: str) -> str:
@@ -196,11 +208,17 @@ def shared_ending(members: list[str]) -> str:
 NATIONAL = ("全国", "中国", "中华人民共和国", "中央", "党中央", "国务院", "最高")
 
 
+# a place below the nation: a body named after it is local (省、自治区、直辖市的____ is no 全国委员会)
+LOCAL_PLACES = ("省", "自治区", "直辖市", "自治州", "市", "县", "乡", "镇", "市辖区")
+
+
 def fits_after(before: str, candidate: str) -> bool:
     """Not a second modifier after one (“地方” + “本级人民代表大会”, “地方” + “地方人民代表大会”), nor a national
-    body after one (各级中华人民共和国全国人民代表大会)."""
-    if before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(NATIONAL):
-        return False  # 全国和地方中华人民共和国全国人民代表大会
+    body after one (各级中华人民共和国全国人民代表大会) or after places below the nation."""
+    if candidate.startswith(NATIONAL) and (
+        before.endswith(tuple(BODY_MODIFIERS)) or before.removesuffix("的").endswith(LOCAL_PLACES)
+    ):
+        return False  # 全国和地方中华人民共和国全国人民代表大会, 直辖市的全国委员会
     return not (before.endswith(tuple(BODY_MODIFIERS)) and candidate.startswith(tuple(BODY_MODIFIERS)))
 
 

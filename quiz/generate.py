@@ -526,6 +526,11 @@ class _Run:
         members = list(dict.fromkeys(group.texts))
         if len(members) < 2:
             return None
+        pattern = distractors.shared_ending(members)
+        if not group.vertical and not pattern:
+            # an inline list whose members share no form (推诿、敷衍、拖延) gets options of other kinds from other
+            # lists: three blind reviews kept 2 of 17 such items; with a form (生产清洁化、废弃物资源化) they fit
+            return None
         stem = self.multi_stem(group)
         if stem is None:
             return None
@@ -538,8 +543,8 @@ class _Run:
         pool = distractors.sibling_members(
             keys[0], group.noun, group.intro.chunk.doc_id, self.library, exclude, self.rng
         )
-        pool = [p for p in pool if norm(p) not in norm(passage)]
-        pattern = distractors.shared_ending(members)
+        passage = norm(passage)
+        pool = [p for p in pool if norm(p) not in passage]
         if pattern:  # 经济建设、政治建设、文化建设: an option without 建设 gives itself away
             pool = [p for p in pool if p.endswith(pattern) and p != pattern]
         chosen = distractors.choose(keys[0], pool, "", lambda d: False, count=MULTI_OPTIONS - true_count)

@@ -105,7 +105,8 @@ def find_numbers(sentence: str, edges: set[int]) -> list[Span]:
     return found
 
 
-CENTENARIES = frozenset({"百年", "一百年", "一百周年", "百周年", "100年", "100周年"})
+# names of goals and anniversaries, and a figure of speech (中华民族的千年梦想): no counts to vary
+CENTENARIES = frozenset({"百年", "一百年", "一百周年", "百周年", "100年", "100周年", "千年", "万年"})
 _BEFORE_ONE = ("新的", "这", "那", "同", "上", "下")  # 新的一年, 这一次: a set phrase, no count
 
 

@@ -140,3 +140,30 @@ def test_a_set_phrase_the_texts_repeat_is_not_blanked(tmp_path: Path, tokenizer:
         assert not any(f"为核心的{BLANK}" in i.stem for i in made)
     finally:
         kb.close()
+
+
+def test_a_share_in_words_a_figure_of_speech_and_a_local_body_keep_their_kind(tokenizer: ChineseTokenizer) -> None:
+    from quiz.distractors import fits_after, number_variants
+    from quiz.library import Analyzer
+
+    analyzer = Analyzer(tokenizer)
+    (share,) = [s for s in analyzer.spans("基本养老保险参保率稳定在百分之九十五。") if s.kind == "number"]
+    variants = number_variants(share)
+    assert variants and all(v.startswith("百分之") for v in variants)  # not 五分之一
+    assert not [s for s in analyzer.spans("实现了中华民族的千年梦想。") if s.kind == "number"]
+    assert not fits_after("省、自治区、直辖市的", "全国委员会")
+    assert fits_after("省、自治区、直辖市的", "地方委员会")
+
+
+def test_an_inline_list_of_no_common_form_makes_no_multiple_choice(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    kb = build_library(tmp_path, tokenizer)  # the quiz tests' library: 委员履职条例 lists 书香政协、委员读书、专题协商…
+    try:
+        made = []
+        for seed in range(4):
+            request = QuizRequest((Material(doc_id(kb, "委员履职条例")),), {"多选": 3}, seed)
+            made += QuizGenerator(kb).generate(request).items
+        assert made  # the vertical lists (下列原则, 下列要求) still make items
+        # the activities share no ending: their options would be principles (坚持团结民主) offered as activities
+        assert not [i for i in made if i.kind == "enumeration"]
+    finally:
+        kb.close()
