@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from quiz import distractors
-from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, check_item, is_near_duplicate
+from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item, is_near_duplicate
 from quiz.library import Analyzer, LibraryView, ListGroup, Sentence, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
@@ -200,6 +200,7 @@ class _Run:
         self.sentences = sentences
         self.rng = rng
         self.used: set[tuple[str, int]] = set()
+        self.asked_words: set[str] = set()
         self.items: list[QuizItem] = []
         self.rejected: list[tuple[QuizItem, tuple[str, ...]]] = []
         self.built = 0
@@ -217,6 +218,8 @@ class _Run:
         for item, used in self._candidates(item_type):
             if any((s.chunk.id, s.index) in self.used for s in used):
                 continue
+            if asked_word(item) in self.asked_words:
+                continue  # one word, one item (党组织 was asked four times): a choice, not a failed check
             self.built += 1
             problems = check_item(item, self.library)
             if not problems and any(is_near_duplicate(item, other) for other in self.items):
@@ -226,6 +229,8 @@ class _Run:
                 continue
             self.passed += 1
             self.items.append(item)
+            if asked_word(item):
+                self.asked_words.add(asked_word(item))
             self.used.update((s.chunk.id, s.index) for s in used)
             made += 1
             progress(len(self.items))

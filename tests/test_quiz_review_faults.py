@@ -167,3 +167,16 @@ def test_an_inline_list_of_no_common_form_makes_no_multiple_choice(tmp_path: Pat
         assert not [i for i in made if i.kind == "enumeration"]
     finally:
         kb.close()
+
+
+def test_a_word_is_asked_once_per_quiz() -> None:
+    from quiz.checks import is_near_duplicate
+    from quiz.model import QuizItem
+
+    def fill(stem: str, answer: str, kind: str = "term") -> QuizItem:
+        return QuizItem(type="填空", stem=stem, answer=answer, kind=kind)
+
+    first = fill(f"把农村{BLANK}建成坚强战斗堡垒。", "党组织")
+    again = fill(f"发挥村{BLANK}对集体经济组织的领导核心作用。", "党组织")
+    assert is_near_duplicate(again, first)
+    assert not is_near_duplicate(fill(f"委员每届任期{BLANK}。", "五年", "number"), fill(f"常委会任期{BLANK}。", "五年", "number"))
