@@ -179,4 +179,5 @@ def test_a_word_is_asked_once_per_quiz() -> None:
     first = fill(f"把农村{BLANK}建成坚强战斗堡垒。", "党组织")
     again = fill(f"发挥村{BLANK}对集体经济组织的领导核心作用。", "党组织")
     assert is_near_duplicate(again, first)
-    assert not is_near_duplicate(fill(f"委员每届任期{BLANK}。", "五年", "number"), fill(f"常委会任期{BLANK}。", "五年", "number"))
+    term, other_term = fill(f"委员每届任期{BLANK}。", "五年", "number"), fill(f"常委会任期{BLANK}。", "五年", "number")
+    assert not is_near_duplicate(term, other_term)  # a number recurs as different facts
