@@ -1,6 +1,7 @@
-"""Faults a blind review of generated quizzes named (session 7), each on a small real library: stock pairs and a
-report's “五年来” are not blanked, one member of an open list is no 填空, a swap that is true elsewhere is no false
-statement, and half the 判断 statements are false."""
+"""Faults the blind reviews of generated quizzes named (session 7), each on a small real library or a unit: what is
+not worth a blank (stock pairs, set phrases, a report's 五年来, one member of an open list), false statements that
+change a fact of the key's kind (never a turned rule, never a change the library states elsewhere), half the 判断
+false in no telling order, distractors of the key's kind, one word asked once per quiz."""
 
 from __future__ import annotations
 
