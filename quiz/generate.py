@@ -534,7 +534,7 @@ class _Run:
         pattern = distractors.shared_ending(members)
         if not group.vertical and not pattern:
             # an inline list whose members share no form (推诿、敷衍、拖延) gets options of other kinds from other
-            # lists: three blind reviews kept 2 of 17 such items; with a form (生产清洁化、废弃物资源化) they fit
+            # lists: blind reviews 2–4 kept 3 of 35 inline-list items; with a form (生产清洁化、废弃物资源化) they fit
             return None
         stem = self.multi_stem(group)
         if stem is None:
