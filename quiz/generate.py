@@ -218,7 +218,8 @@ class _Run:
         for item, used in self._candidates(item_type):
             if any((s.chunk.id, s.index) in self.used for s in used):
                 continue
-            if asked_word(item) in self.asked_words:
+            word = asked_word(item)
+            if word in self.asked_words:
                 continue  # one word, one item (党组织 was asked four times): a choice, not a failed check
             self.built += 1
             problems = check_item(item, self.library)
@@ -229,8 +230,8 @@ class _Run:
                 continue
             self.passed += 1
             self.items.append(item)
-            if asked_word(item):
-                self.asked_words.add(asked_word(item))
+            if word:
+                self.asked_words.add(word)
             self.used.update((s.chunk.id, s.index) for s in used)
             made += 1
             progress(len(self.items))
@@ -414,8 +415,8 @@ class _Run:
                 source=self.source(sentence, answer_span),
                 kind=kind,
             )
-        if not self.spans(sentence) and not self.changes(sentence, text):
-            return None  # nothing checkable in it: a true statement of no consequence
+        if not self.spans(sentence):
+            return None  # nothing checkable in it: a true statement of no consequence (every change is of a span)
         return QuizItem(
             type="判断",
             stem=prefix + text,

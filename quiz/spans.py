@@ -112,6 +112,8 @@ _BEFORE_ONE = ("新的", "这", "那", "同", "上", "下")  # 新的一年, 这
 
 def _one_of_a_phrase(before: str, text: str) -> bool:
     return text[0] == "一" and text[1:2] not in _CN + "万亿" and before.endswith(_BEFORE_ONE)
+
+
 _DIGIT_BY_DIGIT_YEAR = re.compile(r"(?:一九|二〇)[〇零一二三四五六七八九]{2}年")
 
 

@@ -10,8 +10,10 @@ import hashlib
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import jieba
 import jieba.posseg
@@ -115,6 +117,18 @@ FUNCTION_TAGS = ("r", "d", "p", "c", "u", "y", "e", "o", "f", "q", "t", "z", "x"
 NOUN_TAGS = ("n", "j", "l", "i", "eng", "s")
 QUESTION_NUMBERS = ("几", "多少", "多久", "多长", "多大", "哪")
 CLASSES_CACHE_SIZE = 256
+T = TypeVar("T")
+
+
+def _remembered(cache: dict[str, T], key: str, make: Callable[[], T]) -> T:
+    """The cached value, made and kept when missing; past CLASSES_CACHE_SIZE entries the oldest goes."""
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        if len(cache) >= CLASSES_CACHE_SIZE:
+            cache.pop(next(iter(cache)), None)
+        cache[key] = value
+    return value
 
 
 def word_class(word: str, tag: str) -> str:
@@ -202,13 +216,7 @@ class ChineseTokenizer:
 
         Part-of-speech tagging is the slowest step of a search (jieba's HMM), and one question is classed by
         the word leg, the field boosts and the answerer alike: the last few questions are remembered."""
-        cached = self._classes_cache.get(text)
-        if cached is None:
-            cached = self._term_classes(text)
-            if len(self._classes_cache) >= CLASSES_CACHE_SIZE:
-                self._classes_cache.pop(next(iter(self._classes_cache)))
-            self._classes_cache[text] = cached
-        return dict(cached)
+        return dict(_remembered(self._classes_cache, text, lambda: self._term_classes(text)))
 
     def _term_classes(self, text: str) -> dict[str, str]:
         classes: dict[str, str] = {}
@@ -261,14 +269,11 @@ class ChineseTokenizer:
         Tagging is the slowest step of a search (jieba's HMM), and one question is tagged for its term classes
         and for the documents it names: the last few questions are remembered."""
         text = normalize(text)
-        tagged = self._tagged_cache.get(text)
-        if tagged is None:
-            self._ensure_ready()
-            tagged = tuple((pair.word, pair.flag) for pair in self._pos.cut(text))
-            if len(self._tagged_cache) >= CLASSES_CACHE_SIZE:
-                self._tagged_cache.pop(next(iter(self._tagged_cache)))
-            self._tagged_cache[text] = tagged
-        return list(tagged)
+        return list(_remembered(self._tagged_cache, text, lambda: self._tag(text)))
+
+    def _tag(self, text: str) -> tuple[tuple[str, str], ...]:
+        self._ensure_ready()
+        return tuple((pair.word, pair.flag) for pair in self._pos.cut(text))
 
     def words(self, text: str) -> list[str]:
         """Plain (non-overlapping) words, for highlighting and sentence scoring."""
