@@ -125,7 +125,7 @@ def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str
     if span.kind == "number":
         unit = span.family.split("/")[0] if "/" in span.family else ""
         key = numeral_value(span.text[: len(span.text) - len(unit)] if unit else span.text.rstrip("%年"))
-        seen = sorted(library.pool("number", span.family), key=lambda t: _closeness(key, t, len(unit)))
+        seen = sorted(library.pool("number", span.family), key=lambda t: (_closeness(key, t, len(unit)), t))
         near = [t for t in seen if _closeness(key, t, len(unit)) < 1.7][:4]
         rng.shuffle(near)
         variants = number_variants(span)

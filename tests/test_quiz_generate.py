@@ -109,6 +109,54 @@ def test_the_same_seed_gives_the_same_quiz(kb: KnowledgeBase) -> None:
     assert first.items == again.items
 
 
+DISTRACTORS_IN_A_PROCESS = """
+import random, sys
+from retrieval.kb import KnowledgeBase
+from retrieval.settings import Settings
+from quiz import distractors
+from quiz.generate import QuizGenerator
+kb = KnowledgeBase(Settings(data_dir=sys.argv[1], embedding_model="none"), embedder=None)
+generator = QuizGenerator(kb)
+sentence = "复查机构应当自收到复查请求之日起30日内提出复查意见。"
+(span,) = [s for s in generator.analyzer.spans(sentence) if s.text == "30日"]
+print(distractors.candidates(span, generator.library(), random.Random(7)))
+"""
+
+
+TIED_DAYS = """# 信访事项办理规定
+
+第一条 复查机构应当自收到复查请求之日起30日内提出复查意见。
+
+第二条 受理机关应当自收到信访事项之日起15日内告知信访人。
+
+第三条 信访事项应当自受理之日起60日内办结。
+
+第四条 复核机构应当自收到复核请求之日起45日内提出复核意见。
+
+第五条 转送机关应当在20日内将处理结果抄送信访部门。
+"""
+
+
+def test_the_same_seed_gives_the_same_quiz_in_every_process(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    """Daily practice is one quiz for everyone, whichever app process serves it: string hashing differs between
+    processes, so no distractor may depend on the order of a set (60日 and 15日 are equally close to 30日)."""
+    import os
+    import subprocess
+    import sys
+
+    build_library(tmp_path, tokenizer, {"days.md": TIED_DAYS}).close()
+    root = Path(__file__).resolve().parents[1]
+    runs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        done = subprocess.run(
+            [sys.executable, "-c", DISTRACTORS_IN_A_PROCESS, str(tmp_path / "data")],
+            env=env, capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        runs.add(done.stdout)
+    assert len(runs) == 1 and "日" in runs.pop()
+
+
 def test_bad_input_gets_clear_chinese_messages(kb: KnowledgeBase) -> None:
     generator = QuizGenerator(kb)
     with pytest.raises(QuizError, match="资料「不存在的文件」找不到"):
