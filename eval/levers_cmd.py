@@ -42,7 +42,9 @@ Say = Callable[[str], None]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--sets", default="dev,heldout,fresh,cmrc", help="comma-separated: dev, heldout, fresh, cmrc"
+        "--sets",
+        default="dev,heldout,fresh,dev3,fresh2,cmrc",
+        help="comma-separated: dev, heldout, fresh, dev3, fresh2, cmrc",
     )
     parser.add_argument("--mode", choices=("all", "add", "remove", "shipped"), default="all")
     parser.add_argument("--try", dest="tries", action="append", default=[], help="overrides to measure, e.g. a=1,b=2")
@@ -62,7 +64,7 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
-POLICY_SETS = ("dev", "heldout", "fresh")
+POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2")
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -73,6 +75,9 @@ def policy_sets() -> dict[str, list[QAItem]]:
         "heldout": load_qa_jsonl(DATA / "test_qa.jsonl") + load_qa_jsonl(DATA / "heldout_laws_qa.jsonl"),
         # written blind in session 7 over the eight distractor laws, after all the tuning: never tuned on
         "fresh": load_qa_jsonl(DATA / "heldout3_laws_qa.jsonl"),
+        # written blind in session 8 over the 33 corpus texts, split by id: odd ids tuned on, even ids never
+        "dev3": load_qa_jsonl(DATA / "dev3_corpus_qa.jsonl"),
+        "fresh2": load_qa_jsonl(DATA / "heldout4_corpus_qa.jsonl"),
     }
 
 

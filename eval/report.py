@@ -203,9 +203,11 @@ LEVERS_INTRO = """Issue 9: colloquial questions, list answers, refusals. **dev**
 so that the refusal model is fitted on 53 unanswerable questions rather than 33); **held-out** = `test_qa.jsonl` +
 `heldout_laws_qa.jsonl` (five other laws, 28 + 8, written before any tuning and never tuned on); **fresh** =
 `heldout3_laws_qa.jsonl` (40 + 12 over the eight distractor laws, written blind in session 7 after all the tuning,
-never tuned on); all over the shared corpus plus 23 laws (`eval/laws.py`: the fifteen question laws and eight
-distractors on neighbouring topics). **CMRC** = the 1,000-question CMRC 2018 sample of section 4. Everything was
-tuned on dev only (refusal settings by 5-fold cross- validation on dev). *answer right* = found, at most 300
+never tuned on); **dev3** / **fresh2** = `dev3_corpus_qa.jsonl` / `heldout4_corpus_qa.jsonl` (80 questions over all 33
+corpus texts, 60 + 20, written blind in session 8 and split by id: 30 + 10 tuned on from session 8, 30 + 10 never);
+all over the shared corpus plus 23 laws (`eval/laws.py`: the fifteen question laws and eight distractors on
+neighbouring topics). **CMRC** = the 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and
+dev3) only; the refusal model is fitted on dev. *answer right* = found, at most 300
 characters without markers, and containing the gold short answer (the evidence span when there is none); *false
 refusals* = share of answerable questions refused; *ms/q* = search + answer per question in this harness (search
 results are shared between the answer levers, so compare ms/q within a search setting; latency targets are in the

@@ -10,13 +10,14 @@ import logging
 import math
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from quiz import distractors
 from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item, is_near_duplicate
-from quiz.library import Analyzer, LibraryView, ListGroup, Sentence, sentences_of
+from quiz.library import Analyzer, DocumentTerms, LibraryView, ListGroup, Sentence, document_text, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
 from quiz.text import norm
@@ -56,6 +57,10 @@ SET_PHRASE_MIN = 4
 SET_PHRASE_CONTEXT = 4
 ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")  # 一项重要工作: 一 as an article
 Progress = Callable[[int, int, str], None]  # done, total, what
+# Distractor pools are read from at most this many documents besides the chosen ones: analysing a library of
+# 3,465 laws takes minutes (about 13 s a million characters) and a sample of this size holds plenty of terms of
+# every kind. Smaller libraries are read whole.
+POOL_DOCUMENTS = 300
 
 
 @dataclass(frozen=True)
@@ -111,15 +116,41 @@ class QuizGenerator:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.analyzer = Analyzer(kb.tokenizer)
-        self._library: tuple[int, LibraryView] | None = None
+        self._texts: dict[str, str] = {}  # doc id → its normalised text, for the documents in the library now
+        self._terms: dict[str, DocumentTerms] = {}  # doc id → its distractor terms, for those analysed so far
+        self._generation: int | None = None
+        self._view: tuple[tuple[int, tuple[str, ...]], LibraryView] | None = None
+        self._lock = threading.Lock()  # one generator serves every session of the app
 
     # --- inputs
-    def library(self) -> LibraryView:
-        """The library view for the catalog as it is now (rebuilt when documents changed)."""
-        generation = self.kb.catalog.generation()
-        if self._library is None or self._library[0] != generation:
-            self._library = (generation, LibraryView(self.kb.catalog.iter_chunks(), self.analyzer))
-        return self._library[1]
+    def library(self, materials: Sequence[str] = ()) -> LibraryView:
+        """The library view for the catalog as it is now: after a change only the new documents are read. Pools
+        come from every document of a library of up to POOL_DOCUMENTS, else from the materials and that many
+        others (the first by id, a content hash: an even sample, the same in every process)."""
+        with self._lock:
+            generation = self.kb.catalog.generation()
+            if generation != self._generation:
+                self._follow_library()
+                self._generation = generation
+            in_library = sorted(self._texts)
+            analysed = tuple(sorted({*in_library[:POOL_DOCUMENTS], *(m for m in materials if m in self._texts)}))
+            if self._view is None or self._view[0] != (generation, analysed):
+                terms = {doc_id: self._terms_of(doc_id) for doc_id in analysed}
+                self._view = ((generation, analysed), LibraryView((self._texts[d] for d in in_library), terms))
+            return self._view[1]
+
+    def _follow_library(self) -> None:
+        present = {d.doc_id for d in self.kb.documents()}
+        for gone in set(self._texts) - present:
+            del self._texts[gone]
+            self._terms.pop(gone, None)
+        for doc_id in present - set(self._texts):
+            self._texts[doc_id] = document_text(self.kb.chunks_of(doc_id))
+
+    def _terms_of(self, doc_id: str) -> DocumentTerms:
+        if doc_id not in self._terms:
+            self._terms[doc_id] = DocumentTerms.of(self.kb.chunks_of(doc_id), self.kb.tokenizer)
+        return self._terms[doc_id]
 
     def resolve(self, names: Sequence[str]) -> list[Material]:
         """Documents by id or title (exact, else a unique part of it) → materials."""
@@ -156,7 +187,7 @@ class QuizGenerator:
         counts = {t: n for t, n in request.counts.items() if n > 0}
         if any(t not in ITEM_TYPES for t in counts):
             raise QuizError(f"不支持的题型：{'、'.join(t for t in counts if t not in ITEM_TYPES)}")
-        library = self.library()
+        library = self.library([m.doc_id for m in request.materials])
         sentences = [s for m in request.materials for c in self._chunks(m) for s in sentences_of(c)]
         rng = random.Random(request.seed)
         run = _Run(self, library, sentences, rng)

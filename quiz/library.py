@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from quiz.spans import (
@@ -145,23 +145,48 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
-class LibraryView:
-    """The whole library, normalised, and its pools of same-kind terms."""
+@dataclass(frozen=True)
+class DocumentTerms:
+    """What one document adds to the distractor pools: its terms of each kind and its list members. Worked out
+    once per document: ids are content hashes, so a document's terms never change."""
 
-    def __init__(self, chunks: Iterable[Chunk], analyzer: Analyzer):
-        self.analyzer = analyzer
-        self.pools: dict[tuple[str, str], set[str]] = defaultdict(set)  # (kind, family) → texts
-        self.lists: list[ListGroup] = []
-        texts: list[str] = []
+    pools: dict[tuple[str, str], frozenset[str]]  # (kind, family) → texts
+    members: tuple[tuple[str, str], ...]  # (list member, what its list enumerates: 原则 after 下列, or "enumeration")
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk], tokenizer: ChineseTokenizer) -> DocumentTerms:
+        analyzer = Analyzer(tokenizer)  # its own cache, dropped with it: the library's sentences are read once
+        pools: dict[tuple[str, str], set[str]] = defaultdict(set)
+        members: list[tuple[str, str]] = []
         for chunk in chunks:
-            texts.append(norm(chunk.text))
             sentences = sentences_of(chunk)
             for sentence in sentences:
                 for span in analyzer.spans(sentence.text):
-                    self.pools[(span.kind, span.family)].add(span.text)
-            self.lists.extend(analyzer.lists(sentences))
+                    pools[(span.kind, span.family)].add(span.text)
+            for group in analyzer.lists(sentences):
+                members.extend((text, group.noun or "enumeration") for text in group.texts)
+        return cls({key: frozenset(texts) for key, texts in pools.items()}, tuple(members))
+
+
+def document_text(chunks: Iterable[Chunk]) -> str:
+    """A document's chunks normalised, one a line: what LibraryView.states searches."""
+    return "\n".join(norm(chunk.text) for chunk in chunks)
+
+
+class LibraryView:
+    """The whole library's text, normalised (is a sentence stated anywhere, how often), and the pools of same-kind
+    terms of the documents analysed for distractors (doc id → terms, in doc id order)."""
+
+    def __init__(self, texts: Iterable[str], terms: Mapping[str, DocumentTerms]):
+        self.pools: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for found in terms.values():
+            for key, texts_of_kind in found.pools.items():
+                self.pools[key] |= texts_of_kind
+        self._members = [(text, noun, doc_id) for doc_id, found in terms.items() for text, noun in found.members]
         self._text = "\n".join(texts)
-        log.info("library view: %d chunks, %d pools, %d lists", len(texts), len(self.pools), len(self.lists))
+        log.info(
+            "library view: %d characters, %d documents analysed, %d pools", len(self._text), len(terms), len(self.pools)
+        )
 
     def states(self, text: str) -> bool:
         """True when the library says this (ignoring width, spaces and punctuation)."""
@@ -193,4 +218,4 @@ class LibraryView:
 
     def list_members(self) -> list[tuple[str, str, str]]:
         """(member, what its list enumerates: 原则 after 下列, or "enumeration", doc id) for every list."""
-        return [(t, g.noun or "enumeration", g.intro.chunk.doc_id) for g in self.lists for t in g.texts]
+        return list(self._members)

@@ -40,7 +40,13 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         ),
     ),
     (AnswerType.PERSON, re.compile(r"是谁|谁是|哪位|叫什么名字|姓什么")),
-    (AnswerType.AGE, re.compile(r"多大岁数|多大年纪|几岁|多少岁|多大年龄|年满多少|什么年龄|多大的?人")),
+    (
+        AnswerType.AGE,
+        re.compile(
+            r"多大岁数|多大年纪|几岁|多少岁|多大年龄|年满多少|什么年龄|多大的?人|年龄多大"
+            r"|年龄(?:上)?(?:有|是)?(?:啥|什么|哪些)?(?:要求|限制|条件|门槛|规定)"  # 对年龄有啥要求
+        ),
+    ),
     (
         AnswerType.DURATION,
         re.compile(
@@ -56,7 +62,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|什么(?:情况|情形|条件)"  # conditions: the text lists them (有下列情形之一的)
         ),
     ),
-    (AnswerType.COUNT, re.compile(r"多少|几个|几名|几人|几次|几倍|几成|百分之几|多大比例|比例是|几")),
+    (AnswerType.COUNT, re.compile(r"多少|几个|几名|几人|几次|几倍|几成|百分之几|多大比例|比例是")),
     (
         AnswerType.BODY,
         re.compile(r"谁|哪个机关|哪个部门|哪个单位|哪级|哪一级|什么机关|什么部门|由哪|归哪|哪个法院|哪个组织"),
@@ -68,7 +74,12 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"该不该|应不应该|有没有权|算不算|能.{0,12}吗|要.{0,12}吗|是不是"
         ),
     ),
+    # a bare 几 before a measure word not listed above asks a number only when nothing else asks: “摆几盆花、做块
+    # 背景板，算不算违规” asks whether it is allowed
+    (AnswerType.COUNT, re.compile(r"几")),
 )
+# 几 that asks nothing: 好几家 (several), 那几个党员 (those), 十几 / 几十 (a rough number), 几乎 (almost)
+_INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])")
 
 _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: re.compile(
@@ -95,7 +106,7 @@ _BLANK = re.compile(r"[（(]\s*[）)]|_{2,}")
 
 
 def question_type(question: str) -> AnswerType:
-    text = normalize(question)
+    text = _INDEFINITE.sub("·", normalize(question))
     if _BLANK.search(text):  # a fill-in-the-blank stem asks for the missing words, whatever they are
         return AnswerType.NONE
     for answer_type, cue in _QUESTION_CUES:
@@ -188,7 +199,7 @@ _ASKED_PERCENT = re.compile(r"百分之几|百分之多少|多大比例|比例�
 
 def asked_units(question: str) -> tuple[str, ...]:
     """The units an answer to this question must carry (empty when it asks for none): 几年 → 年, 周年."""
-    text = normalize(question)
+    text = _INDEFINITE.sub("·", normalize(question))
     if _ASKED_PERCENT.search(text):
         return _PERCENT
     match = _ASKED_UNIT.search(text)

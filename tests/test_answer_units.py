@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.answer_types import AnswerType, asking_words, has_type, question_type
+from retrieval.answer_types import AnswerType, asked_units, asking_words, has_type, question_type
 from retrieval.bigram_leg import CharBigramIndex, char_bigrams, question_bigrams
 from retrieval.cilin import Cilin, cilin_path, parse_cilin
 from retrieval.clauses import answering_clause, restore_subject, split_clauses, strip_ellipsis
@@ -34,10 +34,19 @@ from retrieval.types import Chunk
         ("开工作会议能不能摆鲜花？", AnswerType.RULE),
         ("政协党组要充分发挥把方向、管大局、（  ）的领导作用。", AnswerType.NONE),
         ("党旗是什么样子的", AnswerType.NONE),
+        # a bare 几 asks a number only when nothing else asks; 好几 / 那几 / 十几 ask nothing
+        ("开个会，会场里摆几盆花、做块背景板，算不算违规？", AnswerType.RULE),
+        ("团里那几个党员在国外的组织生活怎么弄？", AnswerType.NONE),
+        ("一年开几回会？", AnswerType.COUNT),
+        ("想当国家主席，宪法对年龄有啥要求？", AnswerType.AGE),
     ],
 )
 def test_question_types(question: str, expected: AnswerType) -> None:
     assert question_type(question) is expected
+
+
+def test_the_unit_asked_is_not_taken_from_several() -> None:
+    assert asked_units("他已经替好几家代投了，一个人最多能接几份委托？") == ("份",)
 
 
 def test_sentence_types() -> None:
