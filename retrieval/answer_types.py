@@ -97,7 +97,10 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     # a person's name needs part-of-speech tagging: the answerer checks it (ChineseTokenizer.has_person_name)
     AnswerType.PERSON: re.compile(r"(?!)"),
-    AnswerType.RULE: re.compile(r"应当|不得|可以|必须|禁止|有权|不能|无权|不予|须|严禁|方可|才能|允许"),
+    # 一律不摆花草, 不准, 只能: a rule as policy texts also say it
+    AnswerType.RULE: re.compile(
+        r"应当|不得|可以|必须|禁止|有权|不能|无权|不予|须|严禁|方可|才能|允许|一律|不准|不许|不宜|不应|只能"
+    ),
     AnswerType.LIST: re.compile(r"[、；;]|[：:]\s*$|^[（(][一二三四五六七八九十]+[）)]|^[0-9]+[.、．]"),
 }
 

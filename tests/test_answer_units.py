@@ -57,6 +57,8 @@ def test_sentence_types() -> None:
     assert not has_type("对村民委员会成员，给予适当补贴。", AnswerType.MONEY)
     assert has_type("对党员的纪律处分有五种：警告、严重警告、撤销党内职务", AnswerType.LIST)
     assert has_type("单位不得扣押居民身份证。", AnswerType.RULE)
+    assert has_type("会场一律不摆花草、不制作背景板。", AnswerType.RULE)  # a rule without 应当/不得
+    assert not has_type("会场摆放了花草。", AnswerType.RULE)
     assert has_type("任何一句话", AnswerType.NONE)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import time
 
 from retrieval.settings import PROJECT_ROOT, Settings
@@ -45,6 +46,9 @@ def warm(settings: Settings) -> None:
     took = time.perf_counter() - started
     print(f"资料库就绪：{len(kb.documents())} 个文档，用时 {took:.1f} 秒", file=sys.stderr, flush=True)
     del notices
+    # the quiz generator reads the library's terms once (seconds in a large library): before the first trainer asks
+    generator, _ = resources.quiz_services(kb)
+    threading.Thread(target=generator.library, name="quiz-library-view", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
