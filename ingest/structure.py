@@ -36,6 +36,9 @@ _SENTENCE_END = re.compile(r"[。！？]")
 _CLAUSE_END = re.compile(r"[，；：,;:]")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 HEADING_MAX_CHARS = 40
+# A report's address to the audience on a line of its own (各位代表！ 同志们、朋友们！) ends the numbered points
+# before it: the 2024 government work report's paragraphs on defence or Hong Kong follow its tenth task after one.
+_ADDRESS = re.compile(r"^(?:各位|同志们|代表们|朋友们|委员们)[^。，；]{0,12}[！!]$")
 
 Kind = Literal["markdown", "division", "special", "article", "item"]
 
@@ -186,6 +189,8 @@ class _Parser:
             return
         self._close_article()  # any other heading ends the article being collected
         if heading is None:
+            if _ADDRESS.match(text.strip()):
+                self._close_numbered_points()
             self._add_paragraph(text, page)
         elif heading.kind == "article":
             self.article_heading = (*self._path(), heading.label)
@@ -211,6 +216,12 @@ class _Parser:
         while self.stack and self.stack[-1].rank >= heading.rank:
             self.stack.pop()
         self.stack.append(heading)
+
+    def _close_numbered_points(self) -> None:
+        """Back to the part the points belong to: the last heading above them, else the first point's level."""
+        first = next((i for i, heading in enumerate(self.stack) if heading.kind == "item"), None)
+        if first is not None:
+            del self.stack[max(first, 1) :]
 
     def _path(self) -> tuple[str, ...]:
         return tuple(heading.label for heading in self.stack)

@@ -426,6 +426,19 @@ def test_a_compound_said_by_its_pieces_apart_is_covered() -> None:
     assert terms.coverage({"申请", "年满"}) == 0.2  # half a compound says nothing of it
 
 
+def test_an_unseen_piece_of_a_compound_said_otherwise_is_covered() -> None:
+    from retrieval.terms import QueryTerms
+
+    # 摄像头 is said as 图像采集 (thesaurus); jieba's piece 像头 is a word of no text, 摄像 one of some texts
+    terms = QueryTerms(
+        weights={"摄像": 1.0, "像头": 1.0, "摄像头": 1.0, "人脸": 1.0},
+        alternatives={"摄像头": (("图像采集", "图像", "采集"),)},
+        unseen=frozenset({"像头"}),
+    )
+    assert terms.coverage({"图像采集"}) == 0.5  # 摄像头 and 像头, not 摄像: the text could say it and does not
+    assert terms.coverage({"人脸"}) == 0.25
+
+
 def test_an_age_question_is_answered_by_the_sentence_with_the_age() -> None:
     from retrieval.answer import Candidate, ExtractiveAnswerer
     from retrieval.answer_types import Asked

@@ -142,6 +142,27 @@ def test_report_headings_short_lines_and_long_paragraph_starts() -> None:
     ]
 
 
+def test_an_address_to_the_audience_ends_the_numbered_points_of_a_part() -> None:
+    text = """## 三、今年政府工作任务
+
+（九）加强生态文明建设。推进绿色发展。
+
+（十）切实保障和改善民生。稳就业促增收。
+
+各位代表！
+
+过去一年，国防和军队建设取得新的成绩。
+"""
+    assert _parse(text, title="政府工作报告") == [
+        (("三、今年政府工作任务", "（九）加强生态文明建设"), "（九）加强生态文明建设。推进绿色发展。"),
+        (("三、今年政府工作任务", "（十）切实保障和改善民生"), "（十）切实保障和改善民生。稳就业促增收。"),
+        (("三、今年政府工作任务",), "各位代表！"),
+        (("三、今年政府工作任务",), "过去一年，国防和军队建设取得新的成绩。"),
+    ]
+    plain = "一、总体情况\n\n（一）经济运行\n\n增长5.2%。\n\n同志们、朋友们！\n\n我们要继续努力。\n"
+    assert _parse(plain, title="报告")[-1] == (("一、总体情况",), "我们要继续努力。")
+
+
 def test_long_paragraph_heading_is_capped_at_a_clause_end() -> None:
     line = (
         "一、中央政治局全体同志要改进调查研究，到基层调研要深入了解真实情况，"
