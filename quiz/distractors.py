@@ -84,11 +84,12 @@ def _closeness(key: float | None, text: str, unit_length: int) -> float:
 
 
 def candidates(
-    span: Span, library: LibraryView, rng: random.Random, before: str = "", after: str = ""
+    span: Span, library: LibraryView, rng: random.Random, before: str = "", after: str = "", doc_id: str = ""
 ) -> list[str]:
-    """Same-kind candidates, the most plausible first (library terms of the same family, then the kind), that
-    read naturally after the words `before` the key and stay false between `before` and `after`."""
-    found = [candidate for candidate in _same_kind(span, library, rng) if fits_after(before, candidate)]
+    """Same-kind candidates, the most plausible first (library terms of the same family, then the kind; bodies
+    and rights of the key's own document first), that read naturally after the words `before` the key and stay
+    false between `before` and `after`."""
+    found = [candidate for candidate in _same_kind(span, library, rng, doc_id) if fits_after(before, candidate)]
     if span.kind == "number":
         found = [candidate for candidate in found if not still_true(span.text, candidate, before, after)]
     return found
@@ -121,7 +122,7 @@ def amount(text: str) -> tuple[float | None, str] | None:
     return (numeral_value(match.group(1)), match.group(2)) if match else None
 
 
-def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str]:
+def _same_kind(span: Span, library: LibraryView, rng: random.Random, doc_id: str = "") -> list[str]:
     if span.kind == "number":
         unit = span.family.split("/")[0] if "/" in span.family else ""
         key = numeral_value(span.text[: len(span.text) - len(unit)] if unit else span.text.rstrip("%年"))
@@ -142,9 +143,20 @@ def _same_kind(span: Span, library: LibraryView, rng: random.Random) -> list[str
         return [term for term in same if same_head(term, span.text)]
     other = sorted(library.pool(span.kind) - set(same))
     rng.shuffle(other)
-    # a body of the key's kind first (地方委员会 for 全国委员会, not 审判机关): by the ending they share, then family
-    ranked = [(t, 0) for t in same] + [(t, 1) for t in other]
-    return [t for t, _ in sorted(ranked, key=lambda pair: (-shared_suffix(pair[0], span.text), pair[1]))]
+    local = library.document_pool(doc_id, span.kind) if doc_id else set()
+    if span.kind == "right":
+        # rights a member could hold where the key is held: the document's own (表决权 in the 政协章程: 选举权,
+        # 被选举权), else one sharing more than 权 (表决权 ~ 否决权), never 财产权 or 知识产权 for a vote
+        return [t for t in same + other if t in local or shared_suffix(t, span.text) >= RIGHT_ENDING]
+    # bodies of the key's system only (blind review: a 政协 body among people's-congress bodies, or 审判机关 for a
+    # 党委, gives the key away); of those, the key's kind first (地方委员会 for 全国委员会) by the ending they
+    # share, then the key's own document (选举法's bodies for a 选举法 item), then family
+    system = body_system(span.text)
+    ranked = [(t, 0) for t in same if body_system(t) == system] + [(t, 1) for t in other if body_system(t) == system]
+    return [t for t, family in sorted(ranked, key=lambda p: (-shared_suffix(p[0], span.text), p[0] not in local, p[1]))]
+
+
+RIGHT_ENDING = 2
 
 
 # One body, several names: swapping one for another leaves a statement true (党中央 ~ 中共中央).
@@ -169,7 +181,31 @@ def names_the_same(candidate: str, key: str) -> bool:
     a, b = norm(SAME_BODY.get(candidate, candidate)), norm(SAME_BODY.get(key, key))
     if a in b or b in a:
         return True
-    return a.replace("各级", "") == b.replace("各级", "")  # 地方党委 ~ 地方各级党委 (not 各级党委 ~ 县级党委)
+    # the same body at another level: 本级 ~ 地方 ~ 县级人民代表大会, 县级党委 ~ 本级党委 (blind review: the statement
+    # stays true or the item has two answers)
+    return without_level(a) == without_level(b)
+
+
+LEVELS = (
+    "县级以上的", "县级以上", "地方", "各级", "本级", "上级", "下级",
+    "上一级", "同级", "县级", "乡级", "乡镇", "省级", "市级",
+)  # fmt: skip
+
+
+def without_level(name: str) -> str:
+    """A body's name without the levels before it: 地方各级人民代表大会 → 人民代表大会."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for level in LEVELS:
+            if name.startswith(level) and len(name) > len(level):
+                name, stripped = name[len(level) :], True
+    return name
+
+
+def core_name(name: str) -> str:
+    """A body's name without the state's or the party's full title before it."""
+    return name.removeprefix("中华人民共和国").removeprefix("中国共产党")
 
 
 def shared_suffix(text: str, key: str) -> int:
@@ -184,11 +220,22 @@ def comparable(candidate: str, key: str, ending: int = 2) -> bool:
     专门委员会), lengths within a factor of two, and both of the people's congresses or neither (地方委员会, a
     政协 body, is no 本级人民代表大会常务委员会)."""
     lengths = sorted((len(candidate), len(key)))
-    congress = [any(mark in name for mark in CONGRESS) for name in (candidate, key)]
-    return shared_suffix(candidate, key) >= ending and lengths[1] <= 2 * lengths[0] and congress[0] == congress[1]
+    same_system = body_system(candidate) == body_system(key)
+    return shared_suffix(candidate, key) >= ending and lengths[1] <= 2 * lengths[0] and same_system
 
 
-CONGRESS = ("人民代表大会", "人大")
+# The system a body belongs to, by the marks in its name; "" for a name that shows none (下级机关, 常务委员会).
+BODY_SYSTEMS = (
+    ("congress", ("人民代表大会", "人大")),
+    ("cppcc", ("政治协商", "政协")),
+    ("judiciary", ("审判", "检察", "法院", "公安")),
+    ("party", ("党委", "党组", "党支部", "党的", "党中央", "纪律检查", "纪委", "中共")),
+    ("government", ("人民政府", "国务院", "政府")),
+)
+
+
+def body_system(name: str) -> str:
+    return next((system for system, marks in BODY_SYSTEMS if any(mark in name for mark in marks)), "")
 
 
 def same_head(term: str, key: str) -> bool:
@@ -257,7 +304,9 @@ def choose(
     folded = norm(sentence)
     for text in pool:
         k = norm(text)
-        if not k or k in keys or k in folded or names_the_same(text, key) or makes_true_statement(text):
+        if not k or k in keys or k in folded or norm(core_name(text)) in folded:
+            continue  # 中华人民共和国全国人民代表大会 where the stem already says 全国人民代表大会
+        if names_the_same(text, key) or makes_true_statement(text):
             continue
         if any(names_the_same(text, other) for other in chosen):
             continue  # 二人 and 两人 are one option twice

@@ -20,7 +20,7 @@ from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item,
 from quiz.library import Analyzer, DocumentTerms, LibraryView, ListGroup, Sentence, document_text, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
-from quiz.text import norm
+from quiz.text import norm, set_phrase_ranges
 from retrieval.kb import KnowledgeBase
 from retrieval.sentences import introduces_list
 from retrieval.terms import weigh_terms
@@ -55,6 +55,8 @@ STOCK_PAIR_MIN = 3
 CONJUNCTIONS = ("和", "与", "及")
 SET_PHRASE_MIN = 4
 SET_PHRASE_CONTEXT = 4
+TOPIC_WORD_MIN = 10  # times a name recurs in its own document to be its topic word (see _Run.topic_word)
+COMMON_WORD_MIN = 15  # …or in the library, to be a word of every text (领导干部, 党组织)
 ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")  # 一项重要工作: 一 as an article
 Progress = Callable[[int, int, str], None]  # done, total, what
 # Distractor pools are read from at most this many documents besides the chosen ones: analysing a library of
@@ -136,7 +138,7 @@ class QuizGenerator:
             analysed = tuple(sorted({*in_library[:POOL_DOCUMENTS], *(m for m in materials if m in self._texts)}))
             if self._view is None or self._view[0] != (generation, analysed):
                 terms = {doc_id: self._terms_of(doc_id) for doc_id in analysed}
-                self._view = ((generation, analysed), LibraryView((self._texts[d] for d in in_library), terms))
+                self._view = ((generation, analysed), LibraryView({d: self._texts[d] for d in in_library}, terms))
             return self._view[1]
 
     def _follow_library(self) -> None:
@@ -328,6 +330,15 @@ class _Run:
         return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))
 
     # --- shared pieces
+    def topic_word(self, span: Span, sentence: Sentence) -> bool:
+        """A name its document, or the library, repeats (信访人, 全国委员会 in their texts; 领导干部): a blank on it
+        tests nothing a reader of one page would not know, and other names of the kind often fit too (two blind
+        reviews: 16 of 18 such 填空 and 单选 items rejected). Numbers are facts, however often they recur."""
+        if span.kind == "number":
+            return False
+        in_document = self.library.occurrences_in(sentence.chunk.doc_id, span.text)
+        return in_document >= TOPIC_WORD_MIN or self.library.occurrences(span.text) >= COMMON_WORD_MIN
+
     def askable(self, span: Span, sentence: Sentence) -> bool:
         """A span worth blanking: not spelled by the cited title, not the habitual half of a stock phrase."""
         if given_by_title(span, sentence):
@@ -353,7 +364,13 @@ class _Run:
         spans = self.generator.analyzer.spans(sentence.text)
         members = self.generator.analyzer.enumeration(sentence.text)
         spans += members
-        once = [s for s in spans if sentence.text.count(s.text) == 1]
+        # nothing inside a set phrase (坚持____基本原则, 四个全面): a member fills it, or judges it, by habit
+        phrases = set_phrase_ranges(sentence.text)
+        once = [
+            s
+            for s in spans
+            if sentence.text.count(s.text) == 1 and not any(s.start < end and start < s.end for start, end in phrases)
+        ]
         self.rng.shuffle(once)
         return once
 
@@ -378,7 +395,7 @@ class _Run:
     # --- the four kinds
     def blank(self, sentence: Sentence) -> QuizItem | None:
         for span in self.spans(sentence):
-            if not self.askable(span, sentence) or in_open_list(span, sentence.text):
+            if not self.askable(span, sentence) or in_open_list(span, sentence.text) or self.topic_word(span, sentence):
                 continue
             stem = self.stem(sentence, [span])
             if stem and self.generator.informative(stem):
@@ -394,13 +411,14 @@ class _Run:
 
     def single(self, sentence: Sentence) -> QuizItem | None:
         for span in self.spans(sentence):
-            if span.kind == "member" or not self.askable(span, sentence):
-                continue  # a member's siblings are in the same sentence: no fair distractors
+            if span.kind in ("member", "right") or not self.askable(span, sentence) or self.topic_word(span, sentence):
+                continue  # a member's siblings are in the same sentence; a right's rivals read as filler (财产权
+                # for 表决权: blind review rejected 4 of 5 right options), though a blank or a swap on it is fair
             stem = self.stem(sentence, [span])
             if not stem or not self.generator.informative(stem):
                 continue
             before, after = sentence.text[: span.start], sentence.text[span.end :]
-            pool = distractors.candidates(span, self.library, self.rng, before, after)
+            pool = distractors.candidates(span, self.library, self.rng, before, after, sentence.chunk.doc_id)
             chosen = distractors.choose(
                 span.text,
                 pool,
@@ -466,7 +484,8 @@ class _Run:
             if span.kind == "member" or span.text not in text or not self.askable(span, sentence):
                 continue  # what is not worth a blank (五年来, 全国委员会和地方委员会) is not worth a change either
             at = text.find(span.text)
-            pool = distractors.candidates(span, self.library, self.rng, text[:at], text[at + len(span.text) :])
+            before, after = text[:at], text[at + len(span.text) :]
+            pool = distractors.candidates(span, self.library, self.rng, before, after, sentence.chunk.doc_id)
             # “全国人民代表大会和地方各级人民代表大会” must not become “…和地方中华人民共和国全国人民代表大会”
             others = [other.text for other in spans if other is not span and len(other.text) >= 3]
             pool = [candidate for candidate in pool if not any(other in candidate for other in others)]

@@ -177,13 +177,15 @@ class LibraryView:
     """The whole library's text, normalised (is a sentence stated anywhere, how often), and the pools of same-kind
     terms of the documents analysed for distractors (doc id → terms, in doc id order)."""
 
-    def __init__(self, texts: Iterable[str], terms: Mapping[str, DocumentTerms]):
+    def __init__(self, texts: Mapping[str, str], terms: Mapping[str, DocumentTerms]):
         self.pools: dict[tuple[str, str], set[str]] = defaultdict(set)
         for found in terms.values():
             for key, texts_of_kind in found.pools.items():
                 self.pools[key] |= texts_of_kind
         self._members = [(text, noun, doc_id) for doc_id, found in terms.items() for text, noun in found.members]
-        self._text = "\n".join(texts)
+        self._documents = dict(terms)
+        self._texts = dict(texts)  # doc id → its normalised text (document_text)
+        self._text = "\n".join(self._texts.values())
         log.info(
             "library view: %d characters, %d documents analysed, %d pools", len(self._text), len(terms), len(self.pools)
         )
@@ -196,6 +198,10 @@ class LibraryView:
     def occurrences(self, text: str) -> int:
         key = norm(text)
         return self._text.count(key) if key else 0
+
+    def occurrences_in(self, doc_id: str, text: str) -> int:
+        key = norm(text)
+        return self._texts.get(doc_id, "").count(key) if key else 0
 
     def states_near(self, candidate: str, after: str, gap: int = 4, context: int = 8) -> bool:
         """True when the library has the candidate followed, within a few characters, by what follows it here:
@@ -215,6 +221,13 @@ class LibraryView:
         if family is not None:
             return set(self.pools.get((kind, family), ()))
         return {text for (k, _), texts in self.pools.items() if k == kind for text in texts}
+
+    def document_pool(self, doc_id: str, kind: str) -> set[str]:
+        """Terms of this kind in one document (empty for a document not analysed)."""
+        found = self._documents.get(doc_id)
+        if found is None:
+            return set()
+        return {text for (k, _), texts in found.pools.items() if k == kind for text in texts}
 
     def list_members(self) -> list[tuple[str, str, str]]:
         """(member, what its list enumerates: 原则 after 下列, or "enumeration", doc id) for every list."""

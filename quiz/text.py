@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from retrieval.text import strip_punctuation
 from retrieval.tokenizer import chinese_numeral, normalize
@@ -73,3 +75,30 @@ def similarity(left: str, right: str) -> float:
     """Jaccard overlap of character bigrams (near-duplicate stems)."""
     a, b = bigrams(left), bigrams(right)
     return len(a & b) / len(a | b) if a | b else 1.0
+
+
+# -- set phrases (提法): quiz/data/set_phrases.txt -------------------------------------------------------------------
+SET_PHRASES = Path(__file__).resolve().parent / "data" / "set_phrases.txt"
+_QUOTES = "“”\"‘’'「」『』"
+
+
+@lru_cache(maxsize=1)
+def _set_phrase_pattern() -> re.Pattern[str] | None:
+    lines = SET_PHRASES.read_text(encoding="utf-8").splitlines() if SET_PHRASES.is_file() else []
+    phrases = {_unquoted(line.strip()) for line in lines if line.strip() and not line.startswith("#")}
+    longest_first = sorted((p for p in phrases if len(p) >= 3), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, longest_first))) if longest_first else None
+
+
+def _unquoted(text: str) -> str:
+    return "".join(ch for ch in text if ch not in _QUOTES)
+
+
+def set_phrase_ranges(text: str) -> list[tuple[int, int]]:
+    """Where the text says a set phrase ([start, end) in the text; quotation marks do not matter)."""
+    pattern = _set_phrase_pattern()
+    if pattern is None:
+        return []
+    kept = [i for i, ch in enumerate(text) if ch not in _QUOTES]  # position in the text of each unquoted char
+    unquoted = "".join(text[i] for i in kept)
+    return [(kept[m.start()], kept[m.end() - 1] + 1) for m in pattern.finditer(unquoted)]

@@ -270,11 +270,25 @@ def test_a_distractor_that_names_the_key_in_other_words_is_not_used() -> None:
     from quiz.distractors import choose
 
     pool = ["一百年", "地方各级党委", "五十年", "三十日", "县级党委"]
-    assert choose("百年", pool, "", lambda d: False, count=5) == ["地方各级党委", "五十年", "三十日", "县级党委"]
-    assert choose("各级党委", pool, "", lambda d: False, count=5) == ["一百年", "五十年", "三十日", "县级党委"]
+    # 县级党委 after 地方各级党委: one body at two levels, one option twice
+    assert choose("百年", pool, "", lambda d: False, count=5) == ["地方各级党委", "五十年", "三十日"]
+    # 县级党委 is 各级党委 at one level: the statement would stay true or the item have two answers
+    assert choose("各级党委", pool, "", lambda d: False, count=5) == ["一百年", "五十年", "三十日"]
     assert "三十日" not in choose("30日", pool, "", lambda d: False, count=5)
     assert choose("5%", ["15%", "5.0%", "50%"], "", lambda d: False, count=3) == ["15%", "50%"]
     assert choose("党中央", ["中共中央", "国务院"], "", lambda d: False, count=2) == ["国务院"]  # one body
+
+
+def test_body_distractors_are_of_the_keys_system_and_not_the_stems_own_body() -> None:
+    from quiz.distractors import body_system, choose, names_the_same
+
+    assert names_the_same("本级人民代表大会", "地方人民代表大会") and names_the_same("乡镇党委", "地方党委")
+    assert not names_the_same("全国人民代表大会", "地方人民代表大会")  # 全国 is no level of a local body
+    assert body_system("地方委员会") == "" != body_system("本级人民代表大会常务委员会")
+    assert body_system("审判机关") != body_system("地方党委")
+    stem = "全国人民代表大会和归侨人数较多地区的____，应当有适当名额的归侨代表。"
+    pool = ["中华人民共和国全国人民代表大会", "本级人民代表大会常务委员会"]
+    assert choose("地方人民代表大会", pool, stem, lambda d: False, count=2) == ["本级人民代表大会常务委员会"]
 
 
 def test_a_share_of_at_most_a_hundred_percent_keeps_its_distractors_below_it() -> None:
