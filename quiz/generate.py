@@ -47,6 +47,8 @@ DEPENDENT_STARTS = (
     "但是", "但", "其中", "同时", "并", "且", "对此", "为此", "此外",
     "其", "该", "前述", "这", "此", "以及", "或者", "及", "而",
 )  # fmt: skip
+# a sentence opening with a short condition (情况复杂的，职责不清的，) leaves out what has the condition
+ELLIPTICAL_CONDITION = re.compile(r"^[^，,。；]{1,6}的[，,]")
 POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
 # A blank a member fills from habit, not knowledge: the partner of a stock pair seen this often in the library
 # (全国委员会和____ for 地方委员会, ____和政府 for 各级党委), or a set phrase repeated word for word this often
@@ -327,6 +329,8 @@ class _Run:
             return False  # 《关于修改〈…选举法〉的决定》第二次修正: a record of amendments, no content
         if LIST_MARKER.match(sentence.text) and text.endswith(("；", ";")):
             return False  # “（一）修改章程，监督章程的实施；” is a power without the body that holds it
+        if ELLIPTICAL_CONDITION.match(text):
+            return False  # “情况复杂的，…”, “职责不清的，由…”: the case of something the sentence before names
         return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))
 
     # --- shared pieces

@@ -76,3 +76,16 @@ def test_no_blank_inside_a_set_phrase_nor_on_a_word_the_document_repeats(kb: Kno
     assert "四项" not in asked  # 坚持四项基本原则
     assert "信访人" not in asked  # ten times in its document: its topic word
     assert not {"表决权", "发言权", "建议权"} & keys(singles)  # a right's rivals read as filler
+
+
+def test_a_sentence_opening_with_a_short_condition_is_not_used_alone() -> None:
+    from quiz.generate import _Run
+    from quiz.library import Sentence
+    from retrieval.types import Chunk
+
+    def sentence(text: str) -> Sentence:
+        return Sentence(Chunk("c1", "d1", text, "信访工作条例", (), None, None, 0), text, 0, 0)
+
+    assert not _Run.usable(sentence("职责不清的，由本级党委和政府或者其指定的机关、单位受理。"))
+    assert _Run.usable(sentence("信访事项应当自受理之日起60日内办结。"))
+    assert _Run.usable(sentence("中华人民共和国年满十八周岁的公民，都有选举权和被选举权。"))
