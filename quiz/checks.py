@@ -188,8 +188,9 @@ def is_near_duplicate(item: QuizItem, other: QuizItem) -> bool:
     if asks_statements(item) and asks_statements(other):  # their stems differ in the section at most
         return bool({norm(o) for o in item.options} & {norm(o) for o in other.options})
     key = asked_word(item)
-    if key and key == asked_word(other):
-        return True  # 党组织 asked four times in one quiz (blind review): one word, one item
+    if key and key == asked_word(other) and item.kind != "number":
+        return True  # 党组织 asked four times in one quiz (blind review): one word, one item (a number recurs as
+        # different facts: the generator asks one at most twice)
     a = norm(claim_of(item.stem).replace(BLANK, ""))
     b = norm(claim_of(other.stem).replace(BLANK, ""))
     if not a or not b:
@@ -201,8 +202,8 @@ def is_near_duplicate(item: QuizItem, other: QuizItem) -> bool:
 
 
 def asked_word(item: QuizItem) -> str:
-    """The word a 填空 or 单选 item asks for, when it is a name or term (a number recurs as different facts)."""
-    if item.kind == "number" or item.type not in ("填空", "单选"):
+    """The word a 填空 or 单选 item asks for (its key), "" for other types."""
+    if item.type not in ("填空", "单选"):
         return ""
     if item.type == "填空":
         return norm(item.answer)

@@ -89,3 +89,38 @@ def test_a_sentence_opening_with_a_short_condition_is_not_used_alone() -> None:
     assert not _Run.usable(sentence("职责不清的，由本级党委和政府或者其指定的机关、单位受理。"))
     assert _Run.usable(sentence("信访事项应当自受理之日起60日内办结。"))
     assert _Run.usable(sentence("中华人民共和国年满十八周岁的公民，都有选举权和被选举权。"))
+
+
+def test_a_name_is_blanked_where_a_rule_or_definition_pins_it() -> None:
+    from quiz.generate import pins_a_name
+    from quiz.spans import Span
+
+    call = "督促领导干部特别是高级干部严于律己。"
+    rule = "各级机关应当组织领导干部学习宪法。"
+    assert not pins_a_name(call, Span(2, 6, "领导干部", "term", "n"))
+    assert pins_a_name(rule, Span(8, 12, "领导干部", "term", "n"))
+    assert pins_a_name("参政议政是对重要问题开展调查研究。", Span(0, 4, "参政议政", "term", "n"))
+
+
+DEADLINES = """# 办理时限规定
+
+第一条 受理机关应当自收到申请之日起30日内作出决定。
+
+第二条 复查机关应当自收到复查请求之日起30日内提出复查意见。
+
+第三条 复核机关应当自收到复核请求之日起30日内提出复核意见。
+
+第四条 督查机关应当自收到督查建议之日起30日内书面反馈。
+
+第五条 上级机关应当自收到报告之日起30日内予以答复。
+"""
+
+
+def test_a_number_is_the_key_of_two_items_of_a_quiz_at_most(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    kb = build_library(tmp_path, tokenizer, {"deadlines.md": DEADLINES})
+    try:
+        request = QuizRequest((Material(doc_id(kb, "办理时限规定")),), {"填空": 5}, 0)
+        answers = [item.answer for item in QuizGenerator(kb).generate(request).items]
+    finally:
+        kb.close()
+    assert answers.count("30日") == 2  # five deadlines of 30日: a key asked five times is guessed
