@@ -21,7 +21,7 @@ from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item,
 from quiz.library import Analyzer, DocumentTerms, LibraryView, ListGroup, Sentence, document_text, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
-from quiz.text import norm, set_phrase_ranges
+from quiz.text import norm, overlaps, set_phrase_ranges
 from retrieval.answer_types import AnswerType, has_type
 from retrieval.kb import KnowledgeBase
 from retrieval.sentences import introduces_list
@@ -240,7 +240,7 @@ def pins_a_name(sentence: str, span: Span) -> bool:
 def inside_set_phrase(group: ListGroup) -> bool:
     """An enumeration that is a set phrase (社会公德、职业道德、家庭美德、个人品德) is recited, not known."""
     phrases = set_phrase_ranges(group.intro.text)
-    return any(m.start < end and start < m.end for m in group.members for start, end in phrases)
+    return any(overlaps(m.start, m.end, phrases) for m in group.members)
 
 
 class _Run:
@@ -387,11 +387,7 @@ class _Run:
         spans += members
         # nothing inside a set phrase (坚持____基本原则, 四个全面): a member fills it, or judges it, by habit
         phrases = set_phrase_ranges(sentence.text)
-        once = [
-            s
-            for s in spans
-            if sentence.text.count(s.text) == 1 and not any(s.start < end and start < s.end for start, end in phrases)
-        ]
+        once = [s for s in spans if sentence.text.count(s.text) == 1 and not overlaps(s.start, s.end, phrases)]
         self.rng.shuffle(once)
         return once
 

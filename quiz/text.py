@@ -102,3 +102,7 @@ def set_phrase_ranges(text: str) -> list[tuple[int, int]]:
     kept = [i for i, ch in enumerate(text) if ch not in _QUOTES]  # position in the text of each unquoted char
     unquoted = "".join(text[i] for i in kept)
     return [(kept[m.start()], kept[m.end() - 1] + 1) for m in pattern.finditer(unquoted)]
+
+
+def overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start < range_end and range_start < end for range_start, range_end in ranges)
