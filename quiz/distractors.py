@@ -153,7 +153,7 @@ def _same_kind(span: Span, library: LibraryView, rng: random.Random, doc_id: str
     # share, then the key's own document (选举法's bodies for a 选举法 item), then family
     system = body_system(span.text)
     ranked = [(t, 0) for t in same if body_system(t) == system] + [(t, 1) for t in other if body_system(t) == system]
-    return [t for t, family in sorted(ranked, key=lambda p: (-shared_suffix(p[0], span.text), p[0] not in local, p[1]))]
+    return [t for t, _ in sorted(ranked, key=lambda p: (-shared_suffix(p[0], span.text), p[0] not in local, p[1]))]
 
 
 RIGHT_ENDING = 2
@@ -217,8 +217,8 @@ def shared_suffix(text: str, key: str) -> int:
 
 def comparable(candidate: str, key: str, ending: int = 2) -> bool:
     """Two names of one kind a statement can trade: the same ending of `ending` characters or more (常务委员会 ~
-    专门委员会), lengths within a factor of two, and both of the people's congresses or neither (地方委员会, a
-    政协 body, is no 本级人民代表大会常务委员会)."""
+    专门委员会), lengths within a factor of two, and of one system (body_system: 地方委员会, a 政协 body, is no
+    本级人民代表大会常务委员会)."""
     lengths = sorted((len(candidate), len(key)))
     same_system = body_system(candidate) == body_system(key)
     return shared_suffix(candidate, key) >= ending and lengths[1] <= 2 * lengths[0] and same_system
