@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from eval.scale import LAWS, build, law_files
+from library.service import Library
 from quiz.generate import Material, QuizGenerator, QuizRequest
 from retrieval.kb import KnowledgeBase
 from retrieval.settings import Settings
@@ -62,8 +63,6 @@ def main(argv: list[str] | None = None) -> int:
             "first quiz": timed_quiz(generator, first),
             "second quiz": timed_quiz(generator, second),
         }
-        from library.service import Library
-
         writer = Library(settings, tokenizer=tokenizer, embedder=None)
         writer.add("upload.md", UPLOAD.encode())
         writer.close()

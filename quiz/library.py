@@ -186,6 +186,7 @@ class LibraryView:
         self._documents = dict(terms)
         self._texts = dict(texts)  # doc id → its normalised text (document_text)
         self._text = "\n".join(self._texts.values())
+        self._counts: dict[str, int] = {}
         log.info(
             "library view: %d characters, %d documents analysed, %d pools", len(self._text), len(terms), len(self.pools)
         )
@@ -196,8 +197,12 @@ class LibraryView:
         return bool(key) and key in self._text
 
     def occurrences(self, text: str) -> int:
+        """How often the library says this: a scan of the whole text, so remembered (askable and topic_word ask
+        about the same keys for every item kind)."""
         key = norm(text)
-        return self._text.count(key) if key else 0
+        if key not in self._counts:
+            self._counts[key] = self._text.count(key) if key else 0
+        return self._counts[key]
 
     def occurrences_in(self, doc_id: str, text: str) -> int:
         key = norm(text)
@@ -220,15 +225,17 @@ class LibraryView:
     def pool(self, kind: str, family: str | None = None) -> set[str]:
         if family is not None:
             return set(self.pools.get((kind, family), ()))
-        return {text for (k, _), texts in self.pools.items() if k == kind for text in texts}
+        return _of_kind(self.pools, kind)
 
     def document_pool(self, doc_id: str, kind: str) -> set[str]:
         """Terms of this kind in one document (empty for a document not analysed)."""
         found = self._documents.get(doc_id)
-        if found is None:
-            return set()
-        return {text for (k, _), texts in found.pools.items() if k == kind for text in texts}
+        return _of_kind(found.pools, kind) if found is not None else set()
 
     def list_members(self) -> list[tuple[str, str, str]]:
         """(member, what its list enumerates: 原则 after 下列, or "enumeration", doc id) for every list."""
         return list(self._members)
+
+
+def _of_kind(pools: Mapping[tuple[str, str], Iterable[str]], kind: str) -> set[str]:
+    return {text for (k, _), texts in pools.items() if k == kind for text in texts}

@@ -108,8 +108,13 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
 _BLANK = re.compile(r"[（(]\s*[）)]|_{2,}")
 
 
+def _asking_text(question: str) -> str:
+    """The question normalised, its 几 that ask nothing masked."""
+    return _INDEFINITE.sub("·", normalize(question))
+
+
 def question_type(question: str) -> AnswerType:
-    text = _INDEFINITE.sub("·", normalize(question))
+    text = _asking_text(question)
     if _BLANK.search(text):  # a fill-in-the-blank stem asks for the missing words, whatever they are
         return AnswerType.NONE
     for answer_type, cue in _QUESTION_CUES:
@@ -202,7 +207,7 @@ _ASKED_PERCENT = re.compile(r"百分之几|百分之多少|多大比例|比例�
 
 def asked_units(question: str) -> tuple[str, ...]:
     """The units an answer to this question must carry (empty when it asks for none): 几年 → 年, 周年."""
-    text = _INDEFINITE.sub("·", normalize(question))
+    text = _asking_text(question)
     if _ASKED_PERCENT.search(text):
         return _PERCENT
     match = _ASKED_UNIT.search(text)

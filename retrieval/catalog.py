@@ -213,8 +213,7 @@ class Catalog:
             return unreachable_message(self.db.location, exc)
         if "database is locked" in str(exc):  # busy, not damaged: nothing to restore
             return (
-                f"资料库目录 {self.path.parent} 中的目录数据库 {self.path.name} "
-                "正被另一个进程长时间占用，请稍后再试。"
+                f"资料库目录 {self.path.parent} 中的目录数据库 {self.path.name} 正被另一个进程长时间占用，请稍后再试。"
             )
         return (
             f"资料库目录 {self.path.parent} 中的目录数据库 {self.path.name} 已损坏，"

@@ -41,17 +41,15 @@ class QueryTerms:
         pieces = self.compounds.get(term)
         if pieces and all(self._own_credit(piece, tokens) >= 1.0 for piece in pieces):
             return 1.0
-        if term not in self.unseen:
-            return credit
         # a piece the library never uses of a compound the text says otherwise: 摄像头 said as 图像采集 says 像头 too
         return max([credit, *(self._own_credit(whole, tokens) for whole in self.containers.get(term, ()))])
 
     @cached_property
     def containers(self) -> dict[str, tuple[str, ...]]:
-        """The question's longer terms each term is part of (摄像头 for 摄像 and 像头)."""
+        """For each term the library never uses, the question's longer terms it is part of (摄像头 for 像头)."""
         return {
             term: wholes
-            for term in self.weights
+            for term in self.unseen
             if (wholes := tuple(w for w in self.weights if len(w) > len(term) and term in w))
         }
 
