@@ -33,6 +33,7 @@ _SEARCH_FIELDS = (
     "named_boost",
     "heading_boost",
     "type_boost",
+    "list_boost",
     "dense_weight",
 )
 # The pre-issue behaviour: every lever off.
@@ -48,6 +49,7 @@ BEFORE: dict[str, object] = {
     "named_boost": 0.0,
     "named_answer_bonus": 0.0,
     "type_boost": 0.0,
+    "list_boost": 0.0,
     "answer_typing": False,
     "sentence_bigram_weight": 0.0,
     "structured_answers": False,
@@ -84,6 +86,7 @@ def levers(shipped: Settings) -> list[Lever]:
         ),
         Lever("answer typing (with units)", {"answer_typing": True}),
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),
+        Lever("passages listing what a list question asks", {"list_boost": value("list_boost")}),
         Lever("answer sentences by shared bigrams", {"sentence_bigram_weight": value("sentence_bigram_weight")}),
         Lever("structure-aware answers", {"structured_answers": True}),
         Lever("clause answers", {"clause_answers": True}),

@@ -11,6 +11,7 @@ from retrieval.cilin import Cilin
 from retrieval.derived_legs import DerivedLegs
 from retrieval.document_names import DocumentNames, name_starts, titles_of
 from retrieval.fusion import fuse
+from retrieval.list_heads import ListOf, list_heads
 from retrieval.query import weighted_bm25, weighted_query
 from retrieval.settings import Settings
 from retrieval.store import Index
@@ -46,6 +47,7 @@ class SearchOptions:
     type_boost: float = 0.0
     cilin_stand_in: float = 0.0  # weight of the 词林 synonyms of a word the library never uses
     named_boost: float = 0.0  # extra score for passages of a document the question names (个保法, 二十大报告)
+    list_boost: float = 0.0  # extra score for a passage listing what a list question asks for (哪几种处罚)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -65,11 +67,12 @@ class SearchOptions:
             settings.type_boost,
             settings.cilin_stand_in,
             settings.named_boost,
+            settings.list_boost,
         )
 
     @property
     def boosted(self) -> bool:
-        return self.title_boost > 0 or self.heading_boost > 0 or self.type_boost > 0
+        return self.title_boost > 0 or self.heading_boost > 0 or self.type_boost > 0 or self.list_boost > 0
 
 
 class HybridSearcher:
@@ -209,8 +212,9 @@ class HybridSearcher:
         total = sum(weights.values())
         if not total:
             return fused
-        asked = Asked.of(query) if options.type_boost > 0 else Asked()
-        typed = asked.kind in BOOSTED_TYPES
+        asked = Asked.of(query) if options.type_boost > 0 or options.list_boost > 0 else Asked()
+        typed = options.type_boost > 0 and asked.kind in BOOSTED_TYPES
+        listed = self.list_of(query) if options.list_boost > 0 and asked.kind is AnswerType.LIST else None
 
         def share(text: str) -> float:
             present = self._field_tokens.get(text)
@@ -227,8 +231,23 @@ class HybridSearcher:
                 score += options.title_boost * share(chunk.title) + options.heading_boost * share(chunk.heading_path)
                 if typed and asked.held_by(chunk.text, self.index.tokenizer.has_person_name):
                     score += options.type_boost
+                if listed and listed.held_by(chunk.text):
+                    score *= 1 + options.list_boost
             boosted.append((cid, score))
         return sorted(boosted, key=lambda item: (-item[1], item[0]))
+
+    def list_of(self, query: str) -> ListOf:
+        """What a list question asks a list of, with the thesaurus's and 词林's words for it that the library uses."""
+        lexical = self.index.lexical()
+
+        def alternatives(head: str) -> list[str]:
+            found = [alt[0] for alt in self.thesaurus.alternatives(head)] if self.thesaurus is not None else []
+            if self.cilin is not None:
+                found += self.cilin.synonyms(head, lambda word: lexical.document_frequency(word) > 0)
+            return found
+
+        tokenizer = self.index.tokenizer
+        return ListOf(list_heads(query, tokenizer), alternatives, tokenizer.words)
 
     def _to_hits(
         self,
