@@ -7,10 +7,13 @@ the article, never headings: an article runs until the next article or a higher 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import jieba
 
 from ingest.clean import continues_on_next_page
 from retrieval.text import split_sentences
@@ -36,6 +39,9 @@ _SENTENCE_END = re.compile(r"[。！？]")
 _CLAUSE_END = re.compile(r"[，；：,;:]")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 HEADING_MAX_CHARS = 40
+# A title never ends in a preposition, conjunction or particle: a point that does was broken off its line.
+# (的 is left out: a condition item ends in it, “（五）鉴定结论与实际情况不符的”.)
+_DANGLING = re.compile(r"[用把对在为以从向与和及将被给让使由同跟]$")
 # A report's address to the audience on a line of its own (各位代表！ 同志们、朋友们！) ends the numbered points
 # before it: the 2024 government work report's paragraphs on defence or Hong Kong follow its tenth task after one.
 _ADDRESS = re.compile(r"^(?:各位|同志们|代表们|朋友们|委员们)[^。，；]{0,12}[！!]$")
@@ -70,7 +76,7 @@ class _Heading:
 
 def parse_blocks(pages: Sequence[PageText], title: str) -> list[Block]:
     """Blocks of the document in reading order; heading lines themselves are not blocks."""
-    lines = _page_lines(pages)
+    lines = _join_broken_points(_page_lines(pages))
     parser = _Parser(title=_squash(title), ranks=_Ranks.of(text for text, _ in lines))
     for index, (text, page) in enumerate(lines):
         parser.feed(text, page, first=index == 0)
@@ -88,6 +94,34 @@ def _page_lines(pages: Sequence[PageText]) -> list[tuple[str, int | None]]:
         lines.extend((line, page.page) for line in page_lines)
         previous = page.text
     return lines
+
+
+def _join_broken_points(lines: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """A numbered point broken off mid-phrase goes on in the next line: “（二）坚持不懈用” + “新时代中国特色社会主义
+    思想凝心铸魂。用党的创新理论…” (the 二十大 report as published on the web)."""
+    joined: list[tuple[str, int | None]] = []
+    for text, page in lines:
+        if joined and _broken_point(joined[-1][0]):
+            joined[-1] = (joined[-1][0] + text, joined[-1][1])
+        else:
+            joined.append((text, page))
+    return joined
+
+
+def _broken_point(text: str) -> bool:
+    return (
+        len(text) <= HEADING_MAX_CHARS
+        and bool(_DANGLING.search(text))
+        and not _SENTENCE_END.search(text)
+        and any(pattern.match(text) for pattern, _ in _ITEMS)
+        and not _dictionary().get(text[-2:])  # 利用, 方向: the character ends a word, not a phrase
+    )
+
+
+@functools.cache
+def _dictionary() -> dict[str, int]:
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
 
 
 def tidy_heading(text: str) -> str:

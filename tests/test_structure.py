@@ -142,6 +142,26 @@ def test_report_headings_short_lines_and_long_paragraph_starts() -> None:
     ]
 
 
+def test_a_numbered_point_broken_off_mid_phrase_is_joined_to_its_next_line() -> None:
+    text = """## 十五、坚定不移全面从严治党
+
+（二）坚持不懈用
+
+新时代中国特色社会主义思想凝心铸魂。用党的创新理论武装全党。
+
+（三）完善党的自我革命制度规范体系
+
+坚持制度治党、依规治党。
+"""
+    assert _parse(text, title="报告") == [
+        (
+            ("十五、坚定不移全面从严治党", "（二）坚持不懈用新时代中国特色社会主义思想凝心铸魂"),
+            "（二）坚持不懈用新时代中国特色社会主义思想凝心铸魂。用党的创新理论武装全党。",
+        ),
+        (("十五、坚定不移全面从严治党", "（三）完善党的自我革命制度规范体系"), "坚持制度治党、依规治党。"),
+    ]
+
+
 def test_an_address_to_the_audience_ends_the_numbered_points_of_a_part() -> None:
     text = """## 三、今年政府工作任务
 
