@@ -687,6 +687,12 @@ def _source_for_members(group: ListGroup, spans: list) -> Source:
     return Source.of_chunk(group.intro.chunk, tuple(sorted(span for _, span in spans)))
 
 
+# A clause that frames the sentence: its time, its object or its condition.
+_FRAME = re.compile(
+    r"^(?:在|对|对于|为|为了|根据|按照|依照|依据|经|除|当|自)|(?:时|期间|以后|之后|以前|之前|后|前|的)[，；：,;:]$"
+)
+
+
 def window(text: str, start: int, end: int, limit: int) -> tuple[int | None, int]:
     """The whole sentence when short enough, else the clauses around [start, end) that fit in limit."""
     if len(text) <= limit:
@@ -697,13 +703,18 @@ def window(text: str, start: int, end: int, limit: int) -> tuple[int | None, int
     right = min(c for c in cuts if c >= end)
     if right - left > limit:
         return None, 0
+    # The clauses before first (they name who acts), except a frame (在…期间，/ 对…的，): without it the stem still
+    # says something, without its predicate it does not (“…五分之一以上组成人员联名。” cut before “可以…提出罢免案”).
     while True:
         grown = False
         before = [c for c in cuts if c < left]
-        if before and right - before[-1] <= limit:
+        if before and right - before[-1] <= limit and not _FRAME.search(text[before[-1] : left]):
             left, grown = before[-1], True
         after = [c for c in cuts if c > right]
         if after and after[0] - left <= limit:
             right, grown = after[0], True
         if not grown:
+            if before and right - before[-1] <= limit:
+                left = before[-1]  # a frame, when nothing else fits
+                continue
             return left, right

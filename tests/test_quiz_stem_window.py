@@ -1,0 +1,37 @@
+"""The clauses of a long sentence a stem keeps: who acts and what follows; a frame (在…期间，) only if room is left."""
+
+from __future__ import annotations
+
+from quiz.generate import MAX_STEM_CHARS, window
+
+RECALL = (
+    "在人民代表大会闭会期间，县级以上的地方各级人民代表大会常务委员会主任会议或者常务委员会五分之一以上组成人员联名，"
+    "可以向常务委员会提出对由该级人民代表大会选出的上一级人民代表大会代表的罢免案。"
+)
+RELIGION = (
+    "中国人民政治协商会议全国委员会和地方委员会宣传和协助贯彻执行国家的宗教信仰自由政策，支持政府依法管理宗教事务，"
+    "坚持独立自主自办的原则，积极引导宗教与社会主义社会相适应，坚持我国宗教的中国化方向，"
+    "团结宗教界爱国人士和宗教信仰者为祖国的建设和统一贡献力量。"
+)
+
+
+def kept(text: str, key: str) -> str:
+    start = text.index(key)
+    left, right = window(text, start, start + len(key), MAX_STEM_CHARS)
+    assert left is not None
+    return text[left:right]
+
+
+def test_a_stem_keeps_the_predicate_rather_than_the_frame() -> None:
+    stem = kept(RECALL, "五分之一")
+    assert stem.endswith("罢免案。")  # without it the stem asks about a 联名 for nothing
+    assert not stem.startswith("在人民代表大会闭会期间")
+
+
+def test_a_stem_keeps_who_acts() -> None:
+    assert kept(RELIGION, "宗教事务").startswith("中国人民政治协商会议全国委员会和地方委员会")
+
+
+def test_a_short_sentence_is_kept_whole() -> None:
+    text = "在闭会期间，常务委员会可以补选代表。"
+    assert kept(text, "补选") == text
