@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from quiz import distractors
@@ -63,6 +63,8 @@ TOPIC_WORD_MIN = 10  # times a name recurs in its own document to be its topic w
 COMMON_WORD_MIN = 15  # …or in the library, to be a word of every text (领导干部, 党组织)
 # A number recurs as different facts (30日 for three deadlines), but a key asked four times (二〇三五年) is guessed
 NUMBER_ASKED_MAX = 2
+# Rounds of kinds taking turns, the scarcest kinds choosing their sentences first.
+TURNS: tuple[tuple[ItemType, ...], ...] = (("多选",), ("判断", "单选", "填空"))
 ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")  # 一项重要工作: 一 as an article
 Progress = Callable[[int, int, str], None]  # done, total, what
 # Distractor pools are read from at most this many documents besides the chosen ones: analysing a library of
@@ -199,11 +201,7 @@ class QuizGenerator:
         sentences = [s for m in request.materials for c in self._chunks(m) for s in sentences_of(c)]
         rng = random.Random(request.seed)
         run = _Run(self, library, sentences, rng)
-        total = sum(counts.values())
-        for item_type in ("多选", "判断", "单选", "填空"):  # the scarcest kinds choose their sentences first
-            if counts.get(item_type):
-                report = _progress_reporter(progress, total, item_type)
-                run.fill(item_type, counts[item_type], report)
+        run.fill(counts, progress)
         if not run.built and not any(run.usable(s) and run.spans(s) for s in sentences):
             names = "、".join(f"《{self.kb.catalog.document(m.doc_id).title}》" for m in request.materials)
             raise QuizError(f"{names}中没有可以出题的句子（需要含数字、术语、机构名称或列举的完整句子）。")
@@ -258,15 +256,28 @@ class _Run:
         self.built = 0
         self.passed = 0
 
-    def fill(self, item_type: ItemType, count: int, progress: Callable[[int], None]) -> None:
-        start = len(self.items)
-        self._fill(item_type, count, progress)
-        made = self.items[start:]
-        self.rng.shuffle(made)  # 判断 are made false and true in turn: their order must not tell which is which
-        self.items[start:] = made
+    def fill(self, counts: Mapping[ItemType, int], progress: Progress | None) -> None:
+        """多选 first, being the scarcest; then 判断, 单选 and 填空 take turns, one item each. Filled one kind after
+        the other, the first took every sentence both could use (the 章程's few numbers all went to 判断, which
+        left 单选 none)."""
+        total = sum(counts.values())
+        for kinds in TURNS:
+            turns = {t: self._accepted(t) for t in kinds if counts.get(t)}
+            made: Counter[str] = Counter()
+            while turns:
+                for item_type, accepted in list(turns.items()):
+                    if next(accepted, None) is None:
+                        del turns[item_type]
+                        continue
+                    made[item_type] += 1
+                    if progress is not None:
+                        progress(len(self.items), total, item_type)
+                    if made[item_type] == counts[item_type]:
+                        del turns[item_type]
+        self.rng.shuffle(self.items)  # 判断 are made false and true in turn: their order must not tell which is which
 
-    def _fill(self, item_type: ItemType, count: int, progress: Callable[[int], None]) -> None:
-        made = 0
+    def _accepted(self, item_type: ItemType) -> Iterator[QuizItem]:
+        """Items of one kind that pass their checks, each yielded once it is taken into the quiz."""
         for item, used in self._candidates(item_type):
             if any((s.chunk.id, s.index) in self.used for s in used):
                 continue
@@ -285,10 +296,7 @@ class _Run:
             if word:
                 self.asked_words[word] += 1
             self.used.update((s.chunk.id, s.index) for s in used)
-            made += 1
-            progress(len(self.items))
-            if made == count:
-                return
+            yield item
 
     def _candidates(self, item_type: ItemType) -> Iterator[tuple[QuizItem, list[Sentence]]]:
         order = list(self.sentences)
@@ -666,14 +674,6 @@ def given_by_title(span: Span, sentence: Sentence) -> bool:
 def cited(sentence: Sentence, stem: str) -> str:
     """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable."""
     return f"根据《{sentence.chunk.title}》，{stem}"
-
-
-def _progress_reporter(progress: Progress | None, total: int, item_type: str) -> Callable[[int], None]:
-    def report(done: int) -> None:
-        if progress is not None:
-            progress(done, total, item_type)
-
-    return report
 
 
 def _member_span(group: ListGroup, key: str) -> tuple[Sentence, tuple[int, int]] | None:

@@ -124,3 +124,30 @@ def test_a_number_is_the_key_of_two_items_of_a_quiz_at_most(tmp_path: Path, toke
     finally:
         kb.close()
     assert answers.count("30日") == 2  # five deadlines of 30日: a key asked five times is guessed
+
+
+TERMS = """# 委员会议规定
+
+第一条 全国委员会每届任期五年，委员可以连任。
+
+第二条 全体会议每年举行一次，由常务委员会召集。
+
+第三条 常务委员会会议一般每半年举行一次，必要时可以临时召开。
+
+第四条 提案应当在会议闭幕后三个月内办复，并向提案人书面答复。
+
+第五条 专门委员会组织视察，每次视察时间一般不超过七天。
+
+第六条 委员连续二次无故不出席全体会议的，应当书面说明理由。
+"""
+
+
+def test_kinds_take_turns_at_the_sentences_they_share(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    """Every sentence holds a number: 判断 filled whole first took all of them and left 单选 none."""
+    kb = build_library(tmp_path, tokenizer, {"terms.md": TERMS})
+    try:
+        request = QuizRequest((Material(doc_id(kb, "委员会议规定")),), {"判断": 6, "单选": 3}, 0)
+        result = QuizGenerator(kb).generate(request)
+    finally:
+        kb.close()
+    assert result.produced["单选"] >= 2 and result.produced["判断"] >= 2
