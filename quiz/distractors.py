@@ -17,6 +17,8 @@ from quiz.text import chinese_number, digit_by_digit, norm, numeral_value
 
 FRACTIONS = ("二分之一", "三分之一", "三分之二", "四分之一", "四分之三", "五分之一", "五分之二", "五分之四", "十分之一")
 NUMBER_FACTORS = (2.0, 0.5, 3.0, 1.5)
+LARGE = 100  # from here on, distractors are a fifth or so off the key, not multiples of it
+LARGE_FACTORS = (0.8, 1.25, 0.6, 1.5, 0.7, 1.3)
 SMALL = 20  # below it, neighbours (五年 → 四年, 六年) are plausible; above, 4499万亩 is not
 # A session's number is a place in a sequence, not an amount: 二十届 has 十九届 and 二十一届 as rivals, not 四十届.
 SEQUENCE_UNITS = ("届",)
@@ -45,6 +47,9 @@ def number_variants(span: Span) -> list[str]:
     neighbours = [value + d for d in (1, -1, 2, -2)]
     if unit in SEQUENCE_UNITS:
         steps = neighbours
+    elif value >= LARGE and not decimals:
+        # 57, 228, 342 for 114: multiples of the key give it away (blind review); a fifth or so off does not
+        steps = [_rounded_like(value * f, value) for f in LARGE_FACTORS]
     else:
         steps = [value * f for f in NUMBER_FACTORS] + (neighbours if value < SMALL else [])
     variants = []
@@ -59,6 +64,13 @@ def number_variants(span: Span) -> list[str]:
             text = str(int(candidate)) if number[0].isdigit() else _spelled(int(candidate), unit)
         variants.append(text + unit)
     return list(dict.fromkeys(variants))
+
+
+def _rounded_like(candidate: float, key: float) -> float:
+    """The candidate rounded as the key is (450 → 360, 560; 114 → 91, 142; 3000 → 2000, 4000)."""
+    text = str(int(key))
+    zeros = len(text) - len(text.rstrip("0"))
+    return float(round(candidate, -zeros))
 
 
 def _percent_variants(key: str) -> list[str]:

@@ -52,6 +52,10 @@ DEPENDENT_STARTS = (
 # a sentence opening with a short condition (情况复杂的，职责不清的，) leaves out what has the condition
 ELLIPTICAL_CONDITION = re.compile(r"^[^，,。；]{1,6}的[，,]")
 POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
+# “本条例第三十一条第六项规定的信访事项”: what the article says is not in the item
+CROSS_REFERENCE = re.compile(r"(?:本|前|该)?(?:条例|法|章程|规定|办法)?第[一二三四五六七八九十百零〇0-9]+条")
+# A blind review found these too easy: a count of one is what a reader assumes (每年举行一次, 至少应有代表一人).
+ONE_OF = ("一次", "一人", "一名")
 # A blank a member fills from habit, not knowledge: the partner of a stock pair seen this often in the library
 # (全国委员会和____ for 地方委员会, ____和政府 for 各级党委), or a set phrase repeated word for word this often
 # (以习近平同志为核心的____), the key with this many characters on one side.
@@ -278,7 +282,36 @@ class _Run:
 
     def _accepted(self, item_type: ItemType) -> Iterator[QuizItem]:
         """Items of one kind that pass their checks, each yielded once it is taken into the quiz."""
-        for item, used in self._candidates(item_type):
+        if item_type != "判断":
+            return self._taken(self._candidates(item_type))
+        return self._judgements()
+
+    def _judgements(self) -> Iterator[QuizItem]:
+        """False and true statements in turn, counted by the items taken: a quiz a member passes by answering 正确
+        throughout tests nothing (blind review: 5 of 25 statements were false when a coin chose). A true statement
+        is a fact that could have been made false, first; a slogan or an exhortation (…凝心铸魂, 应当做好疏导教育…
+        工作) is 正确 by its tone (blind review: 9 of 25 判断 rejected as such), so it is only taken in turn with a
+        false statement, never to fill up once those run out."""
+        order = list(self.sentences)
+        self.rng.shuffle(order)
+        # from both ends of the order: a false statement takes a sentence the true one would otherwise wait on
+        false = self._taken(self._statements_of(order, false=True))
+        facts = self._taken(self._statements_of(order[::-1], false=False, facts_only=True))
+        others = self._taken(self._statements_of(order[::-1], false=False))
+        false_left = True
+        while True:
+            item = next(false, None) if false_left else None
+            false_left = item is not None
+            if item is not None:
+                yield item
+            true = next(facts, None) or (next(others, None) if false_left else None)
+            if true is not None:
+                yield true
+            elif not false_left:
+                return
+
+    def _taken(self, candidates: Iterator[tuple[QuizItem, list[Sentence]]]) -> Iterator[QuizItem]:
+        for item, used in candidates:
             if any((s.chunk.id, s.index) in self.used for s in used):
                 continue
             word = asked_word(item)
@@ -315,9 +348,6 @@ class _Run:
                 if item:
                     yield item, [group.intro, *group.member_sentences]
             return
-        if item_type == "判断":
-            yield from self._judgements(order)
-            return
         for sentence in order:
             if not self.usable(sentence):
                 continue
@@ -325,22 +355,11 @@ class _Run:
             if item:
                 yield item, [sentence]
 
-    def _judgements(self, order: list[Sentence]) -> Iterator[tuple[QuizItem, list[Sentence]]]:
-        """False and true statements in turn: a quiz a member passes by answering 正确 throughout tests nothing
-        (blind review: 5 of 25 statements were false when a sentence with a possible change was changed by a coin)."""
-        # from both ends of the order: a false statement takes a sentence the true one would otherwise wait on
-        streams = [self._statements_of(order, True), self._statements_of(order[::-1], False)]
-        while streams:
-            for stream in list(streams):
-                found = next(stream, None)
-                if found is None:
-                    streams.remove(stream)
-                else:
-                    yield found
-
-    def _statements_of(self, order: list[Sentence], false: bool) -> Iterator[tuple[QuizItem, list[Sentence]]]:
+    def _statements_of(
+        self, order: list[Sentence], false: bool, facts_only: bool = False
+    ) -> Iterator[tuple[QuizItem, list[Sentence]]]:
         for sentence in order:
-            item = self.judge(sentence, false) if self.usable(sentence) else None
+            item = self.judge(sentence, false, facts_only) if self.usable(sentence) else None
             if item:
                 yield item, [sentence]
 
@@ -350,6 +369,8 @@ class _Run:
         text = strip_labels(sentence.text)
         if any(pointer in text for pointer in POINTERS):
             return False  # “有下列情形之一的”, “依照前款规定”: the text it points to is not in the item
+        if CROSS_REFERENCE.search(text):
+            return False  # “对本条例第三十一条第六项规定的信访事项”: the item would not say what that is
         if "〈" in text:
             return False  # 《关于修改〈…选举法〉的决定》第二次修正: a record of amendments, no content
         if LIST_MARKER.match(sentence.text) and text.endswith(("；", ";")):
@@ -467,8 +488,9 @@ class _Run:
             )
         return None
 
-    def judge(self, sentence: Sentence, false: bool) -> QuizItem | None:
-        """The sentence as a statement to judge: changed in one verifiable place when `false`, else as it stands."""
+    def judge(self, sentence: Sentence, false: bool, facts_only: bool = False) -> QuizItem | None:
+        """The sentence as a statement to judge: changed in one verifiable place when `false`, else as it stands;
+        `facts_only`: a true statement only where a false one could have been made of it."""
         text = strip_labels(sentence.text)
         if not MIN_CONTEXT_CHARS * 2 <= len(text) <= MAX_JUDGE_CHARS or not text.endswith("。"):
             return None  # “…；” is a clause of a list (主要有：…；), judged without what it belongs to
@@ -491,7 +513,7 @@ class _Run:
                 source=self.source(sentence, answer_span),
                 kind=kind,
             )
-        if not self.spans(sentence):
+        if not (self.changes(sentence, text) if facts_only else self.spans(sentence)):
             return None  # nothing checkable in it: a true statement of no consequence (every change is of a span)
         return QuizItem(
             type="判断",
@@ -651,9 +673,12 @@ class _Run:
 
 def habitual_number(key: str, before: str, after: str) -> bool:
     """A number that is no fact to ask: a report's time (五年来, 十年前，, 过去一年), a count its cut stem enumerates
-    fewer of (____大事：一是…二是…), the tail of a larger number (十亿____), or an article (一项重要工作)."""
+    fewer of (____大事：一是…二是…), the tail of a larger number (十亿____), an article (一项重要工作), an
+    anniversary (成立____: arithmetic, not knowledge) or a count of one (每年举行____: the default reading)."""
     return (
-        after.startswith(("来", "前，"))
+        key.endswith("周年")
+        or key in ONE_OF
+        or after.startswith(("来", "前，"))
         or before.endswith("过去")
         or "一是" in after
         or before.endswith(tuple("亿万千百十"))

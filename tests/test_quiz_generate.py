@@ -296,7 +296,17 @@ def test_a_share_of_at_most_a_hundred_percent_keeps_its_distractors_below_it() -
     from quiz.spans import Span
 
     assert all(float(v.rstrip("%")) <= 100 for v in number_variants(Span(0, 3, "60%", "number", "percent")))
-    assert "240%" in number_variants(Span(0, 4, "120%", "number", "percent"))  # growth beyond 100% stays possible
+    assert any(float(v.rstrip("%")) > 120 for v in number_variants(Span(0, 4, "120%", "number", "percent")))
+
+
+def test_a_large_number_has_no_multiples_of_itself_as_distractors(tokenizer: ChineseTokenizer) -> None:
+    from quiz.distractors import number_variants
+    from quiz.library import Analyzer
+
+    (seats,) = [s for s in Analyzer(tokenizer).spans("代表总名额不得超过四百五十名。") if s.text == "四百五十名"]
+    variants = number_variants(seats)
+    assert variants and not {"二百二十五名", "九百名", "一千三百五十名"} & set(variants)  # ÷2, ×2, ×3 give it away
+    assert any(v in variants for v in ("三百六十名", "三百二十名")) and "五百六十名" in variants  # a fifth or so off
 
 
 def test_a_session_gets_its_neighbours_and_two_things_are_spelled_liang(tokenizer: ChineseTokenizer) -> None:

@@ -113,7 +113,9 @@ def test_numbers_that_are_no_facts_are_not_asked() -> None:
     assert habitual_number("三千万人", "互联网上网人数达十亿", "。")  # 十亿三千万人
     assert habitual_number("一项", "是凝聚民心的", "重要工作。")
     assert habitual_number("三件", "经历了", "大事：一是…，二是…")
-    assert not habitual_number("一人", "至少应有代表", "。")
+    assert habitual_number("一人", "至少应有代表", "。")  # a count of one is what a reader assumes (session-9 review)
+    assert habitual_number("七十周年", "中华人民共和国成立", "，")  # an anniversary is arithmetic
+    assert not habitual_number("三人", "至少应有代表", "。")
     assert not habitual_number("二十日", "选举日的", "以前公布")
 
 

@@ -35,3 +35,11 @@ def test_a_stem_keeps_who_acts() -> None:
 def test_a_short_sentence_is_kept_whole() -> None:
     text = "在闭会期间，常务委员会可以补选代表。"
     assert kept(text, "补选") == text
+
+
+def test_a_sentence_pointing_to_another_article_is_not_used_alone() -> None:
+    from quiz.generate import CROSS_REFERENCE
+
+    assert CROSS_REFERENCE.search("对本条例第三十一条第六项规定的信访事项应当自受理之日起60日内办结。")
+    assert CROSS_REFERENCE.search("依照本法第十二条的规定处理。")
+    assert not CROSS_REFERENCE.search("信访事项应当自受理之日起60日内办结。")
