@@ -26,6 +26,7 @@ from retrieval.answer_types import AnswerType, has_type
 from retrieval.kb import KnowledgeBase
 from retrieval.sentences import introduces_list
 from retrieval.terms import weigh_terms
+from retrieval.text import split_sentences
 from retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ TOPIC_WORD_MIN = 10  # times a name recurs in its own document to be its topic w
 COMMON_WORD_MIN = 15  # …or in the library, to be a word of every text (领导干部, 党组织)
 # A number recurs as different facts (30日 for three deadlines), but a key asked four times (二〇三五年) is guessed
 NUMBER_ASKED_MAX = 2
+# A list's frame longer than this is a sentence, not a name (TITLE_PREFIX allows it in a stem's prefix).
+FRAME_MAX_CHARS = 16
+POINTING = re.compile(r"下列|如下|以下|按照")
+FRAME_VERB = re.compile(r"(?:主要|分别)?(?:是|为|包括|有|如下)$")
 # Rounds of kinds taking turns, the scarcest kinds choosing their sentences first.
 TURNS: tuple[tuple[ItemType, ...], ...] = (("多选",), ("判断", "单选", "填空"))
 ARTICLE_UNITS = ("项", "个", "种", "件", "条", "次")  # 一项重要工作: 一 as an article
@@ -697,8 +702,29 @@ def given_by_title(span: Span, sentence: Sentence) -> bool:
 
 
 def cited(sentence: Sentence, stem: str) -> str:
-    """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable."""
-    return f"根据《{sentence.chunk.title}》，{stem}"
+    """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable; and, for
+    an item of a list announced by a colon, what the list is of (居民消费价格涨幅____左右 is a 2024 target, and the
+    report also gives the 2023 figure)."""
+    frame = list_frame(sentence)
+    return f"根据《{sentence.chunk.title}》{f'（{frame}）' if frame else ''}，{stem}"
+
+
+def list_frame(sentence: Sentence) -> str:
+    """What the list a sentence continues is of: “今年发展主要预期目标是：…；” makes 今年发展主要预期目标 the frame
+    of “居民消费价格涨幅3%左右；”. Empty for a sentence that is no such item."""
+    sentences = split_sentences(sentence.chunk.text)
+    if sentence.index == 0 or "：" in sentence.text or sentence.index >= len(sentences):
+        return ""
+    for earlier in reversed(sentences[: sentence.index]):
+        if "：" in earlier:
+            clauses = strip_labels(earlier[: earlier.rindex("：")]).split("，")
+            # “代表名额，按照下列规定确定：” is a list of 代表名额: the subject, where the last clause only points
+            intro = clauses[0] if len(clauses) > 1 and POINTING.search(clauses[-1]) else clauses[-1]
+            intro = FRAME_VERB.sub("", intro).strip()
+            return intro if 2 <= len(intro) <= FRAME_MAX_CHARS else ""
+        if not earlier.rstrip().endswith(("；", ";")):
+            return ""
+    return ""
 
 
 def _member_span(group: ListGroup, key: str) -> tuple[Sentence, tuple[int, int]] | None:

@@ -10,7 +10,7 @@ from retrieval.text import strip_punctuation
 from retrieval.tokenizer import chinese_numeral, normalize
 
 # "根据《信访工作条例》，" in front of 判断/多选 stems names the material; it is not part of the claim.
-TITLE_PREFIX = re.compile(r"^根据《[^》]{1,60}》[^，,]{0,12}[，,]")
+TITLE_PREFIX = re.compile(r"^根据《[^》]{1,60}》(?:（[^）]{1,40}）)?[^，,]{0,12}[，,]")
 _DIGITS = "零一二三四五六七八九"
 
 

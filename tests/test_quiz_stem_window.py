@@ -43,3 +43,34 @@ def test_a_sentence_pointing_to_another_article_is_not_used_alone() -> None:
     assert CROSS_REFERENCE.search("对本条例第三十一条第六项规定的信访事项应当自受理之日起60日内办结。")
     assert CROSS_REFERENCE.search("依照本法第十二条的规定处理。")
     assert not CROSS_REFERENCE.search("信访事项应当自受理之日起60日内办结。")
+
+
+def _sentences(text: str):
+    from quiz.library import sentences_of
+    from retrieval.types import Chunk
+
+    chunk = Chunk("c1", "d1", text, "政府工作报告", ("二、总体要求",), None, None, 0)
+    return sentences_of(chunk)
+
+
+def test_an_item_of_a_list_is_cited_with_what_the_list_is_of() -> None:
+    from quiz.generate import cited, list_frame
+
+    targets = _sentences("今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。")  # noqa: E501
+    prices = next(s for s in targets if "居民消费价格" in s.text)
+    assert cited(prices, "居民消费价格涨幅____左右。").startswith("根据《政府工作报告》（今年发展主要预期目标），")
+    seats = _sentences(
+        "地方各级人民代表大会的代表名额，按照下列规定确定：（一）省的代表名额基数为三百五十名；"
+        "（二）人口超过一千万的，不得超过一千名。"
+    )
+    assert list_frame(seats[-1]) == "地方各级人民代表大会的代表名额"  # the subject, not 按照下列规定确定
+
+
+def test_a_sentence_of_no_list_has_no_frame() -> None:
+    from quiz.generate import list_frame
+    from quiz.text import claim_of
+
+    plain = _sentences("全国委员会每届任期五年。全体会议每年举行一次。")
+    assert list_frame(plain[1]) == ""
+    stem = "根据《政府工作报告》（今年发展主要预期目标），居民消费价格涨幅____左右。"
+    assert claim_of(stem) == "居民消费价格涨幅____左右。"
