@@ -24,6 +24,7 @@ from retrieval.settings import Settings
 from retrieval.structured import (
     article_chunks,
     article_ref,
+    asked_place,
     best_section,
     heading_label,
     is_item,
@@ -278,6 +279,10 @@ class ExtractiveAnswerer:
     def _structural(
         self, question: str, hits: Sequence[Hit], terms: QueryTerms, asked: Asked, chunks_of: ChunksOf
     ) -> Answer | None:
+        place = asked_place(question)
+        placed = self._section_answer(question, hits, terms, chunks_of, place) if place is not None else None
+        if placed is not None:
+            return placed
         article = article_ref(question)
         if article is not None:
             return self._article_answer(question, hits, article, chunks_of)
@@ -301,9 +306,10 @@ class ExtractiveAnswerer:
         return None
 
     def _section_answer(
-        self, question: str, hits: Sequence[Hit], terms: QueryTerms, chunks_of: ChunksOf
+        self, question: str, hits: Sequence[Hit], terms: QueryTerms, chunks_of: ChunksOf, place: int | None = None
     ) -> Answer | None:
-        """“存在哪些问题”: a heading the question matches, answered by its sub-headings, each cited."""
+        """“存在哪些问题”: a heading the question matches, answered by its sub-headings, each cited; with a `place`
+        (“政府工作任务里排在第一条的是什么”), by that one sub-heading."""
         doc_ids = list(dict.fromkeys(h.chunk.doc_id for h in hits))
         found = best_section(
             [chunks_of(d) for d in doc_ids],
@@ -314,6 +320,13 @@ class ExtractiveAnswerer:
         if found is None:
             return None
         section, _ = found
+        if place is not None:
+            if not 1 <= place <= len(section.children):
+                return None
+            child, chunk = section.children[place - 1]
+            citation = Citation(1, chunk, (child,), 1.0)
+            text = f"{heading_label(section.heading[-1])}的第{place}项：{child}[1]"
+            return Answer(question, text, (citation,), found=True, mode="extractive")
         lines, citations = [], []
         for number, (child, chunk) in enumerate(section.children, start=1):
             lines.append(f"{child}[{number}]")

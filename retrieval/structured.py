@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from retrieval.tokenizer import canonical_ordinal, normalize
+from retrieval.tokenizer import canonical_ordinal, chinese_numeral, normalize
 from retrieval.types import Chunk
 
 _ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千]+|\d+)\s*条")
@@ -26,6 +26,22 @@ def article_ref(question: str) -> str | None:
     """The canonical article a question names (“第三十五条” → “第35条”), if any."""
     match = _ARTICLE.search(normalize(question))
     return canonical_ordinal(match.group(0).replace(" ", "")) if match else None
+
+
+# “排在第一条的是什么”, “第三项任务”, “首要任务”: the place of a point among its section's points, not a law's article
+_PLACE = re.compile(
+    r"(?:排在|排|列在|位列)第([一二三四五六七八九十]+)|第([一二三四五六七八九十]+)(?:项|个|点|部分|大)|(首要|头一)"
+)
+
+
+def asked_place(question: str) -> int | None:
+    """The place (1 for the first) a question asks for among a section's points, if it asks for one."""
+    match = _PLACE.search(normalize(question))
+    if match is None:
+        return None
+    if match.group(3):
+        return 1
+    return chinese_numeral(match.group(1) or match.group(2))
 
 
 def _article_of(chunk: Chunk) -> str | None:

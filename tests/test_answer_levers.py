@@ -279,6 +279,15 @@ def test_a_heading_question_is_answered_with_its_sub_headings(library: Knowledge
     assert "理论学习载体不多" not in view(library, structured_answers=False).ask("报告指出存在哪些问题？").text
 
 
+@pytest.mark.parametrize("question", ["报告指出的问题里，排在第二的是什么？", "存在问题的第二点是什么？"])
+def test_a_point_asked_by_its_place_is_that_sub_heading(library: KnowledgeBase, question: str) -> None:
+    answer = library.ask(question)
+    assert "制度执行不够有力" in answer.text and "理论学习载体不多" not in answer.text
+    assert len(answer.citations) == 1 and "形式主义" in answer.citations[0].chunk.text
+    assert answer.text.startswith("存在问题的第2项：")
+    assert not view(library, structured_answers=False).ask(question).text.startswith("存在问题的第2项")
+
+
 def test_an_enumeration_comes_whole(library: KnowledgeBase) -> None:
     question = "哪些事项要经会员大会讨论决定？"
     whole = library.ask(question).text
