@@ -201,6 +201,47 @@ def is_near_duplicate(item: QuizItem, other: QuizItem) -> bool:
     return similarity(a, b) >= NEAR_DUPLICATE
 
 
+def gives_away(item: QuizItem, other: QuizItem) -> bool:
+    """Two items of one quiz that ask one fact, or one that states what the other asks (blind review: “常务委员会
+    主持会务” stated true in one item gave away the false 专门委员会 of another; the 5% growth target asked twice)."""
+    facts, other_facts = fact_of(item), fact_of(other)
+    if facts & other_facts:
+        return True
+    return any(fact in said_by(other) for fact in facts) or any(fact in said_by(item) for fact in other_facts)
+
+
+# A fact is its key with this many characters of the text around it (增长5%左右, 设常务委员会主持会务).
+FACT_CONTEXT = 3
+
+
+def fact_of(item: QuizItem) -> set[str]:
+    """What an item asks: the key in its context (单选, 填空), or the words a false statement changed."""
+    if item.type in ("单选", "填空"):
+        passage = item.source.passage
+        return {
+            norm(passage[max(0, start - FACT_CONTEXT) : end + FACT_CONTEXT]) for start, end in item.source.answer_spans
+        }
+    if item.type == "判断" and item.answer == FALSE and item.explanation.startswith("原文："):
+        original, changed = norm(item.explanation.removeprefix("原文：")), norm(claim_of(item.stem))
+        start = next((i for i, (a, b) in enumerate(zip(original, changed, strict=False)) if a != b), None)
+        if start is None:
+            return set()
+        suffix = 0  # the words after the change, shared by both
+        while suffix < min(len(original), len(changed)) - start and original[-1 - suffix] == changed[-1 - suffix]:
+            suffix += 1
+        return {original[max(0, start - FACT_CONTEXT) : len(original) - suffix + FACT_CONTEXT]}
+    return set()
+
+
+def said_by(item: QuizItem) -> str:
+    """What an item shows a member as true: its stem with the key filled in, or its true options."""
+    if item.type == "判断":
+        return norm(claim_of(item.stem)) if item.answer == TRUE else ""
+    if item.type == "多选":
+        return "".join(norm(o) for i, o in enumerate(item.options) if LETTERS[i] in item.answer)
+    return norm(_fill(claim_of(item.stem), item.key_texts))
+
+
 def asked_word(item: QuizItem) -> str:
     """The word a 填空 or 单选 item asks for (its key), "" for other types."""
     if item.type not in ("填空", "单选"):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from quiz import distractors
-from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item, is_near_duplicate
+from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item, gives_away, is_near_duplicate
 from quiz.library import Analyzer, DocumentTerms, LibraryView, ListGroup, Sentence, document_text, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
@@ -66,8 +66,9 @@ SET_PHRASE_MIN = 4
 SET_PHRASE_CONTEXT = 4
 TOPIC_WORD_MIN = 10  # times a name recurs in its own document to be its topic word (see _Run.topic_word)
 COMMON_WORD_MIN = 15  # …or in the library, to be a word of every text (领导干部, 党组织)
-# A number recurs as different facts (30日 for three deadlines), but a key asked four times (二〇三五年) is guessed
-NUMBER_ASKED_MAX = 2
+# A key asked four times (二〇三五年) is guessed, and even twice the first gives the second away (blind review:
+# 复查 within 30日 in one item, 复核 within ____ in the next): one item per number
+NUMBER_ASKED_MAX = 1
 # A list's frame longer than this is a sentence, not a name (TITLE_PREFIX allows it in a stem's prefix).
 FRAME_MAX_CHARS = 16
 POINTING = re.compile(r"下列|如下|以下|按照")
@@ -324,7 +325,7 @@ class _Run:
                 continue  # one word, one item (党组织 was asked four times): a choice, not a failed check
             self.built += 1
             problems = check_item(item, self.library)
-            if not problems and any(is_near_duplicate(item, other) for other in self.items):
+            if not problems and any(is_near_duplicate(item, other) or gives_away(item, other) for other in self.items):
                 problems = ["与已出的题目重复或几乎相同"]
             if problems:
                 self.rejected.append((item, tuple(problems)))

@@ -9,7 +9,6 @@ import pytest
 from quiz_library import build_library, doc_id
 
 from quiz.generate import Material, QuizGenerator, QuizRequest
-from quiz.model import FALSE, TRUE
 from quiz.text import set_phrase_ranges
 from retrieval.kb import KnowledgeBase
 from retrieval.tokenizer import ChineseTokenizer
@@ -117,68 +116,12 @@ DEADLINES = """# 办理时限规定
 """
 
 
-def test_a_number_is_the_key_of_two_items_of_a_quiz_at_most(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+def test_a_number_is_the_key_of_one_item_of_a_quiz(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
     kb = build_library(tmp_path, tokenizer, {"deadlines.md": DEADLINES})
     try:
         request = QuizRequest((Material(doc_id(kb, "办理时限规定")),), {"填空": 5}, 0)
         answers = [item.answer for item in QuizGenerator(kb).generate(request).items]
     finally:
         kb.close()
-    assert answers.count("30日") == 2  # five deadlines of 30日: a key asked five times is guessed
+    assert answers.count("30日") == 1  # five deadlines of 30日: the first item gives the others away
 
-
-TERMS = """# 委员会议规定
-
-第一条 全国委员会每届任期五年，委员可以连任。
-
-第二条 全体会议每年举行一次，由常务委员会召集。
-
-第三条 常务委员会会议一般每半年举行一次，必要时可以临时召开。
-
-第四条 提案应当在会议闭幕后三个月内办复，并向提案人书面答复。
-
-第五条 专门委员会组织视察，每次视察时间一般不超过七天。
-
-第六条 委员连续二次无故不出席全体会议的，应当书面说明理由。
-"""
-
-
-def test_kinds_take_turns_at_the_sentences_they_share(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
-    """Every sentence holds a number: 判断 filled whole first took all of them and left 单选 none."""
-    kb = build_library(tmp_path, tokenizer, {"terms.md": TERMS})
-    try:
-        request = QuizRequest((Material(doc_id(kb, "委员会议规定")),), {"判断": 6, "单选": 3}, 0)
-        result = QuizGenerator(kb).generate(request)
-    finally:
-        kb.close()
-    assert result.produced["单选"] >= 2 and result.produced["判断"] >= 2
-
-
-SLOGANS = """# 履职学习材料
-
-第一条 各级政协组织要坚持用党的创新理论凝心铸魂，不断增强政治判断力、政治领悟力、政治执行力。
-
-第二条 各级政协组织要坚持团结和民主两大主题，广泛凝聚共识，不断巩固共同思想政治基础。
-
-第三条 政协委员要坚持为国履职、为民尽责，不断提高政治把握能力和调查研究能力。
-
-第四条 全国委员会每届任期五年，常务委员会会议一般每半年举行一次。
-
-第五条 提案应当在会议闭幕后三个月内办复，并书面答复提案人。
-"""
-
-
-def test_a_true_statement_is_a_fact_that_could_have_been_false(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
-    """Slogans are 正确 by their tone (blind review: 9 of 25 判断 rejected as such): the fact is judged first."""
-    kb = build_library(tmp_path, tokenizer, {"slogans.md": SLOGANS})
-    try:
-        material = Material(doc_id(kb, "履职学习材料"))
-        items = [
-            item
-            for seed in range(4)
-            for item in QuizGenerator(kb).generate(QuizRequest((material,), {"判断": 2}, seed)).items
-        ]
-    finally:
-        kb.close()
-    assert len(items) == 8 and {item.answer for item in items} == {TRUE, FALSE}
-    assert all("全国委员会每届任期" in item.stem or "会议闭幕后" in item.stem for item in items)
