@@ -54,7 +54,7 @@ DEPENDENT_STARTS = (
 ELLIPTICAL_CONDITION = re.compile(r"^[^，,。；]{1,6}的[，,]")
 POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
 # “本条例第三十一条第六项规定的信访事项”: what the article says is not in the item
-CROSS_REFERENCE = re.compile(r"(?:本|前|该)?(?:条例|法|章程|规定|办法)?第[一二三四五六七八九十百零〇0-9]+条")
+CROSS_REFERENCE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 # A blind review found these too easy: a count of one is what a reader assumes (每年举行一次, 至少应有代表一人).
 ONE_OF = ("一次", "一人", "一名")
 # A blank a member fills from habit, not knowledge: the partner of a stock pair seen this often in the library
@@ -740,7 +740,7 @@ def _source_for_members(group: ListGroup, spans: list) -> Source:
 
 
 # A clause that frames the sentence: its time, its object or its condition.
-_FRAME = re.compile(
+_FRAMING_CLAUSE = re.compile(
     r"^(?:在|对|对于|为|为了|根据|按照|依照|依据|经|除|当|自)|(?:时|期间|以后|之后|以前|之前|后|前|的)[，；：,;:]$"
 )
 
@@ -760,7 +760,7 @@ def window(text: str, start: int, end: int, limit: int) -> tuple[int | None, int
     while True:
         grown = False
         before = [c for c in cuts if c < left]
-        if before and right - before[-1] <= limit and not _FRAME.search(text[before[-1] : left]):
+        if before and right - before[-1] <= limit and not _FRAMING_CLAUSE.search(text[before[-1] : left]):
             left, grown = before[-1], True
         after = [c for c in cuts if c > right]
         if after and after[0] - left <= limit:

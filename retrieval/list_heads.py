@@ -54,8 +54,8 @@ def _span_before_cue(text: str) -> str:
 
 
 def _noun_run(tagged: list[tuple[str, str]]) -> list[str]:
-    """The first word of the span (要求 and 处罚 are tagged verbs but named as things here) and the nouns after it;
-    for the span before a cue, the run that ends it."""
+    """The first word of the span (要求 and 处罚 are tagged verbs but named as things here) and the nouns after it
+    (政务处分, not 条件才能立案)."""
     words = [(w, tag) for w, tag in tagged if w.strip()]
     if not words or not re.search(r"[\u4e00-\u9fff]", words[0][0]):
         return []
