@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_files
+from quiz_library import build_library
 
-from library.files import uploads_from_paths
-from library.service import Library
 from retrieval.kb import KnowledgeBase
 from retrieval.list_heads import ListOf, list_heads
 from retrieval.search import SearchOptions
-from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
 
 TRAFFIC = """# 某市道路交通安全条例
@@ -65,12 +62,7 @@ def test_the_thesaurus_word_for_the_head_counts(tokenizer: ChineseTokenizer) -> 
 
 @pytest.fixture
 def library(tmp_path: Path, tokenizer: ChineseTokenizer):
-    write_files(tmp_path / "lib", {"traffic.md": TRAFFIC, "offices.md": OFFICES})
-    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
-    writer = Library(settings, tokenizer=tokenizer, embedder=None)
-    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
-    writer.close()
-    kb = KnowledgeBase(settings, tokenizer=tokenizer)
+    kb = build_library(tmp_path, tokenizer, {"traffic.md": TRAFFIC, "offices.md": OFFICES})
     yield kb
     kb.close()
 
