@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from retrieval.synonyms import pieces
 from retrieval.tokenizer import ChineseTokenizer, normalize
 
 # The noun after the asking words (哪几种处罚, 哪些政务处分, 什么样的条件) …
@@ -35,11 +36,11 @@ def list_heads(question: str, tokenizer: ChineseTokenizer) -> tuple[str, ...]:
     words = _noun_run(tokenizer.tagged_words(span))
     if not words:
         return ()
-    heads = ["".join(words), words[-1]]
-    finest = tokenizer.tokenize(words[-1])
-    last_piece = max((t for t in finest if words[-1].endswith(t) and t != words[-1]), key=len, default=None)
-    if last_piece is not None and len(last_piece) > 1:
-        heads.append(last_piece)  # 解决办法 → 办法
+    last = words[-1]
+    finest = pieces(last, tokenizer.tokenize(last))
+    heads = ["".join(words), last]
+    if len(finest) > 1 and len(finest[-1]) > 1:
+        heads.append(finest[-1])  # 解决办法 → 办法
     return tuple(dict.fromkeys(heads))
 
 
@@ -79,6 +80,7 @@ class ListOf:
         names = [h for h in heads if len(h) > 1]  # 钱, 事: one character is found everywhere
         names += [alt for h in heads for alt in alternatives(h) if len(alt) > 1]
         self.names = tuple(dict.fromkeys(names))
+        self._name_set = frozenset(self.names)
         self._words = words
         self._phrases = tuple(name for name in self.names if len(words(name)) > 1)
 
@@ -89,6 +91,6 @@ class ListOf:
         for clause in _CLAUSE.split(normalize(text)):
             if not _ITEMS.search(clause) or not any(name in clause for name in self.names):
                 continue
-            if any(phrase in clause for phrase in self._phrases) or set(self._words(clause)) & set(self.names):
+            if any(phrase in clause for phrase in self._phrases) or not self._name_set.isdisjoint(self._words(clause)):
                 return True
         return False

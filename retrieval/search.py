@@ -47,7 +47,7 @@ class SearchOptions:
     type_boost: float = 0.0
     cilin_stand_in: float = 0.0  # weight of the 词林 synonyms of a word the library never uses
     named_boost: float = 0.0  # extra score for passages of a document the question names (个保法, 二十大报告)
-    list_boost: float = 0.0  # extra score for a passage listing what a list question asks for (哪几种处罚)
+    list_boost: float = 0.0  # ×(1 + this) for a passage listing what a list question asks for (哪几种处罚)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
