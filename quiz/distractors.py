@@ -22,6 +22,9 @@ LARGE_FACTORS = (0.8, 1.25, 0.6, 1.5, 0.7, 1.3)
 SMALL = 20  # below it, neighbours (五年 → 四年, 六年) are plausible; above, 4499万亩 is not
 # A session's number is a place in a sequence, not an amount: 二十届 has 十九届 and 二十一届 as rivals, not 四十届.
 SEQUENCE_UNITS = ("届",)
+# An age limit's rivals are the ages near it (十六、二十周岁 for 十八), never its multiples: 二十七周岁 or 三十六周岁 is
+# absurd to any member (blind review, session 9).
+AGE_UNITS = ("周岁", "岁")
 # 两, not 二, counts things (两件大事, 两个): 二 stays before the units of time and multiples (二年以下, 二日, 二倍).
 TWO_AS_ER = ("年", "日", "天", "月", "个月", "倍", "周年", "周岁", "岁", "小时")
 
@@ -37,7 +40,9 @@ def number_variants(span: Span) -> list[str]:
         if year is None:
             return []
         spell = digit_by_digit if span.family == "year-chinese" else str
-        return [f"{spell(int(year) + d)}年" for d in (-5, 5, -10, 3, -2, 2)]
+        # a milestone year (二〇三五年) has milestone rivals: 二〇三八年 reads as made up (blind review, session 9)
+        deltas = (-5, 5, -10, 10, -15, 15) if year % 5 == 0 else (-5, 5, -10, 3, -2, 2)
+        return [f"{spell(int(year) + d)}年" for d in deltas]
     unit = "%" if span.family == "percent" else span.family.split("/")[0]
     number = span.text[: len(span.text) - len(unit)]
     value = numeral_value(number)
@@ -45,7 +50,7 @@ def number_variants(span: Span) -> list[str]:
         return []
     decimals = len(number.split(".")[1]) if "." in number else 0
     neighbours = [value + d for d in (1, -1, 2, -2)]
-    if unit in SEQUENCE_UNITS:
+    if unit in SEQUENCE_UNITS or unit in AGE_UNITS:
         steps = neighbours
     elif value >= LARGE and not decimals:
         # 57, 228, 342 for 114: multiples of the key give it away (blind review); a fifth or so off does not
