@@ -17,8 +17,9 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from retrieval.bm25_matrix import counts_to_bm25
 from retrieval.query import Ranked, column_scores, doc_mask, top_k
-from retrieval.tokenizer import normalize
+from retrieval.tokenizer import normalize, normalize_code_points
 
 log = logging.getLogger(__name__)
 IDS_FILE = "bigram_ids.json"
@@ -40,6 +41,57 @@ def char_bigrams(text: str) -> list[str]:
     return grams
 
 
+# A gram as one integer: code points fit in 21 bits, so a bigram is (first << 21) | second and a lone
+# character (a one-character run) is its own code point, below every bigram.
+_SHIFT = 21
+_DOC_SHIFT = 42  # (document in batch << 42) | gram: one integer per occurrence for counting
+_BATCH = 20_000  # documents counted at a time: bounds the arrays at a few hundred MB at 145k chunks
+
+
+def _in_runs(codes: np.ndarray) -> np.ndarray:
+    """The characters _RUN keeps: digits, a-z and CJK."""
+    return (
+        ((codes >= 0x30) & (codes <= 0x39))
+        | ((codes >= 0x61) & (codes <= 0x7A))
+        | ((codes >= 0x3400) & (codes <= 0x4DBF))
+        | ((codes >= 0x4E00) & (codes <= 0x9FFF))
+    )
+
+
+def _gram_occurrences(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(document, gram code) of every gram char_bigrams cuts from these texts, computed on code-point arrays."""
+    codes = normalize_code_points([*texts, ""]).astype(np.int64)  # "": every text ends in a separator
+    separator = codes == 0
+    doc_of = np.cumsum(separator) - separator
+    kept = _in_runs(codes)
+    pair = kept[:-1] & kept[1:]  # a separator is never kept, so no pair spans two documents
+    alone = kept & ~np.concatenate(([False], kept[:-1])) & ~np.concatenate((kept[1:], [False]))
+    grams = np.concatenate(((codes[:-1][pair] << _SHIFT) | codes[1:][pair], codes[alone]))
+    return np.concatenate((doc_of[:-1][pair], doc_of[alone])), grams
+
+
+def _gram_text(code: int) -> str:
+    return chr(code) if code < 1 << _SHIFT else chr(code >> _SHIFT) + chr(code & ((1 << _SHIFT) - 1))
+
+
+def bigram_bm25(texts: Sequence[str]) -> bm25s.BM25:
+    """The BM25 index of these texts' char_bigrams, counted with numpy a batch of documents at a time."""
+    docs, grams, counts, lengths = [], [], [], []
+    for start in range(0, len(texts), _BATCH):
+        batch = texts[start : start + _BATCH]
+        doc, gram = _gram_occurrences(batch)
+        pairs, tf = np.unique((doc << _DOC_SHIFT) | gram, return_counts=True)
+        docs.append((pairs >> _DOC_SHIFT) + start)
+        grams.append(pairs & ((1 << _DOC_SHIFT) - 1))
+        counts.append(tf)
+        lengths.append(np.bincount(doc, minlength=len(batch)))
+    every = np.concatenate(grams)
+    vocabulary = np.unique(every)
+    term = np.searchsorted(vocabulary, every)  # cheaper than np.unique's return_inverse (an argsort)
+    vocab = {_gram_text(int(code)): column for column, code in enumerate(vocabulary)}
+    return counts_to_bm25(np.concatenate(docs), term, np.concatenate(counts), np.concatenate(lengths), vocab)
+
+
 def question_bigrams(question: str) -> list[str]:
     return char_bigrams(_QUESTION_WORDS.sub(" ", normalize(question)))
 
@@ -55,12 +107,7 @@ class CharBigramIndex:
         """Index (chunk id, doc id, text) rows — text as the word leg indexes it (lexical.index_text)."""
         if not rows:
             return cls(None, [], [])
-        # Token ids per chunk, not strings: at 100k chunks the bigram strings alone would take gigabytes.
-        vocab: dict[str, int] = {}
-        ids = [[vocab.setdefault(gram, len(vocab)) for gram in char_bigrams(text)] for _, _, text in rows]
-        bm25 = bm25s.BM25()
-        bm25.index((ids, vocab), show_progress=False)
-        return cls(bm25, [r[0] for r in rows], [r[1] for r in rows])
+        return cls(bigram_bm25([r[2] for r in rows]), [r[0] for r in rows], [r[1] for r in rows])
 
     def save(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from typing import Protocol
 import bm25s
 import numpy as np
 
+from retrieval.bm25_matrix import counts_to_bm25
 from retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,21 @@ class LexicalState:
     stamp: str = ""  # the catalog's generation stamp (retrieval.catalog.new_stamp); "" in older artefacts
 
 
+def tokens_bm25(documents: Sequence[Sequence[str]]) -> bm25s.BM25:
+    """bm25s' index of these token lists, counted with numpy (retrieval.bm25_matrix): the per-token Python work
+    is one dictionary lookup."""
+    vocab: dict[str, int] = {}
+    lengths = np.fromiter((len(tokens) for tokens in documents), dtype=np.int64, count=len(documents))
+    term = np.fromiter(
+        (vocab.setdefault(token, len(vocab)) for tokens in documents for token in tokens),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    doc = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+    pairs, tf = np.unique((doc << 32) | term, return_counts=True)
+    return counts_to_bm25(pairs >> 32, pairs & 0xFFFFFFFF, tf, lengths, vocab)
+
+
 class LexicalIndex:
     def __init__(self, bm25: bm25s.BM25 | None, state: LexicalState):
         self._bm25 = bm25
@@ -61,10 +77,7 @@ class LexicalIndex:
         state = LexicalState(generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows), stamp)
         if not rows:
             return cls(None, state)
-        tokens = [r[2] for r in rows]
-        bm25 = bm25s.BM25()
-        bm25.index([list(t) for t in tokens], show_progress=False)
-        return cls(bm25, state)
+        return cls(tokens_bm25([r[2] for r in rows]), state)
 
     @classmethod
     def load(cls, path: Path, mmap: bool = True) -> LexicalIndex | None:

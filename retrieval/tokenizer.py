@@ -10,13 +10,14 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
 import jieba
 import jieba.posseg
+import numpy as np
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
@@ -36,6 +37,30 @@ def normalize(text: str) -> str:
     Traditional characters become simplified ones (OpenCC's character table, first choice) on both sides of
     every match — questions and documents — so a question typed in traditional Chinese finds simplified text."""
     return unicodedata.normalize("NFKC", text).lower().translate(_traditional_to_simplified())
+
+
+def normalize_code_points(texts: Sequence[str], separator: str = "\x00") -> np.ndarray:
+    """normalize() of these texts, joined by `separator` (removed from the texts), as one array of code points:
+    the script fold is a table lookup on the array instead of str.translate per text (a third of the time)."""
+    joined = separator.join(unicodedata.normalize("NFKC", t).replace(separator, " ").lower() for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    table = _simplified_lookup()
+    if table is None:
+        return np.frombuffer(joined.translate(_traditional_to_simplified()).encode("utf-32-le"), dtype=np.uint32)
+    inside = codes < len(table)
+    return np.where(inside, table[np.minimum(codes, len(table) - 1)], codes)
+
+
+@functools.cache
+def _simplified_lookup() -> np.ndarray | None:
+    """The script fold as code point → code point (None if some target is longer than one character)."""
+    mapping = _traditional_to_simplified()
+    if any(len(target) != 1 for target in mapping.values()):
+        return None
+    table = np.arange(max(mapping, default=0) + 1, dtype=np.uint32)
+    for source, target in mapping.items():
+        table[source] = ord(target)
+    return table
 
 
 @functools.cache
