@@ -187,6 +187,7 @@ class LibraryView:
         self._texts = dict(texts)  # doc id → its normalised text (document_text)
         self._text = "\n".join(self._texts.values())
         self._counts: dict[str, int] = {}
+        self._spread: dict[str, int] = {}
         log.info(
             "library view: %d characters, %d documents analysed, %d pools", len(self._text), len(terms), len(self.pools)
         )
@@ -203,6 +204,13 @@ class LibraryView:
         if key not in self._counts:
             self._counts[key] = self._text.count(key) if key else 0
         return self._counts[key]
+
+    def documents_saying(self, text: str) -> int:
+        """In how many documents the library says this (remembered, as occurrences)."""
+        key = norm(text)
+        if key not in self._spread:
+            self._spread[key] = sum(key in document for document in self._texts.values()) if key else 0
+        return self._spread[key]
 
     def occurrences_in(self, doc_id: str, text: str) -> int:
         key = norm(text)

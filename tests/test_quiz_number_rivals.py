@@ -1,9 +1,15 @@
-"""Number distractors a member would not reject from general knowledge (session-9 blind review: 新满二十七周岁 for
-an age limit of eighteen, 二〇三八年 for the 二〇三五年 milestone)."""
+"""Numbers a member would not take for a fact of the text (session-9 blind review): distractors rejected from general
+knowledge (新满二十七周岁 for an age limit of eighteen, 二〇三八年 for the 二〇三五年 milestone) and keys every text
+says (年满十八周岁)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from quiz_library import build_library, doc_id
+
 from quiz.distractors import number_variants
+from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.library import Analyzer
 from quiz.text import numeral_value
 from retrieval.tokenizer import ChineseTokenizer
@@ -29,3 +35,45 @@ def test_a_milestone_year_has_milestone_years_as_rivals(tokenizer: ChineseTokeni
 def test_another_year_keeps_its_near_neighbours(tokenizer: ChineseTokenizer) -> None:
     year = number_span(tokenizer, "二〇二二年召开党的二十大。")
     assert "二〇二〇年" in number_variants(year) and "二〇二四年" in number_variants(year)
+
+
+def age_rule(law: str, duty: str, deadline: str) -> str:
+    return f"""# {law}
+
+第一条 年满十八周岁的本地居民，可以申请参加{duty}志愿服务队伍，协助开展巡查宣传工作。
+
+第二条 县级主管部门收到{duty}志愿服务队伍的备案申请后，应当在{deadline}内完成审查并书面告知申请人。
+"""
+
+
+def asked(kb, title: str) -> str:
+    """The stems of 填空 and 单选 items on this document over several seeds."""
+    material = Material(doc_id(kb, title))
+    return "\n".join(
+        item.stem
+        for seed in range(6)
+        for item in QuizGenerator(kb).generate(QuizRequest((material,), {"填空": 2, "单选": 2}, seed)).items
+    )
+
+
+def test_a_number_several_texts_say_alike_is_not_asked(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    """年满十八周岁 in three texts is common knowledge (filled from habit); a text's own deadline is not."""
+    files = {f"{n}.md": age_rule(*law) for n, law in enumerate(LAWS)}
+    kb = build_library(tmp_path / "three", tokenizer, files)
+    try:
+        stems = asked(kb, LAWS[0][0])
+    finally:
+        kb.close()
+    assert "应当在____内" in stems and "年满____" not in stems
+    alone = build_library(tmp_path / "one", tokenizer, {"0.md": age_rule(*LAWS[0])})
+    try:
+        assert "年满____" in asked(alone, LAWS[0][0])  # said by one text only, it is that text's fact
+    finally:
+        alone.close()
+
+
+LAWS = (
+    ("河道巡护条例", "河道巡护", "三十日"),
+    ("森林防火办法", "森林防火", "十五日"),
+    ("文物保护规定", "文物保护", "六十日"),
+)
