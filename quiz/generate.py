@@ -76,6 +76,10 @@ COMMON_WORD_MIN = 15  # …or in the library, to be a word of every text (领导
 NUMBER_ASKED_MAX = 1
 # A list's frame longer than this is a sentence, not a name (TITLE_PREFIX allows it in a stem's prefix).
 FRAME_MAX_CHARS = 16
+ITEM_LEAD_MAX_CHARS = 30  # a numbered item's first clause, added to its list's frame (省、自治区、直辖市的代表名额…)
+ADDRESS = re.compile(r"^各位|们$")  # “各位代表：” opens a speech, not a list
+CONDITIONAL = re.compile(r"^(?:如果|如|若|凡)")
+SITUATION_ENDINGS = ("时", "期间", "以后", "之后", "后")
 POINTING = re.compile(r"下列|如下|以下|按照")
 FRAME_VERB = re.compile(r"(?:主要|分别)?(?:是|为|包括|有|如下)$")
 # Rounds of kinds taking turns, the scarcest kinds choosing their sentences first.
@@ -710,29 +714,54 @@ def given_by_title(span: Span, sentence: Sentence) -> bool:
 
 
 def cited(sentence: Sentence, stem: str) -> str:
-    """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable; and, for
-    an item of a list announced by a colon, what the list is of (居民消费价格涨幅____左右 is a 2024 target, and the
-    report also gives the 2023 figure)."""
-    frame = list_frame(sentence)
+    """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable; and what
+    the sentence leaves to the text before it: the list it is an item of (居民消费价格涨幅____左右 is a 2024 target,
+    and the report also gives the 2023 figure), or the situation it continues (另行选举时 for 如果只选一人)."""
+    frame = list_frame(sentence) or situation_frame(sentence)
     return f"根据《{sentence.chunk.title}》{f'（{frame}）' if frame else ''}，{stem}"
 
 
 def list_frame(sentence: Sentence) -> str:
     """What the list a sentence continues is of: “今年发展主要预期目标是：…；” makes 今年发展主要预期目标 the frame
-    of “居民消费价格涨幅3%左右；”. Empty for a sentence that is no such item."""
+    of “居民消费价格涨幅3%左右；”; within a numbered item, with the item's first clause too (the level a
+    “代表总名额不得超过…” belongs to). Empty for a sentence that is no such item."""
     sentences = split_sentences(sentence.chunk.text)
     if sentence.index == 0 or "：" in sentence.text or sentence.index >= len(sentences):
         return ""
+    lead = ""
+    in_item = not LIST_MARKER.match(sentence.text)  # a sentence inside an item, not the item's own start
     for earlier in reversed(sentences[: sentence.index]):
-        if "：" in earlier:
-            clauses = strip_labels(earlier[: earlier.rindex("：")]).split("，")
+        head, colon, tail = earlier.rpartition("：")
+        if in_item and LIST_MARKER.match(tail):  # the item starts here (after its list's colon, or alone)
+            lead, in_item = item_lead(tail), False
+        if colon:
+            clauses = strip_labels(head).split("，")
             # “代表名额，按照下列规定确定：” is a list of 代表名额: the subject, where the last clause only points
             intro = clauses[0] if len(clauses) > 1 and POINTING.search(clauses[-1]) else clauses[-1]
             intro = FRAME_VERB.sub("", intro).strip()
-            return intro if 2 <= len(intro) <= FRAME_MAX_CHARS else ""
+            intro = intro if 2 <= len(intro) <= FRAME_MAX_CHARS and not ADDRESS.match(intro) else ""
+            return "：".join(part for part in (intro, lead) if part)
         if not earlier.rstrip().endswith(("；", ";")):
             return ""
     return ""
+
+
+def item_lead(item: str) -> str:
+    """A numbered item's first clause, when short: what a later sentence of the item is about."""
+    first = re.split(r"[，；,;]", strip_labels(item))[0]
+    return first if len(first) <= ITEM_LEAD_MAX_CHARS else ""
+
+
+def situation_frame(sentence: Sentence) -> str:
+    """The situation a conditional sentence continues: “另行选举时，…。如果只选一人，候选人应为二人。” asks about
+    another election, not any. The previous sentence's opening clause, when it is one (…时，)."""
+    if sentence.index == 0 or not CONDITIONAL.match(sentence.text):
+        return ""
+    sentences = split_sentences(sentence.chunk.text)
+    if sentence.index >= len(sentences):
+        return ""
+    opening = strip_labels(sentences[sentence.index - 1]).split("，")[0]
+    return opening if opening.endswith(SITUATION_ENDINGS) and len(opening) <= FRAME_MAX_CHARS else ""
 
 
 def _member_span(group: ListGroup, key: str) -> tuple[Sentence, tuple[int, int]] | None:

@@ -72,5 +72,33 @@ def test_a_sentence_of_no_list_has_no_frame() -> None:
 
     plain = _sentences("全国委员会每届任期五年。全体会议每年举行一次。")
     assert list_frame(plain[1]) == ""
+    speech = _sentences("各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。")
+    assert len(speech) == 2 and list_frame(speech[1]) == ""  # an address opens a speech, not a list
     stem = "根据《政府工作报告》（今年发展主要预期目标），居民消费价格涨幅____左右。"
     assert claim_of(stem) == "居民消费价格涨幅____左右。"
+
+
+def test_a_sentence_inside_a_numbered_item_is_cited_with_the_item_it_belongs_to() -> None:
+    """Blind review: “代表总名额不得超过____” without the level (省 or 乡) it is the ceiling of."""
+    from quiz.generate import list_frame
+
+    seats = _sentences(
+        "地方各级人民代表大会的代表名额，按照下列规定确定：（一）省的代表名额基数为三百五十名，每十五万人可以增加一名代表；"
+        "但是，代表总名额不得超过一千名；（二）乡的代表名额基数为四十五名；但是，代表总名额不得超过一百六十名。"
+    )
+    ceilings = [s for s in seats if "总名额" in s.text]
+    assert [list_frame(s) for s in ceilings] == [
+        "地方各级人民代表大会的代表名额：省的代表名额基数为三百五十名",
+        "地方各级人民代表大会的代表名额：乡的代表名额基数为四十五名",
+    ]
+
+
+def test_a_conditional_sentence_is_cited_with_the_situation_it_continues() -> None:
+    """Blind review: “如果只选一人，候选人应为____” is about another election (另行选举时), not any."""
+    from quiz.generate import cited
+
+    text = "另行选举时，根据在第一次投票时得票多少的顺序，确定候选人名单。如果只选一人，候选人应为二人。"
+    alone = next(s for s in _sentences(text) if s.text.startswith("如果"))
+    assert cited(alone, "如果只选一人，候选人应为____。").startswith("根据《政府工作报告》（另行选举时），")
+    plain = _sentences("全国委员会每届任期五年。如遇非常情况，可以延长任期。")
+    assert cited(plain[1], "如遇非常情况，可以延长____。").startswith("根据《政府工作报告》，")
