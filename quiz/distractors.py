@@ -287,11 +287,23 @@ def fits_after(before: str, candidate: str) -> bool:
 
 
 def sibling_members(
-    key: str, noun: str, doc_id: str, library: LibraryView, exclude: set[str], rng: random.Random
+    key: str,
+    noun: str,
+    doc_id: str,
+    library: LibraryView,
+    exclude: set[str],
+    rng: random.Random,
+    own_document: bool = False,
 ) -> list[str]:
     """Members of other lists, most alike first: enumerating the same noun (原则, 情形), ending in the same
-    character (自治区 ~ 市辖区), from the same document, of a similar length."""
-    members = [m for m in library.list_members() if norm(m[0]) not in exclude]
+    character (自治区 ~ 市辖区), from the same document, of a similar length. With `own_document`, only lists of
+    the key's document enumerating the same noun (the other bodies' 职权 for one body's)."""
+
+    def kept(member: tuple[str, str, str]) -> bool:
+        text, its_noun, its_doc = member
+        return norm(text) not in exclude and (not own_document or (its_doc == doc_id and its_noun == noun))
+
+    members = [m for m in library.list_members() if kept(m)]
     rng.shuffle(members)
 
     def unlike(member: tuple[str, str, str]) -> tuple[int, int, int, int, int]:

@@ -78,6 +78,7 @@ NUMBER_ASKED_MAX = 1
 FRAME_MAX_CHARS = 16
 ITEM_LEAD_MAX_CHARS = 30  # a numbered item's first clause, added to its list's frame (省、自治区、直辖市的代表名额…)
 ADDRESS = re.compile(r"^各位|们$")  # “各位代表：” opens a speech, not a list
+YEAR = re.compile(r"(?:19|20)\d{2}年")
 CONDITIONAL = re.compile(r"^(?:如果|如|若|凡)")
 SITUATION_ENDINGS = ("时", "期间", "以后", "之后", "后")
 POINTING = re.compile(r"下列|如下|以下|按照")
@@ -255,9 +256,12 @@ def pins_a_name(sentence: str, span: Span) -> bool:
 
 
 def inside_set_phrase(group: ListGroup) -> bool:
-    """An enumeration that is a set phrase (社会公德、职业道德、家庭美德、个人品德) is recited, not known."""
-    phrases = set_phrase_ranges(group.intro.text)
-    return any(overlaps(m.start, m.end, phrases) for m in group.members)
+    """An enumeration that is a set phrase (社会公德、职业道德、家庭美德、个人品德) is recited, not known. A member's
+    offsets are in its own sentence (a numbered item's, in a vertical list), so its set phrases are looked up there."""
+    return any(
+        overlaps(member.start, member.end, set_phrase_ranges(sentence.text))
+        for member, sentence in zip(group.members, group.member_sentences)
+    )
 
 
 class _Run:
@@ -410,7 +414,9 @@ class _Run:
             return False
         before, after = sentence.text[: span.start], sentence.text[span.end :]
         if span.kind == "number":
-            said = norm(before)[-COMMON_NUMBER_CONTEXT:] + span.text
+            # an age limit is one fact wherever it stands (年满十八周岁, 新满十八周岁): known by heart, not by text
+            age = span.family.split("/")[0] in distractors.AGE_UNITS
+            said = span.text if age else norm(before)[-COMMON_NUMBER_CONTEXT:] + span.text
             common = span.family != "percent" and self.library.documents_saying(said) >= COMMON_NUMBER_DOCUMENTS
             return not common and not habitual_number(span.text, before, after)
         # the pair by the key's head: 党委和政府 holds 各级党委和政府 and 地方党委和政府 alike
@@ -662,8 +668,10 @@ class _Run:
         keys = self.rng.sample(members, true_count)
         passage = group.intro.chunk.text
         exclude = {norm(m) for m in members}
+        # a numbered list's rivals are its own document's other lists of the same noun (全国委员会's 职权 for a
+        # 地方委员会 item): a 信访 body's duties among an election committee's are absurd (blind review, session 10)
         pool = distractors.sibling_members(
-            keys[0], group.noun, group.intro.chunk.doc_id, self.library, exclude, self.rng
+            keys[0], group.noun, group.intro.chunk.doc_id, self.library, exclude, self.rng, own_document=group.vertical
         )
         passage = norm(passage)
         pool = [p for p in pool if norm(p) not in passage]
@@ -717,7 +725,7 @@ def cited(sentence: Sentence, stem: str) -> str:
     """The stem with the document it comes from: “今年”, “过去五年” and “本会” need it to be answerable; and what
     the sentence leaves to the text before it: the list it is an item of (居民消费价格涨幅____左右 is a 2024 target,
     and the report also gives the 2023 figure), or the situation it continues (另行选举时 for 如果只选一人)."""
-    frame = list_frame(sentence) or situation_frame(sentence)
+    frame = list_frame(sentence) or situation_frame(sentence) or year_section(sentence)
     return f"根据《{sentence.chunk.title}》{f'（{frame}）' if frame else ''}，{stem}"
 
 
@@ -750,6 +758,16 @@ def item_lead(item: str) -> str:
     """A numbered item's first clause, when short: what a later sentence of the item is about."""
     first = re.split(r"[，；,;]", strip_labels(item))[0]
     return first if len(first) <= ITEM_LEAD_MAX_CHARS else ""
+
+
+def year_section(sentence: Sentence) -> str:
+    """The section of a report that names its own year (一、2023年工作回顾 in the 2024 report): its figures are
+    that year's, not the title's (blind review: 城镇新增就业1244万人 read as a 2024 figure)."""
+    section = strip_labels(sentence.chunk.heading_path.split(" > ")[0])
+    year = YEAR.search(section)
+    if not year or year.group() in sentence.chunk.title or len(section) > FRAME_MAX_CHARS:
+        return ""
+    return section
 
 
 def situation_frame(sentence: Sentence) -> str:

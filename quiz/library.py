@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from quiz.spans import (
+    LIST_MARKER,
     Span,
     boundaries,
     find_bodies,
@@ -125,9 +126,9 @@ def _vertical(sentences: list[Sentence], texts: list[str], position: int) -> Lis
     for offset, text in enumerate(followers, start=position + 1):
         head = list_item_head(text)
         if head is None:
-            if members:
+            if members and not LIST_MARKER.match(text):
                 break
-            continue
+            continue  # an item too long to be an option (（三）协商讨论国家的大政方针以及…) is still one of the list
         start = text.find(head)
         members.append(Span(start, start + len(head), head, "member", "list"))
         where.append(sentences[offset])

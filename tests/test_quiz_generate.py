@@ -72,17 +72,44 @@ def test_a_distractor_that_is_true_elsewhere_in_the_library_is_not_used(tmp_path
     kb.close()
 
 
-def test_multiple_choice_takes_true_members_and_sibling_list_distractors(kb: KnowledgeBase) -> None:
-    result = generate(kb, "委员履职条例", {"多选": 3})
-    principles = next(i for i in result.items if "下列哪些原则" in i.stem)
-    assert principles.stem == "根据《委员履职条例》，委员履职应当遵循下列哪些原则？（多选）"
+TWO_PRINCIPLE_LISTS = """# 委员履职条例
+
+第一条 委员履职应当遵循下列原则：
+（一）坚持党的领导；
+（二）坚持团结民主；
+（三）坚持实事求是。
+
+第二条 专门委员会开展工作应当遵循下列原则：
+（一）突出专业特色；
+（二）注重协商实效；
+（三）加强界别联系。
+
+第三条 专委会组织视察调研应当符合下列要求：
+（一）深入基层一线；
+（二）听取界别群众意见；
+（三）形成书面调研报告。
+"""
+
+
+def test_multiple_choice_takes_true_members_and_sibling_list_distractors(
+    tmp_path: Path, tokenizer: ChineseTokenizer
+) -> None:
+    """The wrong options are another list of principles of the same text, not its requirements (深入基层一线 is no
+    principle: a kind apart at sight)."""
+    kb = build_library(tmp_path, tokenizer, {"rules.md": TWO_PRINCIPLE_LISTS})
+    try:
+        items = [item for seed in range(4) for item in generate(kb, "委员履职条例", {"多选": 3}, seed).items]
+    finally:
+        kb.close()
+    principles = next(i for i in items if i.stem == "根据《委员履职条例》，委员履职应当遵循下列哪些原则？（多选）")
     members = {"坚持党的领导", "坚持团结民主", "坚持实事求是"}
-    sibling = {"深入基层一线", "听取界别群众意见", "形成书面调研报告", "委员读书", "专题协商"}
+    sibling = {"突出专业特色", "注重协商实效", "加强界别联系"}
     keys = {principles.options[LETTERS.index(letter)] for letter in principles.answer}
     assert 2 <= len(keys) <= 3 and keys <= members
     assert set(principles.options) - keys <= sibling
     for start, end in principles.source.answer_spans:
         assert principles.source.passage[start:end] in keys
+    assert all("深入基层一线" not in i.options for i in items if "原则" in i.stem)
 
 
 def test_true_or_false_statements_quote_the_original(kb: KnowledgeBase) -> None:

@@ -77,3 +77,26 @@ LAWS = (
     ("森林防火办法", "森林防火", "十五日"),
     ("文物保护规定", "文物保护", "六十日"),
 )
+
+
+RENEWAL = """# 志愿者换届登记规定
+
+第一条 每年换届登记时，新满十八周岁的队员应当重新填写志愿服务登记表并签字确认。
+
+第二条 换届登记材料应当由队长审核后报送县级主管部门，主管部门应当在二十日内完成审核。
+"""
+
+
+def test_an_age_limit_said_in_other_words_is_no_less_common(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    """新满十八周岁 in a text of its own: the age is the one the other texts set (年满十八周岁)."""
+    files = {f"{n}.md": age_rule(*law) for n, law in enumerate(LAWS)} | {"renewal.md": RENEWAL}
+    kb = build_library(tmp_path / "four", tokenizer, files)
+    try:
+        assert "新满____" not in asked(kb, "志愿者换届登记规定")
+    finally:
+        kb.close()
+    alone = build_library(tmp_path / "one", tokenizer, {"renewal.md": RENEWAL})
+    try:
+        assert "新满____" in asked(alone, "志愿者换届登记规定")
+    finally:
+        alone.close()

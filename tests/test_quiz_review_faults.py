@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quiz_library import build_library, doc_id
+from quiz_library import RULES, build_library, doc_id
 
 from quiz.distractors import names_the_same
 from quiz.generate import Material, QuizGenerator, QuizRequest
@@ -159,13 +159,19 @@ def test_a_share_in_words_a_figure_of_speech_and_a_local_body_keep_their_kind(to
 
 
 def test_an_inline_list_of_no_common_form_makes_no_multiple_choice(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
-    kb = build_library(tmp_path, tokenizer)  # the quiz tests' library: 委员履职条例 lists 书香政协、委员读书、专题协商…
+    # the quiz tests' 委员履职条例 (it lists 书香政协、委员读书、专题协商…), with a second list of 原则 for the first's
+    # wrong options (a numbered list's come from its own text's lists of the same noun)
+    second = (
+        "\n第五条 专门委员会开展工作应当遵循下列原则：\n"
+        "（一）突出专业特色；\n（二）注重协商实效；\n（三）加强联系。\n"
+    )
+    kb = build_library(tmp_path, tokenizer, {"rules.md": RULES + second})
     try:
         made = []
         for seed in range(4):
             request = QuizRequest((Material(doc_id(kb, "委员履职条例")),), {"多选": 3}, seed)
             made += QuizGenerator(kb).generate(request).items
-        assert made  # the vertical lists (下列原则, 下列要求) still make items
+        assert made  # the vertical lists of 原则 still make items
         # the activities share no ending: their options would be principles (坚持团结民主) offered as activities
         assert not [i for i in made if i.kind == "enumeration"]
     finally:

@@ -1,6 +1,10 @@
-"""The clauses of a long sentence a stem keeps: who acts and what follows; a frame (在…期间，) only if room is left."""
+"""What a stem keeps and what it is cited with: the clauses of a long sentence (who acts and what follows; a frame
+such as 在…期间， only if room is left), the list or situation or year it belongs to; and the lists items come from."""
 
 from __future__ import annotations
+
+import contextlib
+import re
 
 from quiz.generate import MAX_STEM_CHARS, window
 
@@ -102,3 +106,83 @@ def test_a_conditional_sentence_is_cited_with_the_situation_it_continues() -> No
     assert cited(alone, "如果只选一人，候选人应为____。").startswith("根据《政府工作报告》（另行选举时），")
     plain = _sentences("全国委员会每届任期五年。如遇非常情况，可以延长任期。")
     assert cited(plain[1], "如遇非常情况，可以延长____。").startswith("根据《政府工作报告》，")
+
+
+def test_a_report_section_on_another_year_is_cited_with_that_year() -> None:
+    """Blind review: 城镇新增就业1244万人 in the 2024 report's review of 2023 read as a 2024 figure."""
+    from quiz.generate import cited
+    from quiz.library import sentences_of
+    from retrieval.types import Chunk
+
+    def first_sentence(heading: str):
+        chunk = Chunk("c1", "d1", "城镇新增就业1244万人。", "政府工作报告（2024年）", (heading,), None, None, 0)
+        return sentences_of(chunk)[0]
+
+    stem = "城镇新增就业____。"
+    review = cited(first_sentence("一、2023年工作回顾"), stem)
+    assert review.startswith("根据《政府工作报告（2024年）》（2023年工作回顾），")
+    assert cited(first_sentence("二、2024年经济社会发展总体要求"), stem).startswith("根据《政府工作报告（2024年）》，")
+
+
+def test_a_list_item_too_long_to_be_an_option_does_not_end_the_list(tokenizer) -> None:
+    """政协章程 第四十四条: its third power is a long clause; the list went on after it, and was cut to two members
+    (the 章程 gave no 多选 at all); nor is the list a set phrase because its intro names one (中国人民政治协商会议)."""
+    from quiz.generate import inside_set_phrase
+    from quiz.library import Analyzer
+
+    powers = _sentences(
+        "中国人民政治协商会议全国委员会全体会议行使下列职权：\n（一）修改章程，监督章程的实施；\n（二）选举全国委员会的主席和常务委员；\n"
+        "（三）协商讨论国家的大政方针以及经济建设、政治建设、文化建设、社会建设中的重要问题，提出建议和批评；\n"
+        "（四）听取和审议常务委员会的工作报告；\n（五）讨论本会重大工作原则并作出决议。"
+    )
+    (group,) = [g for g in Analyzer(tokenizer).lists(powers) if g.vertical]
+    assert group.texts == (
+        "修改章程",
+        "选举全国委员会的主席和常务委员",
+        "听取和审议常务委员会的工作报告",
+        "讨论本会重大工作原则并作出决议",
+    )
+    assert not inside_set_phrase(group)
+
+
+ELECTIONS = """# 选举工作规定
+
+第一条 选举委员会履行下列职责：
+（一）划分选举本级代表的选区；
+（二）进行选民登记，审查选民资格；
+（三）确定选举日期并予以公布。
+
+第二条 选民小组承担下列任务：
+（一）组织选民讨论代表候选人；
+（二）协助选举委员会发放选民证；
+（三）向选民宣传选举法律法规。
+"""
+
+PETITION_DUTIES = """# 信访部门工作规定
+
+第一条 信访部门履行下列职责：
+（一）受理、转送、交办信访事项；
+（二）督促检查重要信访事项的处理和落实；
+（三）承担本级党委和政府交办的其他事项。
+"""
+
+
+def test_a_numbered_list_draws_its_wrong_options_from_its_own_document(tmp_path, tokenizer) -> None:
+    """Blind review: a 信访 body's duties offered among an election committee's are absurd at sight."""
+    from quiz_library import build_library, doc_id
+
+    from quiz.generate import Material, QuizGenerator, QuizRequest
+    from quiz.model import QuizError
+
+    kb = build_library(tmp_path, tokenizer, {"elections.md": ELECTIONS, "petitions.md": PETITION_DUTIES})
+    try:
+        material = Material(doc_id(kb, "选举工作规定"))
+        items = []
+        for seed in range(4):
+            with contextlib.suppress(QuizError):  # nothing to ask: the trainer is told so
+                items += QuizGenerator(kb).generate(QuizRequest((material,), {"多选": 1}, seed)).items
+    finally:
+        kb.close()
+    options = {option for item in items for option in item.options}
+    petitions = {re.split("[，；。]", line[3:])[0] for line in PETITION_DUTIES.splitlines() if line.startswith("（")}
+    assert not options & petitions  # no list of 职责 in its own text: no item rather than another text's duties
