@@ -55,6 +55,9 @@ def number_variants(span: Span) -> list[str]:
     elif value >= LARGE and not decimals:
         # 57, 228, 342 for 114: multiples of the key give it away (blind review); a fifth or so off does not
         steps = [_rounded_like(value * f, value) for f in LARGE_FACTORS]
+    elif decimals:
+        # 14.3%, 42.9%, 85.8% for 28.6%: halves and multiples of a decimal give it away alike
+        steps = [round(value * f, decimals) for f in LARGE_FACTORS]
     else:
         steps = [value * f for f in NUMBER_FACTORS] + (neighbours if value < SMALL else [])
     variants = []

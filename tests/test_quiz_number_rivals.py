@@ -100,3 +100,10 @@ def test_an_age_limit_said_in_other_words_is_no_less_common(tmp_path: Path, toke
         assert "新满____" in asked(alone, "志愿者换届登记规定")
     finally:
         alone.close()
+
+
+def test_a_decimal_has_rivals_a_fifth_or_so_off_not_its_multiples(tokenizer: ChineseTokenizer) -> None:
+    share = number_span(tokenizer, "技术合同成交额增长28.6%。")
+    values = [float(v.rstrip("%")) for v in number_variants(share)]
+    assert values and all(round(v / 28.6, 2) not in (0.5, 2.0, 3.0) for v in values)
+    assert all(len(v.rstrip("%").split(".")[1]) == 1 for v in number_variants(share))  # 22.9%, as the key is written
