@@ -33,6 +33,14 @@ RULES = """# 委员履职条例
 第四条 委员应当积极参加书香政协、委员读书、专题协商、民主监督等履职活动。
 """
 
+# A second list of 原则 for RULES: a numbered list's wrong options come from its own text's lists of the same noun.
+COMMITTEE_PRINCIPLES = """
+第五条 专门委员会开展工作应当遵循下列原则：
+（一）突出专业特色；
+（二）注重协商实效；
+（三）加强界别联系。
+"""
+
 PETITIONS = """# 信访事项办理规定
 
 第一条 信访事项应当自受理之日起60日内办结。

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quiz_library import PETITIONS, QUIZ_LIBRARY, build_library, doc_id
+from quiz_library import COMMITTEE_PRINCIPLES, PETITIONS, QUIZ_LIBRARY, RULES, build_library, doc_id
 
 from quiz.generate import Material, QuizGenerator, QuizRequest, parse_counts
 from quiz.model import BLANK, FALSE, LETTERS, TRUE, QuizError
@@ -72,31 +72,12 @@ def test_a_distractor_that_is_true_elsewhere_in_the_library_is_not_used(tmp_path
     kb.close()
 
 
-TWO_PRINCIPLE_LISTS = """# 委员履职条例
-
-第一条 委员履职应当遵循下列原则：
-（一）坚持党的领导；
-（二）坚持团结民主；
-（三）坚持实事求是。
-
-第二条 专门委员会开展工作应当遵循下列原则：
-（一）突出专业特色；
-（二）注重协商实效；
-（三）加强界别联系。
-
-第三条 专委会组织视察调研应当符合下列要求：
-（一）深入基层一线；
-（二）听取界别群众意见；
-（三）形成书面调研报告。
-"""
-
-
 def test_multiple_choice_takes_true_members_and_sibling_list_distractors(
     tmp_path: Path, tokenizer: ChineseTokenizer
 ) -> None:
     """The wrong options are another list of principles of the same text, not its requirements (深入基层一线 is no
     principle: a kind apart at sight)."""
-    kb = build_library(tmp_path, tokenizer, {"rules.md": TWO_PRINCIPLE_LISTS})
+    kb = build_library(tmp_path, tokenizer, {"rules.md": RULES + COMMITTEE_PRINCIPLES})
     try:
         items = [item for seed in range(4) for item in generate(kb, "委员履职条例", {"多选": 3}, seed).items]
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quiz_library import RULES, build_library, doc_id
+from quiz_library import COMMITTEE_PRINCIPLES, RULES, build_library, doc_id
 
 from quiz.distractors import names_the_same
 from quiz.generate import Material, QuizGenerator, QuizRequest
@@ -161,11 +161,7 @@ def test_a_share_in_words_a_figure_of_speech_and_a_local_body_keep_their_kind(to
 def test_an_inline_list_of_no_common_form_makes_no_multiple_choice(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
     # the quiz tests' 委员履职条例 (it lists 书香政协、委员读书、专题协商…), with a second list of 原则 for the first's
     # wrong options (a numbered list's come from its own text's lists of the same noun)
-    second = (
-        "\n第五条 专门委员会开展工作应当遵循下列原则：\n"
-        "（一）突出专业特色；\n（二）注重协商实效；\n（三）加强联系。\n"
-    )
-    kb = build_library(tmp_path, tokenizer, {"rules.md": RULES + second})
+    kb = build_library(tmp_path, tokenizer, {"rules.md": RULES + COMMITTEE_PRINCIPLES})
     try:
         made = []
         for seed in range(4):
