@@ -111,8 +111,45 @@ def candidates(
     false between `before` and `after`."""
     found = [candidate for candidate in _same_kind(span, library, rng, doc_id) if fits_after(before, candidate)]
     if span.kind == "number":
-        found = [candidate for candidate in found if not still_true(span.text, candidate, before, after)]
+        found = [c for c in found if not still_true(span.text, c, before, after) and not out_of_order(c, before, after)]
     return found
+
+
+_CN = "〇零一二两三四五六七八九十百千万亿"
+_BOUND = rf"(?:百分之[{_CN}]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|[\d.]+%?|[{_CN}]+)"
+_UPPER = re.compile(f"^至({_BOUND})")
+_LOWER = re.compile(f"({_BOUND})[^至]{{0,3}}至$")
+MAJORITY = ("以上的多数", "的多数")
+
+
+def magnitude(text: str) -> float | None:
+    """A number's size for comparison: a share as a fraction of one (三分之二 → 0.67, 30% → 0.3), else its value."""
+    if match := re.fullmatch(r"([一二三四五六七八九十]+)分之([一二三四五六七八九十]+)", text):
+        whole, part = numeral_value(match.group(1)), numeral_value(match.group(2))
+        return part / whole if whole and part else None
+    if text.startswith("百分之"):
+        value = numeral_value(text.removeprefix("百分之"))
+        return value / 100 if value is not None else None
+    if text.endswith("%"):
+        value = numeral_value(text[:-1])
+        return value / 100 if value is not None else None
+    found = amount(text)
+    return found[0] if found else None
+
+
+def out_of_order(candidate: str, before: str, after: str) -> bool:
+    """A number that reads as absurd where it stands: a range's bound past its other bound (三分之二至二分之一,
+    blind review) or a majority of at most half (四分之一以上的多数)."""
+    value = magnitude(candidate)
+    if value is None:
+        return False
+    upper = _UPPER.match(after)
+    if upper and (bound := magnitude(upper.group(1))) is not None and value >= bound:
+        return True
+    lower = _LOWER.search(before)
+    if lower and (bound := magnitude(lower.group(1))) is not None and value <= bound:
+        return True
+    return after.startswith(MAJORITY) and ("分之" in candidate or candidate.endswith("%")) and value <= 0.5
 
 
 # A bound, not an amount: a report's 超过60% is true of 超过30% too. A rule's bound is what it prescribes (应当…

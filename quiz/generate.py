@@ -520,7 +520,6 @@ class _Run:
         if not self.generator.informative(text):
             return None
         offset = sentence.text.find(text)
-        prefix = f"根据《{sentence.chunk.title}》，"
         answer_span = [(offset, offset + len(text))]
         if false:
             changes = self.changes(sentence, text)
@@ -529,7 +528,7 @@ class _Run:
             changed, kind = changes[0]
             return QuizItem(
                 type="判断",
-                stem=prefix + changed,
+                stem=cited(sentence, changed),
                 answer=FALSE,
                 options=(TRUE, FALSE),
                 explanation=f"原文：{text}",
@@ -540,7 +539,7 @@ class _Run:
             return None  # nothing checkable in it: a true statement of no consequence (every change is of a span)
         return QuizItem(
             type="判断",
-            stem=prefix + text,
+            stem=cited(sentence, text),
             answer=TRUE,
             options=(TRUE, FALSE),
             explanation=f"原文：{text}",

@@ -107,3 +107,41 @@ def test_a_decimal_has_rivals_a_fifth_or_so_off_not_its_multiples(tokenizer: Chi
     values = [float(v.rstrip("%")) for v in number_variants(share)]
     assert values and all(round(v / 28.6, 2) not in (0.5, 2.0, 3.0) for v in values)
     assert all(len(v.rstrip("%").split(".")[1]) == 1 for v in number_variants(share))  # 22.9%, as the key is written
+
+
+def test_a_number_in_a_range_or_a_majority_keeps_its_order() -> None:
+    """Blind review (session 10): 三分之二至二分之一 and 四分之一以上的多数 give themselves away."""
+    from quiz.distractors import out_of_order
+
+    assert out_of_order("三分之二", "应多于应选代表名额", "至二分之一")
+    assert not out_of_order("四分之一", "应多于应选代表名额", "至二分之一")
+    assert out_of_order("十分之一", "应多于应选代表名额五分之一至", "")
+    assert out_of_order("四十五日", "", "至三十日") and not out_of_order("二十日", "", "至三十日")
+    assert out_of_order("四分之一", "以全体组成人员的", "以上的多数通过")
+    assert not out_of_order("五分之四", "以全体组成人员的", "以上的多数通过")
+
+
+def test_a_statement_to_judge_is_cited_with_its_year(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    """Blind review (session 10): “城镇新增就业1200万人” judged false without saying it is the 2023 review."""
+    report = """# 政府工作报告（2024年）
+
+## 一、2023年工作回顾
+
+城镇新增就业1244万人，城镇调查失业率平均为5.2%。全年粮食产量达到13908亿斤，再创历史新高。
+
+## 二、2024年经济社会发展总体要求和政策取向
+
+今年发展主要预期目标是：城镇新增就业1200万人以上，城镇调查失业率5.5%左右。
+"""
+    kb = build_library(tmp_path, tokenizer, {"report.md": report})
+    try:
+        material = Material(doc_id(kb, "政府工作报告（2024年）"))
+        items = [
+            item
+            for seed in range(4)
+            for item in QuizGenerator(kb).generate(QuizRequest((material,), {"判断": 2}, seed)).items
+        ]
+    finally:
+        kb.close()
+    reviewed = [item.stem for item in items if "失业率平均" in item.stem or "粮食产量" in item.stem]
+    assert reviewed and all(stem.startswith("根据《政府工作报告（2024年）》（2023年工作回顾），") for stem in reviewed)
