@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from conftest import write_files
 
 from library.files import uploads_from_paths
 from library.service import Library
+from quiz.generate import Material, QuizGenerator, QuizRequest
+from quiz.model import QuizError, QuizItem
 from retrieval.kb import KnowledgeBase
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
@@ -76,3 +79,13 @@ def build_library(
 
 def doc_id(kb: KnowledgeBase, title: str) -> str:
     return next(d.doc_id for d in kb.documents() if d.title == title)
+
+
+def items_over_seeds(kb: KnowledgeBase, title: str, counts: dict[str, int], seeds: int = 4) -> list[QuizItem]:
+    """The items of quizzes on one document over several seeds (a document with nothing to ask gives none)."""
+    material = Material(doc_id(kb, title))
+    found: list[QuizItem] = []
+    for seed in range(seeds):
+        with contextlib.suppress(QuizError):  # nothing to ask: the trainer is told so
+            found += QuizGenerator(kb).generate(QuizRequest((material,), counts, seed)).items
+    return found

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quiz_library import build_library, doc_id
+from quiz_library import build_library, items_over_seeds
 
 from quiz.distractors import number_variants
-from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.library import Analyzer
 from quiz.text import numeral_value
 from retrieval.tokenizer import ChineseTokenizer
@@ -48,12 +47,7 @@ def age_rule(law: str, duty: str, deadline: str) -> str:
 
 def asked(kb, title: str) -> str:
     """The stems of 填空 and 单选 items on this document over several seeds."""
-    material = Material(doc_id(kb, title))
-    return "\n".join(
-        item.stem
-        for seed in range(6)
-        for item in QuizGenerator(kb).generate(QuizRequest((material,), {"填空": 2, "单选": 2}, seed)).items
-    )
+    return "\n".join(item.stem for item in items_over_seeds(kb, title, {"填空": 2, "单选": 2}, seeds=6))
 
 
 def test_a_number_several_texts_say_alike_is_not_asked(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
@@ -135,12 +129,7 @@ def test_a_statement_to_judge_is_cited_with_its_year(tmp_path: Path, tokenizer: 
 """
     kb = build_library(tmp_path, tokenizer, {"report.md": report})
     try:
-        material = Material(doc_id(kb, "政府工作报告（2024年）"))
-        items = [
-            item
-            for seed in range(4)
-            for item in QuizGenerator(kb).generate(QuizRequest((material,), {"判断": 2}, seed)).items
-        ]
+        items = items_over_seeds(kb, "政府工作报告（2024年）", {"判断": 2})
     finally:
         kb.close()
     reviewed = [item.stem for item in items if "失业率平均" in item.stem or "粮食产量" in item.stem]

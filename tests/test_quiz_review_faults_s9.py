@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quiz_library import build_library, doc_id
+from quiz_library import build_library, doc_id, items_over_seeds
 
 from quiz.checks import fact_of, gives_away
 from quiz.generate import Material, QuizGenerator, QuizRequest
@@ -57,12 +57,7 @@ def test_a_true_statement_is_a_fact_that_could_have_been_false(tmp_path: Path, t
     """Slogans are 正确 by their tone (blind review: 9 of 25 判断 rejected as such): the fact is judged first."""
     kb = build_library(tmp_path, tokenizer, {"slogans.md": SLOGANS})
     try:
-        material = Material(doc_id(kb, "履职学习材料"))
-        items = [
-            item
-            for seed in range(4)
-            for item in QuizGenerator(kb).generate(QuizRequest((material,), {"判断": 2}, seed)).items
-        ]
+        items = items_over_seeds(kb, "履职学习材料", {"判断": 2})
     finally:
         kb.close()
     assert len(items) == 8 and {item.answer for item in items} == {TRUE, FALSE}

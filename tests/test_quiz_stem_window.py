@@ -3,7 +3,6 @@ such as 在…期间， only if room is left), the list or situation or year it 
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 from quiz.generate import MAX_STEM_CHARS, window
@@ -169,18 +168,11 @@ PETITION_DUTIES = """# 信访部门工作规定
 
 def test_a_numbered_list_draws_its_wrong_options_from_its_own_document(tmp_path, tokenizer) -> None:
     """Blind review: a 信访 body's duties offered among an election committee's are absurd at sight."""
-    from quiz_library import build_library, doc_id
-
-    from quiz.generate import Material, QuizGenerator, QuizRequest
-    from quiz.model import QuizError
+    from quiz_library import build_library, items_over_seeds
 
     kb = build_library(tmp_path, tokenizer, {"elections.md": ELECTIONS, "petitions.md": PETITION_DUTIES})
     try:
-        material = Material(doc_id(kb, "选举工作规定"))
-        items = []
-        for seed in range(4):
-            with contextlib.suppress(QuizError):  # nothing to ask: the trainer is told so
-                items += QuizGenerator(kb).generate(QuizRequest((material,), {"多选": 1}, seed)).items
+        items = items_over_seeds(kb, "选举工作规定", {"多选": 1})
     finally:
         kb.close()
     options = {option for item in items for option in item.options}
