@@ -6,6 +6,7 @@ checks in quiz.checks before it is returned (failing ones are dropped and counte
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import random
@@ -258,8 +259,9 @@ def pins_a_name(sentence: str, span: Span) -> bool:
 def inside_set_phrase(group: ListGroup) -> bool:
     """An enumeration that is a set phrase (社会公德、职业道德、家庭美德、个人品德) is recited, not known. A member's
     offsets are in its own sentence (a numbered item's, in a vertical list), so its set phrases are looked up there."""
+    phrases = {id(s): set_phrase_ranges(s.text) for s in group.member_sentences}  # an inline list: one sentence
     return any(
-        overlaps(member.start, member.end, set_phrase_ranges(sentence.text))
+        overlaps(member.start, member.end, phrases[id(sentence)])
         for member, sentence in zip(group.members, group.member_sentences)
     )
 
@@ -728,11 +730,17 @@ def cited(sentence: Sentence, stem: str) -> str:
     return f"根据《{sentence.chunk.title}》{f'（{frame}）' if frame else ''}，{stem}"
 
 
+@functools.lru_cache(maxsize=256)
+def chunk_sentences(text: str) -> tuple[str, ...]:
+    """A passage's sentences, split once for the frames every candidate stem of the passage is cited with."""
+    return tuple(split_sentences(text))
+
+
 def list_frame(sentence: Sentence) -> str:
     """What the list a sentence continues is of: “今年发展主要预期目标是：…；” makes 今年发展主要预期目标 the frame
     of “居民消费价格涨幅3%左右；”; within a numbered item, with the item's first clause too (the level a
     “代表总名额不得超过…” belongs to). Empty for a sentence that is no such item."""
-    sentences = split_sentences(sentence.chunk.text)
+    sentences = chunk_sentences(sentence.chunk.text)
     if sentence.index == 0 or "：" in sentence.text or sentence.index >= len(sentences):
         return ""
     lead = ""
@@ -774,7 +782,7 @@ def situation_frame(sentence: Sentence) -> str:
     another election, not any. The previous sentence's opening clause, when it is one (…时，)."""
     if sentence.index == 0 or not CONDITIONAL.match(sentence.text):
         return ""
-    sentences = split_sentences(sentence.chunk.text)
+    sentences = chunk_sentences(sentence.chunk.text)
     if sentence.index >= len(sentences):
         return ""
     opening = strip_labels(sentences[sentence.index - 1]).split("，")[0]
