@@ -24,6 +24,7 @@ from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizEr
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
 from quiz.text import norm, overlaps, set_phrase_ranges
 from retrieval.answer_types import AnswerType, has_type
+from retrieval.clauses import lacks_subject
 from retrieval.kb import KnowledgeBase
 from retrieval.sentences import introduces_list
 from retrieval.terms import weigh_terms
@@ -70,6 +71,7 @@ SET_PHRASE_CONTEXT = 4
 # report's 增长5% is this year's figure, said in other years' reports of other things.
 COMMON_NUMBER_DOCUMENTS = 3
 COMMON_NUMBER_CONTEXT = 2  # characters before the number that make it the same statement
+HEADING_CONTEXT = 2  # characters beside a number that make its heading's words the same name (see named_by_heading)
 TOPIC_WORD_MIN = 10  # times a name recurs in its own document to be its topic word (see _Run.topic_word)
 COMMON_WORD_MIN = 15  # …or in the library, to be a word of every text (领导干部, 党组织)
 # A key asked four times (二〇三五年) is guessed, and even twice the first gives the second away (blind review:
@@ -398,6 +400,8 @@ class _Run:
             return False  # “（一）修改章程，监督章程的实施；” is a power without the body that holds it
         if ELLIPTICAL_CONDITION.match(text):
             return False  # “情况复杂的，…”, “职责不清的，由…”: the case of something the sentence before names
+        if lacks_subject(text):
+            return False  # “在代表大会闭会期间，须经…过半数通过”: who must is in the sentence before
         return not (text.startswith(GENERIC_STARTS + DEPENDENT_STARTS) or introduces_list(text) or DATE.search(text))
 
     # --- shared pieces
@@ -420,7 +424,7 @@ class _Run:
             age = span.family.split("/")[0] in distractors.AGE_UNITS
             said = span.text if age else norm(before)[-COMMON_NUMBER_CONTEXT:] + span.text
             common = span.family != "percent" and self.library.documents_saying(said) >= COMMON_NUMBER_DOCUMENTS
-            return not common and not habitual_number(span.text, before, after)
+            return not (common or habitual_number(span.text, before, after) or named_by_heading(span, sentence))
         # the pair by the key's head: 党委和政府 holds 各级党委和政府 and 地方党委和政府 alike
         pairs = [before[-3:] + span.text[:2]] if before.endswith(CONJUNCTIONS) else []
         pairs += [span.text[-2:] + after[:3]] if after.startswith(CONJUNCTIONS) else []
@@ -720,6 +724,15 @@ def in_open_list(span: Span, text: str) -> bool:
 def given_by_title(span: Span, sentence: Sentence) -> bool:
     """The stem names its document (根据《…乡村振兴战略的意见》): a blank its title spells out asks nothing."""
     return span.kind != "number" and norm(span.text) in norm(sentence.chunk.title)
+
+
+def named_by_heading(span: Span, sentence: Sentence) -> bool:
+    """A number its section's heading says with the same words (新时代十年 under “…新时代十年的伟大变革”, 过去五年
+    under “过去五年的工作…”): the name of a period, read off the source line, not a fact to recall."""
+    heading = norm(sentence.chunk.heading_path)
+    before, after = norm(sentence.text[: span.start]), norm(sentence.text[span.end :])
+    number = norm(span.text)
+    return bool(heading) and (before[-HEADING_CONTEXT:] + number in heading or number + after[:HEADING_CONTEXT] in heading)
 
 
 def cited(sentence: Sentence, stem: str) -> str:

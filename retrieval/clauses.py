@@ -11,13 +11,19 @@ _ELLIPSIS = re.compile(r"^(?:\.{3,}|…+|。{3,})|(?:\.{3,}|…+)$")
 _CLAUSE_END = "，,；;"  # not the colon: what follows “包括：” is the answer
 # A sentence that opens with one of these continues the previous one's subject (“……，应当在三十日内答复”).
 # “要…” is left alone: in policy text it exhorts the reader (全党, 各级政府), whom no earlier sentence names.
-_PREDICATE_START = re.compile(
-    r"^(?:应当|应|可以|可|不得|必须|须|并|并且|且|也|还|均|都|由|经|方可|即|但|但是|同时|其中)"
-)
+# A one-character modal must not be the first character of a word: 经济, 可再生, 应急, 由于, 还有 are no predicates.
+_MODAL = r"应当|应(?![急用])|可以|可(?![再持能靠信见行观喜贵])|不得|须|由(?!于)|经(?![济营费历验常典纪])|方可"
+_PREDICATE_START = re.compile(rf"^(?:{_MODAL}|必须|并|并且|且|也|还|均|都|即|但|但是|同时|其中)")
+# What a sentence left without its subject opens with, past a framing clause: a modal, or 向 (向…提出: by whom?).
+# Not 必须 / 要: a report's exhortations (必须坚持人民至上) address the reader.
+_ORPHAN_START = re.compile(rf"^(?:{_MODAL}|向)")
 # Words a subject does not hold: a disposal (把, 将), a passive (被), a causative (使, 让) or a purpose (为了).
 _NOT_A_SUBJECT = re.compile(r"[把将被使让，,；;：:]|为了|^要")
 # The subject of a sentence: what precedes its first verb-like word, when that is short.
 _SUBJECT = re.compile(r"^(.{2,16}?)(?:应当|可以|不得|必须|须|是|有权|负责|由|对|在|实行|每届)")
+# A clause that only frames what follows (在代表大会闭会期间，/ 通过调研报告…形式，): the subject comes after it.
+# Not 对…的，: a condition (对于公布的选民名单有不同意见的，可以…申诉) names who may act.
+_FRAME = re.compile(r"^(?:在|通过|按照|依照|依据|根据|经过)[^，,。；;]{1,30}[，,]")
 SHORT_SENTENCE = 120
 FOLLOWING_CLAUSES = 2  # clauses kept after the best run: the value usually follows the words that name it
 SUBJECT_CLAUSE_MAX = 20
@@ -79,6 +85,18 @@ def _close(text: str) -> str:
     """A run cut after a comma ends with 。 instead."""
     text = text.rstrip("，,：: ")
     return text if text.endswith(("。", "；", "！", "？", ";", "!", "?")) else text + "。"
+
+
+def lacks_subject(sentence: str) -> bool:
+    """The sentence, past a framing clause, starts with what its subject does (“在闭会期间，须经…通过”): the
+    subject is in the sentence before."""
+    rest = sentence.strip()
+    while _FRAME.match(rest):  # 在…基础上，经过…，我们党…
+        rest = _FRAME.sub("", rest, count=1)
+    clauses = split_clauses(rest)
+    if clauses and clauses[0].rstrip("，,").endswith("的"):
+        return False  # 由选民直接选举…的，代表候选人…: a condition, and the subject follows it
+    return bool(_ORPHAN_START.match(rest))
 
 
 def restore_subject(sentence: str, previous: str | None) -> str:

@@ -12,7 +12,7 @@ import pytest
 from retrieval.answer_types import AnswerType, asked_units, asking_words, has_type, question_type
 from retrieval.bigram_leg import CharBigramIndex, char_bigrams, question_bigrams
 from retrieval.cilin import Cilin, cilin_path, parse_cilin
-from retrieval.clauses import answering_clause, restore_subject, split_clauses, strip_ellipsis
+from retrieval.clauses import answering_clause, lacks_subject, restore_subject, split_clauses, strip_ellipsis
 from retrieval.refusal import Evidence, RefusalModel
 from retrieval.static_vectors import StaticVectorIndex, WordVectors
 from retrieval.structured import article_chunks, article_ref, list_run, sections, title_match
@@ -102,6 +102,42 @@ def test_restore_subject_leaves_exhortations_and_clause_fragments_alone() -> Non
     previous = "要把坚持党的全面领导摆在工作首位。"  # “要把…摆” is a cut clause, not a subject
     assert restore_subject("应当严守政治纪律。", previous) == "应当严守政治纪律。"
     assert restore_subject("要严守政治纪律。", "政协党组每年专题研究党建工作。") == "要严守政治纪律。"
+
+
+def test_restore_subject_leaves_a_sentence_whose_first_word_only_starts_like_a_modal() -> None:
+    """经济, 可再生, 应急, 由于 open a sentence with its own subject: the 2021 report's answer had read
+    “粮食产量保持经济增速是综合性指标”."""
+    previous = "今年发展主要预期目标是：国内生产总值增长6%以上；粮食产量保持在1.3万亿斤以上。"
+    for sentence in ("经济增速是综合性指标。", "可再生能源发电装机规模历史性超过火电。", "应急管理体系不断健全。"):
+        assert restore_subject(sentence, previous) == sentence
+    assert restore_subject("由于国内的因素和国际的影响，斗争还将长期存在。", "我国人民同敌对势力的斗争是长期的。")[:2] == "由于"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "在代表大会闭会期间，须经常务委员会组成人员的过半数通过。",
+        "通过调研报告、提案、建议案或其他形式，向中国共产党和国家机关提出意见和建议。",
+        "应当有适当数量的妇女代表，并逐步提高妇女代表的比例。",
+        "在新中国成立以来长期探索的基础上，经过十年的实践，可以另行选举。",
+    ],
+)
+def test_a_sentence_opening_with_what_its_subject_does_lacks_its_subject(sentence: str) -> None:
+    assert lacks_subject(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "对于公布的选民名单有不同意见的，可以在选民名单公布之日起五日内向选举委员会提出申诉。",  # who may: a condition
+        "由选民直接选举人民代表大会代表的，代表候选人的人数应多于应选代表名额三分之一至一倍。",
+        "在闭会期间，常务委员会可以补选代表。",
+        "经济总体回升向好。",
+        "必须坚持人民至上。",  # a report's exhortation addresses the reader
+    ],
+)
+def test_a_sentence_with_its_subject_or_a_condition_naming_who_acts_stands_alone(sentence: str) -> None:
+    assert not lacks_subject(sentence)
 
 
 def chunk(text: str, heading: tuple[str, ...], position: int, title: str = "某法") -> Chunk:

@@ -178,3 +178,31 @@ def test_a_numbered_list_draws_its_wrong_options_from_its_own_document(tmp_path,
     options = {option for item in items for option in item.options}
     petitions = {re.split("[，；。]", line[3:])[0] for line in PETITION_DUTIES.splitlines() if line.startswith("（")}
     assert not options & petitions  # no list of 职责 in its own text: no item rather than another text's duties
+
+
+def test_a_sentence_without_its_subject_is_not_used_alone() -> None:
+    """Blind review rejected “在代表大会闭会期间，须经常务委员会组成人员的过半数通过” as a statement: of what?"""
+    from quiz.generate import _Run
+
+    orphan, whole = _sentences("在代表大会闭会期间，须经常务委员会组成人员的过半数通过。在闭会期间，常务委员会可以补选代表。")
+    assert not _Run.usable(orphan)
+    assert _Run.usable(whole)
+
+
+def test_a_number_its_heading_names_is_a_period_name_not_a_fact() -> None:
+    """新时代十年 under “一、过去五年的工作和新时代十年的伟大变革” became “新时代三年的伟大变革” in a 判断 item."""
+    from quiz.generate import named_by_heading
+    from quiz.library import sentences_of
+    from quiz.spans import Span
+    from retrieval.types import Chunk
+
+    text = "新时代十年的伟大变革，具有里程碑意义。研发经费支出从一万亿元增加到二万八千亿元。"
+    chunk = Chunk("c1", "d1", text, "二十大报告", ("一、过去五年的工作和新时代十年的伟大变革",), None, None, 0)
+    period, spending = sentences_of(chunk)
+
+    def span(sentence, key: str) -> Span:
+        start = sentence.text.index(key)
+        return Span(start, start + len(key), key, "number", "年")
+
+    assert named_by_heading(span(period, "十年"), period)
+    assert not named_by_heading(span(spending, "一万亿元"), spending)
