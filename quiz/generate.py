@@ -731,8 +731,8 @@ def named_by_heading(span: Span, sentence: Sentence) -> bool:
     under “过去五年的工作…”): the name of a period, read off the source line, not a fact to recall."""
     heading = norm(sentence.chunk.heading_path)
     before, after = norm(sentence.text[: span.start]), norm(sentence.text[span.end :])
-    number = norm(span.text)
-    return bool(heading) and (before[-HEADING_CONTEXT:] + number in heading or number + after[:HEADING_CONTEXT] in heading)
+    said = (before[-HEADING_CONTEXT:] + norm(span.text), norm(span.text) + after[:HEADING_CONTEXT])
+    return bool(heading) and any(words in heading for words in said)
 
 
 def cited(sentence: Sentence, stem: str) -> str:

@@ -184,7 +184,9 @@ def test_a_sentence_without_its_subject_is_not_used_alone() -> None:
     """Blind review rejected “在代表大会闭会期间，须经常务委员会组成人员的过半数通过” as a statement: of what?"""
     from quiz.generate import _Run
 
-    orphan, whole = _sentences("在代表大会闭会期间，须经常务委员会组成人员的过半数通过。在闭会期间，常务委员会可以补选代表。")
+    orphan, whole = _sentences(
+        "在代表大会闭会期间，须经常务委员会组成人员的过半数通过。在闭会期间，常务委员会可以补选代表。"
+    )
     assert not _Run.usable(orphan)
     assert _Run.usable(whole)
 
