@@ -704,7 +704,8 @@ class _Run:
 def habitual_number(key: str, before: str, after: str) -> bool:
     """A number that is no fact to ask: a report's time (五年来, 十年前，, 过去一年), a count its cut stem enumerates
     fewer of (____大事：一是…二是…), the tail of a larger number (十亿____), an article (一项重要工作), an
-    anniversary (成立____: arithmetic, not knowledge) or a count of one (每年举行____: the default reading)."""
+    anniversary (成立____: arithmetic, not knowledge), a count of one (每年举行____: the default reading) or a
+    year called decisive (关键一年, 重要一年: every year of a report is one)."""
     return (
         key.endswith("周年")
         or key in ONE_OF
@@ -713,6 +714,7 @@ def habitual_number(key: str, before: str, after: str) -> bool:
         or "一是" in after
         or before.endswith(tuple("亿万千百十"))
         or (key[:1] == "一" and key[1:] in ARTICLE_UNITS and after[:1] not in "，。；、")
+        or (key == "一年" and before.endswith(("关键", "重要", "决胜", "攻坚")))
     )
 
 

@@ -115,6 +115,8 @@ def test_numbers_that_are_no_facts_are_not_asked() -> None:
     assert habitual_number("三件", "经历了", "大事：一是…，二是…")
     assert habitual_number("一人", "至少应有代表", "。")  # a count of one is what a reader assumes (session-9 review)
     assert habitual_number("七十周年", "中华人民共和国成立", "，")  # an anniversary is arithmetic
+    assert habitual_number("一年", "是实现“十四五”规划目标任务的关键", "。")  # every year of a report is one
+    assert not habitual_number("一年", "用工之日起满", "不与劳动者订立书面劳动合同的")
     assert not habitual_number("三人", "至少应有代表", "。")
     assert not habitual_number("二十日", "选举日的", "以前公布")
 
