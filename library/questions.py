@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retrieval.catalog import Catalog
-from retrieval.db import Schema
+from retrieval.db import Schema, Transaction
 from retrieval.types import Answer
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,17 @@ CREATE TABLE IF NOT EXISTS questions (
 );
 CREATE INDEX IF NOT EXISTS questions_by_time ON questions(asked_at);
 """
-QUESTIONS_SCHEMA = Schema("questions", SCHEMA, (SCHEMA,))  # version 1 = the table made before versions were kept
+# Version 2: the member's chosen documents held no answer and the whole library did (shown and logged as
+# answered, so 未解答问题 does not send organizers looking for material the library has).
+OUTSIDE_FILTER = "ALTER TABLE questions ADD COLUMN outside_filter INTEGER NOT NULL DEFAULT 0;\n"
+
+
+def _legacy_version(tx: Transaction) -> int:
+    """A questions table made before schema_versions is version 1 (CREATE IF NOT EXISTS would not add a column)."""
+    return 1 if tx.has_table("questions") else 0
+
+
+QUESTIONS_SCHEMA = Schema("questions", SCHEMA + OUTSIDE_FILTER, (SCHEMA, OUTSIDE_FILTER), legacy=_legacy_version)
 UTC_PLUS_8 = timezone(timedelta(hours=8), "UTC+8")
 MAX_COMMENT_CHARS = 2000
 MAX_QUESTION_CHARS = 2000
@@ -56,6 +66,14 @@ class LoggedQuestion:
     user_name: str
     rating: int | None
     comment: str
+    outside_filter: bool = False  # answered from the whole library: the chosen documents had no answer
+
+    @property
+    def outcome(self) -> str:
+        """结果 as organizers read it."""
+        if not self.found:
+            return "未找到"
+        return "已回答（所选文件外）" if self.outside_filter else "已回答"
 
     @property
     def unanswered(self) -> bool:
@@ -107,13 +125,14 @@ class QuestionLog:
         self.catalog = catalog
         catalog.db.migrate(QUESTIONS_SCHEMA)
 
-    def record(self, answer: Answer, latency_ms: float, user_name: str = "") -> int:
-        """Log a question and how it was answered; returns the id that feedback refers to."""
+    def record(self, answer: Answer, latency_ms: float, user_name: str = "", outside_filter: bool = False) -> int:
+        """Log a question and how it was answered; returns the id that feedback refers to. `outside_filter`:
+        the member's chosen documents held no answer and `answer` is the whole library's."""
         citations = answer.citations
         rows = self.catalog.execute(
             "INSERT INTO questions(asked_at, question, answer, found, mode, doc_ids, titles, chunk_ids, latency_ms, "
-            "user_name) VALUES (:asked_at, :question, :answer, :found, :mode, :doc_ids, :titles, :chunk_ids, "
-            ":latency_ms, :user_name) RETURNING id",
+            "user_name, outside_filter) VALUES (:asked_at, :question, :answer, :found, :mode, :doc_ids, :titles, "
+            ":chunk_ids, :latency_ms, :user_name, :outside_filter) RETURNING id",
             {
                 "asked_at": _now(),
                 "question": answer.question[:MAX_QUESTION_CHARS],
@@ -125,18 +144,25 @@ class QuestionLog:
                 "chunk_ids": json.dumps([c.chunk.id for c in citations]),
                 "latency_ms": round(latency_ms),
                 "user_name": user_name,
+                "outside_filter": int(outside_filter),
             },
         )
         return int(rows[0]["id"])
 
-    def rate(self, question_id: int, rating: int, comment: str = "") -> None:
-        """👍 (+1) or 👎 (-1) with an optional comment, on a logged question."""
+    def rate(self, question_id: int, rating: int, comment: str | None = None) -> None:
+        """👍 (+1) or 👎 (-1) on a logged question, with a comment; None keeps the comment already stored (the
+        thumb is stored when clicked, the comment may follow)."""
         if rating not in (-1, 1):
             raise ValueError(f"rating must be +1 or -1, not {rating!r}")
-        self.catalog.execute(
-            "UPDATE questions SET rating = :rating, comment = :comment WHERE id = :id",
-            {"rating": rating, "comment": comment.strip()[:MAX_COMMENT_CHARS], "id": question_id},
-        )
+        if comment is None:
+            self.catalog.execute(
+                "UPDATE questions SET rating = :rating WHERE id = :id", {"rating": rating, "id": question_id}
+            )
+        else:
+            self.catalog.execute(
+                "UPDATE questions SET rating = :rating, comment = :comment WHERE id = :id",
+                {"rating": rating, "comment": comment.strip()[:MAX_COMMENT_CHARS], "id": question_id},
+            )
         log.info("feedback %+d on question %d", rating, question_id)
 
     def find(self, where: QuestionFilter = QuestionFilter()) -> list[LoggedQuestion]:
@@ -201,6 +227,7 @@ def _record(row) -> LoggedQuestion:
         user_name=row["user_name"],
         rating=row["rating"],
         comment=row["comment"],
+        outside_filter=bool(row["outside_filter"]),
     )
 
 
@@ -221,7 +248,7 @@ def export_xlsx(questions: list[LoggedQuestion], zone: tzinfo = UTC) -> bytes:
             [
                 local_time(q.asked_at, zone),
                 q.question,
-                "已回答" if q.found else "未找到",
+                q.outcome,
                 "；".join(q.titles),
                 q.latency_ms,
                 q.user_name,

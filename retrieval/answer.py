@@ -39,7 +39,8 @@ from retrieval.tokenizer import ChineseTokenizer, normalize
 from retrieval.types import Answer, Chunk, Citation, Hit
 
 NO_ANSWER = "未在资料库中找到相关内容。"
-NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在左侧选择要检索的文件后再问。"
+# Names the filter by its label, not its place: on a phone the sidebar is folded away.
+NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在“检索范围”中选择要检索的文件后再问。"
 EMPTY_QUESTION = "请输入一个问题。"
 LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回答仅供参考，请对照原文核实。"
 TYPE_BONUS = 0.25  # a sentence of the asked type beats an equally covering one without (多久 → “三十日内”)

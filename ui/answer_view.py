@@ -19,23 +19,27 @@ MODE_LABELS = {
     "extractive": "摘录式回答：句子摘自下列原文",
     "llm": "大模型回答：仅依据下列段落生成，请对照原文核对",
 }
+OUTSIDE_FILTER = "所选文件中没有找到相关内容；在其他资料中找到了以下内容："
 
 
 @dataclass(frozen=True)
 class Turn:
     id: str  # the question log's id: feedback is stored on that row
     answer: Answer
+    outside_filter: bool = False  # the chosen documents had no answer: this one is the whole library's
 
 
 def render_turn(kb: KnowledgeBase, turn: Turn) -> None:
     with st.chat_message("user"):
         st.text(turn.answer.question)
     with st.chat_message("assistant"):
-        render_answer(kb, turn.answer)
+        render_answer(kb, turn.answer, turn.outside_filter)
         render_feedback(resources.question_log(kb.settings), turn)
 
 
-def render_answer(kb: KnowledgeBase, answer: Answer) -> None:
+def render_answer(kb: KnowledgeBase, answer: Answer, outside_filter: bool = False) -> None:
+    if outside_filter:
+        st.info(OUTSIDE_FILTER)  # the citations below name the other documents
     if not answer.found:
         st.info(answer.text)  # our own fixed wording (no answer + how to rephrase), never document text
     else:
@@ -63,11 +67,19 @@ def new_turn(kb: KnowledgeBase, question: str, doc_ids: list[str] | None) -> Tur
     with st.chat_message("assistant"):
         started = time.perf_counter()
         answer = _answer(kb, question, doc_ids)
+        outside = False
+        if not answer.found and doc_ids:
+            # A member who narrowed the search wants the answer, wherever it is; and a refusal logged here
+            # would tell organizers the library lacks what it holds.
+            whole = _answer(kb, question, None)
+            if whole.found:
+                answer, outside = whole, True
         questions = resources.question_log(kb.settings)
         user = auth.current_user()
-        log_id = questions.record(answer, (time.perf_counter() - started) * 1000, user.name if user else "")
-        turn = Turn(str(log_id), answer)
-        render_answer(kb, answer)
+        latency = (time.perf_counter() - started) * 1000
+        log_id = questions.record(answer, latency, user.name if user else "", outside_filter=outside)
+        turn = Turn(str(log_id), answer, outside)
+        render_answer(kb, answer, outside)
         render_feedback(questions, turn)
     return turn
 

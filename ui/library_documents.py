@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 import streamlit as st
 
+from library.questions import local_time, time_zone
 from library.service import Library
 from retrieval.catalog import DocumentRecord
 from retrieval.kb import KnowledgeBase
@@ -24,7 +27,8 @@ def render_documents(library: Library, kb: KnowledgeBase) -> None:
     wanted = st.text_input("按标题筛选", key="doc_title_filter", placeholder="输入标题中的字词")
     shown = [d for d in documents if wanted.strip() in d.title] if wanted.strip() else documents
     st.caption(f"共 {len(documents)} 个文档，{sum(d.n_chunks for d in documents)} 个段落；显示 {len(shown)} 个")
-    st.dataframe([_row(d) for d in shown], hide_index=True)
+    zone = time_zone(kb.settings.timezone)  # the zone 委员提问 shows its times in: one clock on the page
+    st.dataframe([_row(d, zone) for d in shown], hide_index=True)
     if not shown:
         return
     titles = {d.doc_id: d.title for d in shown}
@@ -34,7 +38,7 @@ def render_documents(library: Library, kb: KnowledgeBase) -> None:
     _passages(kb, record)
 
 
-def _row(d: DocumentRecord) -> dict[str, object]:
+def _row(d: DocumentRecord, zone: tzinfo) -> dict[str, object]:
     return {
         "标题": d.title,
         "类型": TYPE_LABELS.get(d.file_type, d.file_type),
@@ -42,7 +46,7 @@ def _row(d: DocumentRecord) -> dict[str, object]:
         "段落": d.n_chunks,
         "OCR": f"{d.ocr_pages} 页" if d.ocr_pages else "",
         "添加人": d.added_by,
-        "入库时间": d.added_at.replace("T", " ")[:16],
+        "入库时间": local_time(d.added_at, zone),  # stored in UTC
         "文件名": d.name,
         "提示": "含疑似指令文字" if d.flags else "",
     }

@@ -58,7 +58,7 @@ def _row(q: LoggedQuestion, zone: tzinfo) -> dict[str, object]:
     return {
         "时间": local_time(q.asked_at, zone),
         "问题": q.question,
-        "结果": "已回答" if q.found else "未找到",
+        "结果": q.outcome,
         "评价": {1: "👍", -1: "👎"}.get(q.rating or 0, ""),
         "意见": q.comment,
         "引用资料": "、".join(q.titles),
