@@ -115,6 +115,8 @@ class Library:
                 return Outcome(display_name(name), "failed", reason="要替换的文档不存在（可能已被删除）")
             batch = _Batch()
             outcome = self._stage(Upload(name, data), added_by, True, hooks, batch, replaces=doc_id)
+            if outcome.status in ("added", "replaced"):
+                batch.waiting.append(outcome)  # its bar ends with the outcome once the generation is committed
             self._commit(batch, hooks)
             return outcome
 

@@ -152,3 +152,29 @@ def test_a_login_lasts_into_a_new_tab_until_logging_out(tmp_path: Path) -> None:
         third.goto(f"{url}/library")
         third.get_by_role("button", name="登录").wait_for(timeout=30_000)  # logged out everywhere it starts anew
         assert third.get_by_role("tab", name="上传资料").count() == 0
+
+
+def long_rules(path: Path, articles: int = 400) -> Path:
+    """A text long enough to take several seconds to index with the bundled model."""
+    lines = ["委员学习制度汇编", ""]
+    rule = "第{n}条 委员每季度参加第{n}期专题学习，学习时长不少于{hours}小时，由学习委员会记录考勤。"
+    lines += [rule.format(n=n, hours=n % 9 + 2) for n in range(1, articles)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_an_upload_survives_the_organizer_working_elsewhere_while_it_runs(tmp_path: Path) -> None:
+    """A click re-runs the page, which used to cut off the write inside it: the file was lost without a word."""
+    rules = long_rules(tmp_path / "委员学习制度汇编.txt")
+    with organizer_on_library_page(tmp_path, "browser-upload-background-streamlit.log") as (_, page):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(rules)])
+        page.get_by_text(rules.name).first.wait_for()
+        page.get_by_role("button", name="开始入库").click()
+        page.get_by_text("正在入库 1 个文件").wait_for()
+        page.get_by_role("tab", name="文档列表").click()  # work elsewhere on the page while the file is indexed
+        page.get_by_label("按标题筛选").fill("委员")
+        page.get_by_role("tab", name="上传资料").click()
+        page.get_by_text(f"{rules.name} — 已入库").wait_for(timeout=180_000)
+        page.screenshot(path=str(ARTIFACTS / "browser-upload-background.png"), full_page=True)
+    titles = [d.title for d in Catalog(tmp_path / "data" / "catalog.sqlite3").documents()]
+    assert "委员学习制度汇编" in titles

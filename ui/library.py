@@ -23,7 +23,7 @@ for notice in resources.organizer_notices():
 
 upload, documents, questions, backup = st.tabs(["上传资料", "文档列表", "委员提问", "备份"])
 with upload:
-    render_upload(resources.library(), user)
+    render_upload(resources.library(), user, resources.upload_jobs())
 with documents:
     render_documents(resources.library(), resources.knowledge_base())
 with questions:

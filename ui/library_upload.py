@@ -1,21 +1,31 @@
-"""Upload files (or a web page by URL) into the library, with a progress bar per file and its outcome."""
+"""Upload files (or a web page by URL) into the library, with a progress bar per file and its outcome.
+
+Each write runs as an UploadJob in the background (ui.upload_jobs): the page polls it, so a click elsewhere or a
+closed tab no longer cuts an upload off."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 import streamlit as st
 
 from library.files import uploads_from_upload
-from library.progress import Outcome, Report
+from library.progress import Outcome, ProgressHooks, Report
 from library.roles import User
-from library.service import Library, Upload
+from library.service import Library
 from library.web import WebPageError, fetch_page
-from ui.progress_bridge import file_progress_hooks
+from ui.upload_jobs import UploadJob, UploadJobs
 
 ACCEPTED = ["pdf", "docx", "txt", "md", "html", "htm", "png", "jpg", "jpeg", "zip"]
 CONFLICTS = "upload_conflicts"  # session state: name -> (bytes, existing doc id, title) awaiting a decision
+WATCHING = "upload_jobs_watching"  # session state: ids of jobs this session saw running
+SEEN = "upload_jobs_seen"  # session state: ids of finished jobs whose conflicts this session has taken
+POLL_SECONDS = 1.0
+BACKGROUND_NOTE = "在后台进行：可以继续操作，也可以关闭页面，稍后回到这里查看结果"
 
 
-def render_upload(library: Library, user: User) -> None:
+def render_upload(library: Library, user: User, jobs: UploadJobs) -> None:
     files = st.file_uploader(
         "选择文件（可多选）：PDF、Word、文本、网页、扫描图片，或打包成 .zip",
         type=ACCEPTED,
@@ -25,29 +35,78 @@ def render_upload(library: Library, user: User) -> None:
     replace = st.checkbox("标题相同的文档直接替换旧版本", key="upload_replace")
     if st.button("开始入库", type="primary", disabled=not files, key="upload_start"):
         uploads = [u for f in files for u in uploads_from_upload(f.name, f.getvalue(), library.settings)]
-        _run(library, uploads, user, replace)
-    _url_form(library, user)
-    _pending_conflicts(library, user)
+        job = UploadJob(user.name, f"入库 {len(uploads)} 个文件", {u.name: u.data for u in uploads})
+        _start(jobs, job, lambda hooks: library.add_many(uploads, added_by=user.name, replace=replace, hooks=hooks))
+    _url_form(library, user, jobs)
+    _jobs_panel(jobs, user.name)
+    _pending_conflicts(library, user, jobs)
 
 
-def _run(library: Library, uploads: list[Upload], user: User, replace: bool) -> None:
-    with st.status(f"正在入库 {len(uploads)} 个文件……", expanded=True) as status:
-        try:
-            report = library.add_many(uploads, added_by=user.name, replace=replace, hooks=file_progress_hooks())
-        except RuntimeError as exc:  # another writer, or the index needs a rebuild
-            status.update(label=f"未能入库：{exc}", state="error")
-            return
-        status.update(label=report.summary(), state="complete" if report.ok else "error")
-    _show_outcomes(report)
-    conflicts = st.session_state.setdefault(CONFLICTS, {})
-    data = {u.name: u.data for u in uploads}
-    for outcome in report.with_status("conflict"):
-        conflicts[outcome.name] = (data.get(outcome.name), outcome.existing_id, outcome.title)
+def _start(jobs: UploadJobs, job: UploadJob, write: Callable[[ProgressHooks], Report]) -> None:
+    jobs.start(job, write)
+    st.session_state.setdefault(WATCHING, set()).add(job.id)
 
 
-def _show_outcomes(report: Report) -> None:
-    for outcome in report.outcomes:
+def _one_file(write: Callable[[], Outcome]) -> Report:
+    """A single-file write (a replacement, a web page) reported like a batch."""
+    started = time.perf_counter()
+    outcome = write()
+    return Report([outcome], time.perf_counter() - started)
+
+
+def _jobs_panel(jobs: UploadJobs, user_name: str) -> None:
+    """The organizer's running jobs, or else the last one; polled while any runs."""
+    polling = jobs.running(user_name)
+    st.fragment(_draw_jobs, run_every=POLL_SECONDS if polling else None)(jobs, user_name)
+
+
+def _draw_jobs(jobs: UploadJobs, user_name: str) -> None:
+    mine = jobs.of(user_name)
+    shown = [job for job in mine if not job.done] or mine[-1:]
+    watching: set[str] = st.session_state.setdefault(WATCHING, set())
+    seen: set[str] = st.session_state.setdefault(SEEN, set())
+    for job in shown:
+        _draw_job(job)
+    ended = False
+    for job in mine:
+        if job.done and job.id not in seen:
+            seen.add(job.id)
+            _take_conflicts(job)
+        if job.done and job.id in watching:
+            watching.discard(job.id)
+            ended = True
+        elif not job.done:
+            watching.add(job.id)
+    if ended:
+        st.rerun()  # the whole page: the document list shows the new files, conflicts ask, polling stops
+
+
+def _draw_job(job: UploadJob) -> None:
+    if not job.done:
+        with st.status(f"正在{job.title}……（{BACKGROUND_NOTE}）", expanded=True):
+            _draw_bars(job)
+        return
+    if job.error or job.report is None:
+        with st.status(f"未能{job.title}：{job.error}", state="error", expanded=True):
+            _draw_bars(job)
+        return
+    with st.status(job.report.summary(), state="complete" if job.report.ok else "error", expanded=True):
+        _draw_bars(job)
+    for outcome in job.report.outcomes:
         _outcome_line(outcome)
+
+
+def _draw_bars(job: UploadJob) -> None:
+    for bar in list(job.bars.values()):
+        st.progress(bar.value, text=bar.text)
+
+
+def _take_conflicts(job: UploadJob) -> None:
+    if job.report is None:
+        return
+    conflicts = st.session_state.setdefault(CONFLICTS, {})
+    for outcome in job.report.with_status("conflict"):
+        conflicts[outcome.name] = (job.uploads.get(outcome.name), outcome.existing_id, outcome.title)
 
 
 def _outcome_line(outcome: Outcome) -> None:
@@ -60,21 +119,30 @@ def _outcome_line(outcome: Outcome) -> None:
         st.info(text)
 
 
-def _pending_conflicts(library: Library, user: User) -> None:
+def _pending_conflicts(library: Library, user: User, jobs: UploadJobs) -> None:
     conflicts: dict = st.session_state.get(CONFLICTS, {})
     for name, (data, existing_id, title) in list(conflicts.items()):
         st.warning(f"**{name}**：资料库中已有同名文档《{title}》。要用这个文件替换旧版本吗？")
         replace_col, keep_col = st.columns(2)
         if replace_col.button("替换旧版本", key=f"replace-{name}") and data is not None:
-            outcome = library.replace(existing_id, name, data, added_by=user.name, hooks=file_progress_hooks())
             conflicts.pop(name)
-            _outcome_line(outcome)
+            _start_replacement(library, user, jobs, (name, data, existing_id, title))
+            st.rerun()  # the question and its buttons go; the job's bar takes their place
         if keep_col.button("保留旧版本", key=f"keep-{name}"):
             conflicts.pop(name)
             st.rerun()
 
 
-def _url_form(library: Library, user: User) -> None:
+def _start_replacement(library: Library, user: User, jobs: UploadJobs, conflict: tuple[str, bytes, str, str]) -> None:
+    name, data, existing_id, title = conflict
+
+    def write(hooks: ProgressHooks) -> Report:
+        return _one_file(lambda: library.replace(existing_id, name, data, added_by=user.name, hooks=hooks))
+
+    _start(jobs, UploadJob(user.name, f"替换《{title}》", {name: data}), write)
+
+
+def _url_form(library: Library, user: User, jobs: UploadJobs) -> None:
     with st.form("add_url", clear_on_submit=True):
         url = st.text_input("或输入网页地址（http/https）", placeholder="https://www.cppcc.gov.cn/…")
         if not st.form_submit_button("抓取网页并入库"):
@@ -84,5 +152,7 @@ def _url_form(library: Library, user: User) -> None:
     except WebPageError as exc:
         st.error(str(exc))
         return
-    outcome = library.add(page.name, page.data, added_by=user.name, hooks=file_progress_hooks())
-    _outcome_line(outcome)
+    job = UploadJob(user.name, f"入库网页 {page.name}", {page.name: page.data})
+    _start(
+        jobs, job, lambda hooks: _one_file(lambda: library.add(page.name, page.data, added_by=user.name, hooks=hooks))
+    )

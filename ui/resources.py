@@ -22,6 +22,7 @@ from retrieval.llm import LLMAnswerer
 from retrieval.logs import configure_logging
 from retrieval.settings import Settings
 from retrieval.tokenizer import ChineseTokenizer
+from ui.upload_jobs import UploadJobs
 
 log = logging.getLogger(__name__)
 _LOCK = threading.RLock()
@@ -81,6 +82,12 @@ def library(s: Settings | None = None) -> Library:
         _key(s),
         lambda: Library(s, tokenizer=tokenizer(s), embedder=embedder(s), wait_for_lock=WRITER_WAIT_SECONDS),
     )
+
+
+def upload_jobs(s: Settings | None = None) -> UploadJobs:
+    """The library writes running in the background, one registry per library (see ui.upload_jobs)."""
+    s = s or settings()
+    return _shared("upload_jobs", _key(s), UploadJobs)  # type: ignore[return-value]
 
 
 def question_log(s: Settings | None = None) -> QuestionLog:

@@ -1,0 +1,94 @@
+"""Library writes that outlive the page run that started them.
+
+Streamlit stops a script run whenever its session reruns (any click, typing in a filter) or the tab closes; a
+write inside that run was cut off with it and the upload was silently lost. A write therefore runs in its own
+thread, reports into an UploadJob, and the page only reads the job: an organizer can keep working, close the tab
+and come back to see how the files fared. No Streamlit call happens in the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from library.progress import Outcome, ProgressHooks, Report
+from ui.progress_bridge import stage_bar
+
+log = logging.getLogger(__name__)
+JOBS_KEPT_PER_USER = 5  # finished jobs an organizer can still read after coming back
+
+
+@dataclass
+class FileBar:
+    value: float
+    text: str
+
+
+@dataclass
+class UploadJob:
+    """One write (a batch of files, a replacement or a web page) as the page shows it."""
+
+    user: str
+    title: str
+    uploads: dict[str, bytes | None] = field(default_factory=dict)  # name → bytes, to offer a conflict's replace
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    started: float = field(default_factory=time.time)
+    bars: dict[str, FileBar] = field(default_factory=dict)
+    report: Report | None = None
+    error: str = ""
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def done(self) -> bool:
+        return self.finished.is_set()
+
+    def hooks(self) -> ProgressHooks:
+        def waiting(name: str, number: int, total: int) -> None:
+            self.bars.setdefault(name, FileBar(0.0, f"{name} · 等待"))
+
+        def stage(name: str, stage: str, share: float) -> None:
+            self.bars[name] = FileBar(*stage_bar(name, stage, share))
+
+        def done(outcome: Outcome) -> None:
+            self.bars[outcome.name] = FileBar(1.0, f"{outcome.name} · {outcome.label}")
+
+        return ProgressHooks(file_started=waiting, stage=stage, file_done=done)
+
+
+class UploadJobs:
+    """The jobs of this app process, per organizer, newest last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[str, list[UploadJob]] = {}
+
+    def start(self, job: UploadJob, write: Callable[[ProgressHooks], Report]) -> UploadJob:
+        with self._lock:
+            jobs = self._jobs.setdefault(job.user, [])
+            jobs.append(job)
+            del jobs[: -JOBS_KEPT_PER_USER - 1]
+        threading.Thread(target=self._run, args=(job, write), name=f"upload-{job.id[:8]}", daemon=True).start()
+        return job
+
+    def of(self, user: str) -> list[UploadJob]:
+        with self._lock:
+            return list(self._jobs.get(user, ()))
+
+    def running(self, user: str) -> bool:
+        return any(not job.done for job in self.of(user))
+
+    @staticmethod
+    def _run(job: UploadJob, write: Callable[[ProgressHooks], Report]) -> None:
+        try:
+            job.report = write(job.hooks())
+        except RuntimeError as exc:  # another writer held the lock too long, or the index needs a rebuild
+            job.error = str(exc)
+        except Exception:  # the thread must end the job whatever happens: the page waits on it
+            log.exception("library write %s failed", job.title)
+            job.error = "入库时发生意外错误（详情见服务器日志）。请在“文档列表”中查看文件是否已入库。"
+        finally:
+            job.finished.set()
