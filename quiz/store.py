@@ -1,22 +1,29 @@
 """Saved quizzes, attempts and 每日一练, in tables of the catalog database (schema version in the meta table).
 
 A quiz is saved only when every item passes the checks: a hand edit that breaks an item is refused with the
-reason, and the stored quiz stays as it was.
+reason, and the stored quiz stays as it was. A stem a trainer reworded is kept with a warning while its key still
+stands in the cited passage and the item stays checkable there (judge).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from quiz.checks import check_items
-from quiz.model import QuizError, QuizItem, item_from_dict, item_to_dict
+from quiz.checks import check_item, is_near_duplicate, stem_problems
+from quiz.model import BLANK, FALSE, QuizError, QuizItem, item_from_dict, item_to_dict
 from quiz.score import QuizResult
+from quiz.text import claim_of, norm
 from retrieval.catalog import Catalog
 from retrieval.db import Schema, Transaction
+
+if TYPE_CHECKING:
+    from quiz.library import LibraryView
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
@@ -111,15 +118,115 @@ def _quiz(row) -> SavedQuiz:
     )
 
 
+# What the checks say of a stem that is not the passage's own words: a trainer's rewording, not a wrong item.
+REWORDED = ("题干填入答案后与出处原文不符", "判断题答案为“正确”，但陈述在出处段落中找不到")
+STATED_BUT_FALSE = "判断题答案为“错误”，但陈述与资料原文一致"
+REWORDED_WARNING = "题干与出处原文的字句不完全一致（答案仍在出处中，高亮不变），请核对措辞是否忠实于原文"
+# A 根据/依据/按照…， opening of any length names the material; it is no part of the claim.
+LOOSE_PREFIX = re.compile(r"^(?:根据|依据|按照|按)(?:《[^》]{1,60}》|[^，,。《]){1,60}[，,]")
+CLAUSE_ENDS = "。；！？\n"
+CLAUSE_REACH = 80
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why an item cannot be kept (refusals), or what a trainer should look at in a kept one (warnings)."""
+
+    refusals: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def judge(item: QuizItem, library: LibraryView | None = None) -> Verdict:
+    """The checks, except that a reworded stem only warns while the item stays checkable in its passage."""
+    problems = check_item(item, library)
+    if not problems and false_but_stated(item):
+        return Verdict((STATED_BUT_FALSE,))
+    if not problems or not set(problems) <= set(REWORDED):
+        return Verdict(tuple(problems))
+    refusals = reworded_problems(item, library)
+    if refusals:
+        return Verdict(tuple(refusals))
+    return Verdict(warnings=() if in_source_words(item) else (REWORDED_WARNING,))
+
+
+def false_but_stated(item: QuizItem) -> bool:
+    """A 判断 item keyed 错误 whose claim, once an unusual 依据…， opening is set aside, is the passage's text."""
+    return item.type == "判断" and item.answer == FALSE and norm(_claim(item.stem)) in norm(item.source.passage)
+
+
+def reworded_problems(item: QuizItem, library: LibraryView | None = None) -> list[str]:
+    """The checks a reworded stem skipped: a 单选 item's other options asked in the passage's own clause."""
+    if item.type != "单选":
+        return []  # 填空: its keys stand in the passage (checked); 判断 正确: its explanation cites the original
+    if item.stem.count(BLANK) != 1:
+        return [f"单选题题干应有一处空（{BLANK}）"]
+    clause = source_clause(item)
+    if clause is None:
+        return ["答案在出处中的位置不对"]
+    return stem_problems(item.with_changes(stem=clause), library)
+
+
+def source_clause(item: QuizItem) -> str | None:
+    """The passage's clause around the answer with a blank in its place: the item as its source words it."""
+    if not item.source.answer_spans:
+        return None
+    passage = item.source.passage
+    start, end = item.source.answer_spans[0]
+    left = max([start - CLAUSE_REACH, *(passage.rfind(ch, 0, start) + 1 for ch in CLAUSE_ENDS)])
+    rights = [i + 1 for i in (passage.find(ch, end) for ch in CLAUSE_ENDS) if i >= 0]
+    right = min([end + CLAUSE_REACH, len(passage), *rights])
+    return passage[max(left, 0) : start] + BLANK + passage[end:right]
+
+
+def in_source_words(item: QuizItem) -> bool:
+    """The stem (filled with its keys) says what the passage says, whatever 根据…， opens it."""
+    claim = _claim(item.stem)
+    for key in item.key_texts if item.type in ("单选", "填空") else ():
+        claim = claim.replace(BLANK, key, 1)
+    return norm(claim) in norm(item.source.passage)
+
+
+def _claim(stem: str) -> str:
+    """The stem without its 根据《…》， opening, or else without a looser 依据…， one."""
+    claim = claim_of(stem)
+    return claim if claim != stem.strip() else LOOSE_PREFIX.sub("", claim, count=1)
+
+
+def _spread(values: Sequence, positions: Sequence[int]) -> list:
+    """values put at their positions in the quiz, None where an item was not asked."""
+    spread = [None] * (max(positions, default=-1) + 1)
+    for value, position in zip(values, positions):
+        spread[position] = value
+    return spread
+
+
+def _kept(marks_json: str, keep: Sequence[int]) -> str:
+    marks = json.loads(marks_json)
+    return json.dumps([marks[n] if n < len(marks) else None for n in keep], ensure_ascii=False)
+
+
+def _share(marks: Sequence[bool]) -> float:
+    """The share of right answers among the attempts that asked the item."""
+    return sum(marks) / len(marks) if marks else 0.0
+
+
 def require_valid(items: Sequence[QuizItem]) -> None:
     """Raise QuizError naming each failing item (1-based) and why; nothing is saved then."""
     if not items:
         raise QuizError("试卷中没有题目。")
-    report = check_items(items)
-    if report.rejected:
-        numbers = {id(item): n for n, item in enumerate(items, start=1)}
-        reasons = "；".join(f"第 {numbers[id(item)]} 题：{'，'.join(p)}" for item, p in report.rejected)
-        raise QuizError(f"有题目未通过检查，未保存：{reasons}")
+    kept: list[tuple[int, QuizItem]] = []
+    failures: list[str] = []
+    for number, item in enumerate(items, start=1):
+        problems = list(judge(item).refusals)
+        twin = next((n for n, other in kept if is_near_duplicate(item, other)), None)
+        if twin is not None:
+            problems.append(f"与第 {twin} 题重复或几乎相同")
+        if problems:
+            failures.append(f"第 {number} 题：{'，'.join(problems)}")
+        else:
+            kept.append((number, item))
+    if failures:
+        raise QuizError(f"有题目未通过检查，未保存：{'；'.join(failures)}")
 
 
 class QuizStore:
@@ -197,14 +304,52 @@ class QuizStore:
         original = self.get(quiz_id)
         return self.save(name, original.items, user, original.materials)
 
+    def stale_positions(self, items: Sequence[QuizItem]) -> tuple[int, ...]:
+        """Positions of the items whose source document left the library: deleted, or replaced (a new version
+        has a new content-hash id). Their stored passage no longer is what the library says."""
+        present = {d for d in {i.source.doc_id for i in items} if d and self.catalog.document(d) is not None}
+        return tuple(n for n, item in enumerate(items) if item.source.doc_id not in present)
+
+    def remove_items(self, quiz_id: int, positions: Sequence[int]) -> SavedQuiz:
+        """Drop these items; past attempts keep their scores, their per-item marks follow the remaining items."""
+        quiz = self.get(quiz_id)
+        keep = [n for n in range(len(quiz.items)) if n not in set(positions)]
+        if not keep:
+            raise QuizError("这样会删除试卷的全部题目，请直接删除整份试卷。")
+        items = [quiz.items[n] for n in keep]
+        with self.catalog.db.transaction(write=True) as tx:
+            tx.execute(
+                "UPDATE quizzes SET items = :items, updated_at = :now WHERE id = :id",
+                {"items": _items_json(items), "now": _now(), "id": quiz_id},
+            )
+            attempts = tx.execute("SELECT id, answers, correct FROM quiz_attempts WHERE quiz_id = :id", {"id": quiz_id})
+            tx.executemany(
+                "UPDATE quiz_attempts SET answers = :answers, correct = :correct WHERE id = :id",
+                [{"id": row["id"], "answers": _kept(row["answers"], keep), "correct": _kept(row["correct"], keep)}
+                 for row in attempts],
+            )  # fmt: skip
+        log.info("quiz %r: %d items removed", quiz.name, len(quiz.items) - len(keep))
+        return self.get(quiz_id)
+
     def delete(self, quiz_id: int) -> None:
         with self.catalog.db.transaction(write=True) as tx:
             tx.execute("DELETE FROM quiz_attempts WHERE quiz_id = :id", {"id": quiz_id})
             tx.execute("DELETE FROM quizzes WHERE id = :id", {"id": quiz_id})
 
     # --- attempts
-    def record(self, result: QuizResult, user: str = "", quiz_id: int | None = None, day: str | None = None) -> int:
-        """Store one submitted attempt (user "" = anonymous) of a saved quiz or of a day's 每日一练."""
+    def record(
+        self,
+        result: QuizResult,
+        user: str = "",
+        quiz_id: int | None = None,
+        day: str | None = None,
+        positions: Sequence[int] | None = None,
+    ) -> int:
+        """Store one submitted attempt (user "" = anonymous) of a saved quiz or of a day's 每日一练. positions: where
+        the answered items stand in the quiz when some were left out (stale sources); the others are marked None."""
+        answers, correct = [r.given for r in result.results], [r.correct for r in result.results]
+        if positions is not None:
+            answers, correct = _spread(answers, positions), _spread(correct, positions)
         rows = self.catalog.execute(
             "INSERT INTO quiz_attempts(quiz_id, daily_date, user_name, answers, correct, score, total, created_at) "
             "VALUES (:quiz_id, :day, :user, :answers, :correct, :score, :total, :now) RETURNING id",
@@ -212,8 +357,8 @@ class QuizStore:
                 "quiz_id": quiz_id,
                 "day": day,
                 "user": user,
-                "answers": json.dumps([r.given for r in result.results], ensure_ascii=False),
-                "correct": json.dumps([r.correct for r in result.results]),
+                "answers": json.dumps(answers, ensure_ascii=False),
+                "correct": json.dumps(correct),
                 "score": result.score,
                 "total": result.total,
                 "now": _now(),
@@ -229,7 +374,7 @@ class QuizStore:
         if not rows:
             return QuizStats(0, 0.0, (0.0,) * size)
         marks = [json.loads(row["correct"]) for row in rows]
-        shares = tuple(sum(1 for m in marks if i < len(m) and m[i]) / len(marks) for i in range(size))
+        shares = tuple(_share([m[i] for m in marks if i < len(m) and m[i] is not None]) for i in range(size))
         mean = sum(row["score"] / row["total"] for row in rows if row["total"]) / len(rows)
         return QuizStats(len(rows), 100 * mean, shares)
 

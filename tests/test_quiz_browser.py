@@ -1,4 +1,5 @@
-"""The real app in Chromium: a trainer builds and saves a quiz, a member takes it and gets the score."""
+"""The real app in Chromium: a trainer builds a quiz (a refused edit said in view), saves it, a member takes it and
+gets the score."""
 
 from __future__ import annotations
 
@@ -30,6 +31,24 @@ def login_in_browser(page, name: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
+def refuse_an_edit_in_view(page) -> None:
+    """A refused edit is said at once, without reopening the item (it used to hide in the collapsed item)."""
+    item = page.locator('[data-testid="stExpander"]').filter(has_text="第 1 题 · 单选")
+    item.locator("summary").click()
+    options = item.get_by_label("选项（每行一个；判断、填空不填）")
+    original = options.input_value()
+    options.fill(original.splitlines()[0] + "\n" + original)  # a doubled option
+    item.get_by_role("button", name="保存修改").click()
+    refusal = page.get_by_text("第 1 题修改未保存")
+    refusal.wait_for(timeout=30_000)
+    assert refusal.is_visible()
+    item = page.locator('[data-testid="stExpander"]').filter(has_text="（修改未保存）")
+    item.get_by_role("button", name="放弃修改，恢复原题").click()  # in view: the item stayed open
+    refusal.wait_for(state="detached", timeout=30_000)
+    item = page.locator('[data-testid="stExpander"]').filter(has_text="第 1 题 · 单选")
+    assert item.get_by_label("选项（每行一个；判断、填空不填）").input_value() == original
+
+
 def test_trainer_builds_saves_member_takes_and_scores(tmp_path: Path, tokenizer) -> None:
     kb = build_library(tmp_path, tokenizer)
     UserStore(kb.catalog).add("王老师", "trainer", PASSWORD)
@@ -50,6 +69,7 @@ def test_trainer_builds_saves_member_takes_and_scores(tmp_path: Path, tokenizer)
             box.press("Enter")
         page.get_by_role("button", name="生成题目").click()
         page.get_by_text("已生成 3 题").wait_for(timeout=60_000)
+        refuse_an_edit_in_view(page)
         page.get_by_label("试卷名称").fill("信访小测")
         page.get_by_label("试卷名称").press("Enter")
         page.get_by_role("button", name="保存试卷").click()

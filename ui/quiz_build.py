@@ -14,6 +14,9 @@ from ui.auth import require_role
 from ui.quiz_view import options_text, passage_html
 
 DRAFT, MATERIALS, NOTICES = "quiz_draft", "quiz_materials", "quiz_notices"
+EDIT_NOTE = "quiz_edit_note"  # (item index, level, message) of the last edit: it must outlive the rerun
+FORM_REVISIONS = "quiz_form_revisions"  # item index → its form's revision; a new one shows the stored item again
+SAVED_FLASH = "quiz_saved_flash"  # a message that must survive the rerun after a change to a saved quiz
 DEFAULT_COUNTS = {"单选": 5, "多选": 2, "判断": 3, "填空": 5}
 
 
@@ -41,6 +44,7 @@ def generate(generator: QuizGenerator, materials: tuple[Material, ...], counts: 
     result = engine.generate(QuizRequest(materials, counts, seed), progress)
     bar.empty()
     st.session_state[DRAFT] = list(result.items)
+    st.session_state.pop(EDIT_NOTE, None)
     st.session_state[MATERIALS] = materials
     rate = f"通过检查 {result.passed}/{result.built}（{result.pass_rate:.0%}）"
     st.session_state[NOTICES] = [f"已生成 {len(result.items)} 题，{rate}。", *result.notices]
@@ -61,33 +65,82 @@ def item_form(key: str, item: QuizItem | None, titles: dict[str, str] | None = N
 
 
 def draft_editor(generator: QuizGenerator, draft: list[QuizItem]) -> None:
-    kb = generator.kb
+    note = st.session_state.get(EDIT_NOTE)
     for index, item in enumerate(draft):
-        with st.expander(f"第 {index + 1} 题 · {item.type} · {item.stem[:40]}"):
-            st.markdown(f"**{item.stem}**")
-            if item.options:
-                st.text(options_text(item))
-            st.caption(f"答案：{item.answer}　　{item.explanation}")
-            st.html(passage_html(item))
-            submitted = item_form(f"edit-{index}", item)
-            if submitted:
-                chunk = kb.catalog.chunks_by_ids([item.source.chunk_id]).get(item.source.chunk_id)
-                try:
-                    draft[index] = apply_edit(item, submitted[0], chunk, generator.library())
-                    st.rerun()
-                except QuizError as exc:
-                    st.error(str(exc))
-            left, right = st.columns(2)
-            if left.button("删除", key=f"delete-{index}"):
-                draft.pop(index)
-                st.rerun()
-            if right.button("重新生成", key=f"regen-{index}"):
-                materials = st.session_state.get(MATERIALS) or (Material(item.source.doc_id),)
-                try:
-                    draft[index] = regenerate_one(generator, materials, draft, index)
-                    st.rerun()
-                except QuizError as exc:
-                    st.warning(str(exc))
+        refused = note is not None and note[0] == index and note[1] == "error"
+        if note is not None and note[0] == index:
+            show_note(note)  # outside the expander: seen without opening it
+        # a new label opens the expander afresh: a refused edit stays in view with its form
+        title = f"第 {index + 1} 题 · {item.type} · {item.stem[:40]}" + ("（修改未保存）" if refused else "")
+        with st.expander(title, expanded=refused):
+            item_panel(generator, draft, index, refused)
+
+
+def show_note(note: tuple[int, str, str]) -> None:
+    """A refusal stays until the edit is fixed or given up; a confirmation or warning is shown once."""
+    _, level, message = note
+    {"error": st.error, "warning": st.warning, "success": st.success}[level](message)
+    if level != "error":
+        st.session_state.pop(EDIT_NOTE, None)
+
+
+def item_panel(generator: QuizGenerator, draft: list[QuizItem], index: int, refused: bool) -> None:
+    item = draft[index]
+    st.markdown(f"**{item.stem}**")
+    if item.options:
+        st.text(options_text(item))
+    st.caption(f"答案：{item.answer}　　{item.explanation}")
+    st.html(passage_html(item))
+    submitted = item_form(f"edit-{index}-{form_revision(index)}", item)
+    if submitted:
+        save_edit(generator, draft, index, submitted[0])
+    if refused and st.button("放弃修改，恢复原题", key=f"discard-{index}"):
+        discard_edit(index)
+    left, right = st.columns(2)
+    if left.button("删除", key=f"delete-{index}"):
+        draft.pop(index)
+        st.session_state.pop(EDIT_NOTE, None)
+        st.rerun()
+    if right.button("重新生成", key=f"regen-{index}"):
+        materials = st.session_state.get(MATERIALS) or (Material(item.source.doc_id),)
+        try:
+            draft[index] = regenerate_one(generator, materials, draft, index)
+            st.session_state.pop(EDIT_NOTE, None)
+        except QuizError as exc:
+            st.session_state[EDIT_NOTE] = (index, "warning", f"第 {index + 1} 题未能重新生成：{exc}")
+        st.rerun()
+
+
+def save_edit(generator: QuizGenerator, draft: list[QuizItem], index: int, edited: QuizItem) -> None:
+    """Keep the edit (saying so, with any warning) or leave the item as it was and say why, in view."""
+    item = draft[index]
+    chunk = generator.kb.catalog.chunks_by_ids([item.source.chunk_id]).get(item.source.chunk_id)
+    number = index + 1
+    try:
+        result = apply_edit(item, edited, chunk, generator.library())
+    except QuizError as exc:
+        kept = "下面的表单里仍是你未保存的修改：改正后再点“保存修改”，或点“放弃修改，恢复原题”。"
+        st.session_state[EDIT_NOTE] = (index, "error", f"第 {number} 题{exc}。题目保持原样；{kept}")
+    else:
+        draft[index] = result.item
+        if result.warnings:
+            message = f"第 {number} 题的修改已保存。请注意：{'；'.join(result.warnings)}。"
+            st.session_state[EDIT_NOTE] = (index, "warning", message)
+        else:
+            st.session_state[EDIT_NOTE] = (index, "success", f"第 {number} 题的修改已保存。")
+    st.rerun()
+
+
+def form_revision(index: int) -> int:
+    return st.session_state.get(FORM_REVISIONS, {}).get(index, 0)
+
+
+def discard_edit(index: int) -> None:
+    """A new form key: the form shows the stored item again."""
+    revisions = st.session_state.setdefault(FORM_REVISIONS, {})
+    revisions[index] = revisions.get(index, 0) + 1
+    st.session_state.pop(EDIT_NOTE, None)
+    st.rerun()
 
 
 def add_by_hand(generator: QuizGenerator, draft: list[QuizItem], titles: dict[str, str]) -> None:
@@ -96,10 +149,15 @@ def add_by_hand(generator: QuizGenerator, draft: list[QuizItem], titles: dict[st
     if submitted:
         item, doc_id = submitted
         try:
-            draft.append(anchor(item, generator.kb.chunks_of(doc_id), generator.library()))
-            st.rerun()
+            added = anchor(item, generator.kb.chunks_of(doc_id), generator.library())
         except QuizError as exc:
             st.error(str(exc))
+            return
+        draft.append(added.item)
+        if added.warnings:
+            message = f"已添加为第 {len(draft)} 题。请注意：{'；'.join(added.warnings)}。"
+            st.session_state[EDIT_NOTE] = (len(draft) - 1, "warning", message)
+        st.rerun()
 
 
 def save_draft(store, draft: list[QuizItem], user) -> None:
@@ -115,11 +173,16 @@ def save_draft(store, draft: list[QuizItem], user) -> None:
 
 
 def saved_quizzes(store, user) -> None:
+    if SAVED_FLASH in st.session_state:
+        st.success(st.session_state.pop(SAVED_FLASH))
     quizzes = store.list()
     if not quizzes:
         st.info("还没有保存的试卷。")
         return
     chosen = st.selectbox("试卷", quizzes, format_func=lambda q: f"{q.name}（{len(q.items)} 题，{q.created_by}）")
+    stale = store.stale_positions(chosen.items)
+    if stale:
+        stale_items(store, chosen, stale)
     stats = store.stats(chosen.id)
     st.caption(f"作答 {stats.attempts} 次，平均得分率 {stats.mean_percent:.0f}%")
     if stats.attempts:
@@ -127,15 +190,7 @@ def saved_quizzes(store, user) -> None:
             {"题号": list(range(1, len(chosen.items) + 1)), "题干": [i.stem[:40] for i in chosen.items],
              "答对比例": [f"{s:.0%}" for s in stats.item_shares]}, hide_index=True,
         )  # fmt: skip
-    cols = st.columns(4)
-    for col, (fmt, label, mime) in zip(cols, (
-        ("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("wjx", "问卷星文本", "text/plain"),
-    )):  # fmt: skip
-        suffix = "txt" if fmt == "wjx" else fmt
-        col.download_button(label, export(chosen.name, chosen.items, fmt), f"{chosen.name}.{suffix}", mime)
-    cols[3].download_button("问卷星答案", wjx_answer_key(chosen.items), f"{chosen.name}.答案.txt", "text/plain")
+    downloads(chosen)
     new_name = st.text_input("新名称", chosen.name, key=f"rename-{chosen.id}")
     left, middle, right = st.columns(3)
     try:
@@ -145,11 +200,58 @@ def saved_quizzes(store, user) -> None:
         if middle.button("复制"):
             store.duplicate(chosen.id, f"{chosen.name}（副本）" if new_name == chosen.name else new_name, user.name)
             st.rerun()
-        if right.button("删除", key="delete-quiz"):
-            store.delete(chosen.id)
-            st.rerun()
     except QuizError as exc:
         st.error(str(exc))
+    confirm_key = f"confirm-delete-quiz-{chosen.id}"
+    if right.button("删除", key="delete-quiz"):
+        st.session_state[confirm_key] = True
+    if st.session_state.get(confirm_key):
+        confirm_delete(store, chosen, stats.attempts, confirm_key)
+
+
+def downloads(chosen) -> None:
+    cols = st.columns(4)
+    for col, (fmt, label, mime) in zip(cols, (
+        ("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("wjx", "问卷星文本", "text/plain"),
+    )):  # fmt: skip
+        suffix = "txt" if fmt == "wjx" else fmt
+        col.download_button(label, export(chosen.name, chosen.items, fmt), f"{chosen.name}.{suffix}", mime)
+    cols[3].download_button("问卷星答案", wjx_answer_key(chosen.items), f"{chosen.name}.答案.txt", "text/plain")
+
+
+def stale_items(store, chosen, stale: tuple[int, ...]) -> None:
+    """Items whose source document was deleted or replaced: members skip them; the trainer may drop them."""
+    numbers = "、".join(str(n + 1) for n in stale)
+    st.warning(
+        f"有 {len(stale)} 道题的出处文档已被删除或替换（第 {numbers} 题），请删除这些题，或在“出题”中用现有资料"
+        "重新生成。在此之前，委员答题时会跳过这些题，得分只计其余的题。"
+    )
+    if st.button(f"删除这 {len(stale)} 道题", key=f"drop-stale-{chosen.id}"):
+        try:
+            store.remove_items(chosen.id, stale)
+        except QuizError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state[SAVED_FLASH] = f"已从试卷「{chosen.name}」删除 {len(stale)} 道出处失效的题。"
+            st.rerun()
+
+
+def confirm_delete(store, chosen, attempts: int, confirm_key: str) -> None:
+    """Deleting a quiz takes its attempts with it: asked once more, like deleting a document."""
+    lost = f"它的 {attempts} 次作答记录和统计也会一并删除，" if attempts else ""
+    st.warning(f"确定删除试卷「{chosen.name}」吗？{lost}删除后无法恢复。")
+    yes, no = st.columns(2)
+    if yes.button("确认删除", type="primary", key=f"yes-delete-quiz-{chosen.id}"):
+        store.delete(chosen.id)
+        st.session_state.pop(confirm_key, None)
+        records = f"（含 {attempts} 次作答记录）" if attempts else ""
+        st.session_state[SAVED_FLASH] = f"已删除试卷「{chosen.name}」{records}。"
+        st.rerun()
+    if no.button("取消", key=f"no-delete-quiz-{chosen.id}"):
+        st.session_state.pop(confirm_key, None)
+        st.rerun()
 
 
 def programme(store, titles: dict[str, str], user) -> None:

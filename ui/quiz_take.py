@@ -74,6 +74,17 @@ def show_or_take(items: tuple[QuizItem, ...], quiz_key: str, record) -> None:
         st.rerun()
 
 
+def current_items(store, items: tuple[QuizItem, ...]) -> list[int]:
+    """Positions of the items still drawn from the library; a notice when some are left out."""
+    stale = set(store.stale_positions(items))
+    kept = [n for n in range(len(items)) if n not in stale]
+    if stale and kept:
+        st.info(f"有 {len(stale)} 道题的出处文档已被删除或替换，本次不再作答，得分只计其余 {len(kept)} 题。")
+    elif stale:
+        st.warning("这些题目的出处文档都已被删除或替换，暂时无法作答，请等培训管理员更新。")
+    return kept
+
+
 st.title("练习答题")
 user = current_user()
 kb = resources.knowledge_base()
@@ -89,7 +100,9 @@ with daily:
     else:
         if user:
             st.caption(f"连续练习 {store.streak(name, today)} 天")
-        show_or_take(items, f"daily-{today}", lambda r: store.record(r, name, day=today.isoformat()))
+        kept = tuple(items[n] for n in current_items(store, items))
+        if kept:
+            show_or_take(kept, f"daily-{today}", lambda r: store.record(r, name, day=today.isoformat()))
         if user:
             history = store.daily_history(name)
             if history:
@@ -101,7 +114,15 @@ with quizzes:
         st.info("还没有可以练习的试卷，请等培训管理员组卷。")
     else:
         chosen = st.selectbox("选择试卷", saved, format_func=lambda q: f"{q.name}（{len(q.items)} 题）")
-        show_or_take(chosen.items, f"quiz-{chosen.id}", lambda r: store.record(r, name, quiz_id=chosen.id))
+        positions = current_items(store, chosen.items)
+        # fewer items, another paper: neither answers nor a result of the full one carry over
+        quiz_key = f"quiz-{chosen.id}" + ("" if len(positions) == len(chosen.items) else f"-{len(positions)}")
+        if positions:
+            show_or_take(
+                tuple(chosen.items[n] for n in positions),
+                quiz_key,
+                lambda r: store.record(r, name, quiz_id=chosen.id, positions=positions),
+            )
         if user and user.can("trainer"):
             stats = store.stats(chosen.id)
             st.caption(f"本卷作答 {stats.attempts} 次，平均得分率 {stats.mean_percent:.0f}%")
