@@ -21,6 +21,7 @@ from quiz import distractors
 from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item, gives_away, is_near_duplicate
 from quiz.library import Analyzer, DocumentTerms, LibraryView, ListGroup, Sentence, document_text, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
+from quiz.sections import Section, rival_points, sections_of
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
 from quiz.text import norm, overlaps, set_phrase_ranges
 from retrieval.answer_types import AnswerType, has_type
@@ -151,6 +152,7 @@ class QuizGenerator:
         self.analyzer = Analyzer(kb.tokenizer)
         self._texts: dict[str, str] = {}  # doc id → its normalised text, for the documents in the library now
         self._terms: dict[str, DocumentTerms] = {}  # doc id → its distractor terms, for those analysed so far
+        self._sections: dict[str, list[Section]] = {}  # doc id → its outlined sections, for those read so far
         self._generation: int | None = None
         self._view: tuple[tuple[int, tuple[str, ...]], LibraryView] | None = None
         self._lock = threading.Lock()  # one generator serves every session of the app
@@ -177,8 +179,17 @@ class QuizGenerator:
         for gone in set(self._texts) - present:
             del self._texts[gone]
             self._terms.pop(gone, None)
+            self._sections.pop(gone, None)
         for doc_id in present - set(self._texts):
             self._texts[doc_id] = document_text(self.kb.chunks_of(doc_id))
+
+    def sections_in(self, doc_ids: Sequence[str]) -> list[Section]:
+        """The outlined sections of these documents (read once per document while it stays in the library)."""
+        with self._lock:
+            for doc_id in doc_ids:
+                if doc_id not in self._sections:
+                    self._sections[doc_id] = sections_of(self.kb.chunks_of(doc_id))
+            return [section for doc_id in doc_ids for section in self._sections[doc_id]]
 
     def _terms_of(self, doc_id: str) -> DocumentTerms:
         if doc_id not in self._terms:
@@ -364,6 +375,11 @@ class _Run:
                 item = self.multi_statements(statements)
                 if item:
                     yield item, [sentence for sentence, _ in statements]
+            # then a report's sections: what it found, criticised or suggests is what a member is asked about it
+            for section in self.outlined_sections():
+                item = self.multi_section(section)
+                if item:
+                    yield item, []
             groups = [g for g in self.generator.analyzer.lists(self.sentences) if not inside_set_phrase(g)]
             self.rng.shuffle(groups)
             for group in groups:
@@ -642,6 +658,40 @@ class _Run:
             kind="statements",
         )
 
+    def said_in(self, doc_id: str, text: str) -> bool:
+        return self.library.occurrences_in(doc_id, text) > 0
+
+    def outlined_sections(self) -> list[Section]:
+        chunks = {sentence.chunk.id: sentence.chunk for sentence in self.sentences}
+        found = sections_of(chunks.values())
+        self.rng.shuffle(found)
+        return found
+
+    def multi_section(self, section: Section) -> QuizItem | None:
+        """ "下列属于“工作建议”部分内容的有哪些？" over the section's sub-headings (see quiz.sections)."""
+        points = section.point_texts()
+        if any(len(point) > MAX_OPTION for point in points):
+            return None
+        known = {(s.doc_id, s.heading): s for s in self.generator.sections_in(self.library.analysed)}
+        known.update({(section.doc_id, section.heading): section})
+        pool = [p for p in rival_points(section, list(known.values()), self.said_in) if len(p) <= MAX_OPTION]
+        true_count = self.rng.randint(2, min(4, len(points)))
+        wrong_count = min(len(pool), MULTI_OPTIONS - true_count)
+        if wrong_count < max(1, 4 - true_count):
+            return None
+        keys = self.rng.sample(points, true_count)
+        options = keys + self.rng.sample(pool, wrong_count)
+        self.rng.shuffle(options)
+        return QuizItem(
+            type="多选",
+            stem=f"根据《{section.chunk.title}》，下列属于“{nested_quotes(section.name)}”部分内容的有哪些？（多选）",
+            answer="".join(LETTERS[i] for i, option in enumerate(options) if option in keys),
+            options=tuple(options),
+            explanation=f"“{section.name}”部分的各项：" + "；".join(points) + "。",
+            source=section.source(keys),
+            kind="sections",
+        )
+
     def multi_stem(self, group: ListGroup) -> str | None:
         """ "委员履职应当遵循下列原则：" → "…遵循下列哪些原则？"; an inline list is blanked in its sentence."""
         prefix = f"根据《{group.intro.chunk.title}》，"
@@ -699,6 +749,11 @@ class _Run:
             source=_source_for_members(group, spans),
             kind="list" if group.vertical else "enumeration",
         )
+
+
+def nested_quotes(text: str) -> str:
+    """“…”, quoted inside a quotation, as ‘…’ (“坚持和完善党对‘三农’工作的领导”)."""
+    return text.replace("“", "‘").replace("”", "’")
 
 
 def habitual_number(key: str, before: str, after: str) -> bool:

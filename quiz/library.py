@@ -20,6 +20,7 @@ from quiz.spans import (
     list_item_head,
 )
 from quiz.text import norm
+from retrieval.clauses import strip_ellipsis
 from retrieval.sentences import introduces_list, with_list_items
 from retrieval.text import split_sentences
 from retrieval.tokenizer import ChineseTokenizer, normalize
@@ -70,8 +71,10 @@ def sentences_of(chunk: Chunk) -> list[Sentence]:
         start = chunk.text.find(text, position)
         if start < 0:
             continue
-        found.append(Sentence(chunk, text, start, index))
         position = start + len(text)
+        kept = strip_ellipsis(text)  # “...区政协…”: an omission mark between excerpts is not part of a stem
+        if kept:
+            found.append(Sentence(chunk, kept, start + text.find(kept), index))
     return found
 
 
@@ -212,6 +215,11 @@ class LibraryView:
         if key not in self._spread:
             self._spread[key] = sum(key in document for document in self._texts.values()) if key else 0
         return self._spread[key]
+
+    @property
+    def analysed(self) -> tuple[str, ...]:
+        """The documents whose terms (and outlines) distractors are drawn from."""
+        return tuple(self._documents)
 
     def occurrences_in(self, doc_id: str, text: str) -> int:
         key = norm(text)
