@@ -4,7 +4,7 @@ a reworded stem is allowed (with a warning) while the item stays checkable in it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from quiz.checks import is_near_duplicate
 from quiz.generate import Material, QuizGenerator, QuizRequest
@@ -53,7 +53,10 @@ def apply_edit(item: QuizItem, edited: QuizItem, chunk: Chunk | None, library: L
 
 def _source_after_edit(item: QuizItem, edited: QuizItem, chunk: Chunk) -> Source:
     """The original source while the edit marks the same words in the same passage (the highlight stays on the
-    span the item was made from, not on the first occurrence of its key); the words located afresh otherwise."""
+    span the item was made from, not on the first occurrence of its key); the words located afresh otherwise.
+    An item shown with a passage of its own (a report section's outline) is re-anchored in that passage."""
+    if item.source.passage != chunk.text and item.source.chunk_id == chunk.id:
+        chunk = replace(chunk, text=item.source.passage, heading=item.source.heading)
     if chunk.text == item.source.passage and _marked_words(item) == _marked_words(edited):
         return item.source
     return locate(edited, chunk)

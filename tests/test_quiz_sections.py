@@ -114,3 +114,26 @@ def test_problems_are_asked_beside_other_reports_problems(tmp_path: Path, tokeni
         assert keys_of(item) == set(PROBLEMS)
         assert set(item.options) - keys_of(item) <= {"协商议题选题不够精准", "协商成果跟踪落实机制不健全"}
     kb.close()
+
+
+def test_a_section_item_can_be_edited_against_its_outline(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
+    from quiz.editing import apply_edit
+    from quiz.generate import QuizGenerator
+
+    kb = build_library(tmp_path, tokenizer, {"report.txt": REPORT})
+    item = section_items(kb)["经验做法"][0]  # three points: one can be added or taken out
+    chunk = kb.catalog.chunks_by_ids([item.source.chunk_id])[item.source.chunk_id]
+    library = QuizGenerator(kb).library()
+    reworded = apply_edit(item, item.with_changes(stem=item.stem.replace("下列属于", "以下属于")), chunk, library)
+    assert reworded.item.source == item.source  # the outline, its keys still highlighted
+    own = set(PRACTICES)
+    kept = keys_of(item)
+    if own - kept:  # another of the section's points made a key: found in the outline like the others
+        options = (*item.options, sorted(own - kept)[0])
+    else:  # every point is a key: one taken out
+        options = tuple(o for o in item.options if o != sorted(kept)[0])
+    keys = own & set(options)
+    answer = "".join(LETTERS[n] for n, option in enumerate(options) if option in keys)
+    edited = apply_edit(item, item.with_changes(options=options, answer=answer), chunk, library).item
+    assert sorted(edited.source.passage[s:e] for s, e in edited.source.answer_spans) == sorted(keys)
+    kb.close()
