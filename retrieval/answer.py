@@ -143,7 +143,8 @@ class ExtractiveAnswerer:
             if evidence.coverage < self.settings.answer_confident_coverage:
                 return replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
             return answer
-        probability = 0.0 if evidence.strict_type_missing else model.probability(evidence)
+        outright = evidence.strict_type_missing or evidence.no_question_word
+        probability = 0.0 if outright else model.probability(evidence)
         threshold = self.settings.answer_refusal_threshold
         if probability < (model.threshold if threshold is None else threshold):
             return replace(self._refusal(answer.question, [], answer.query_terms), confidence=round(probability, 3))
@@ -240,6 +241,7 @@ class ExtractiveAnswerer:
             missing_max=terms.missing_max(best_tokens),
             strict_type_missing=1.0 if self._strict_type_missing(asked, candidates, typed_covers) else 0.0,
             unit_missing=1.0 if asked.units and not typed_covers else 0.0,
+            no_question_word=0.0 if terms.says_any(best_tokens) else 1.0,
         )
 
     @staticmethod

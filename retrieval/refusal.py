@@ -41,6 +41,10 @@ class Evidence:
     strict_type_missing: float = 0.0
     # 1 when the question asks for an amount in a unit (多少名, 几年, 百分之几) and no top sentence holds one
     unit_missing: float = 0.0
+    # 1 when the best passage holds none of the question's words (nor a thesaurus alternative), only 词林
+    # synonyms of them: 设立 for “手机怎么设置铃声” shares nothing with it. Refused outright (no question of the
+    # five QA sets is such, answerable or not; a library of one report met several).
+    no_question_word: float = 0.0
 
     def vector(self, names: tuple[str, ...] | None = None) -> np.ndarray:
         return np.array([getattr(self, name) for name in names or FEATURES], dtype=np.float64)
@@ -68,6 +72,7 @@ SIGNS = {
     "missing_max": -1,
     "strict_type_missing": -1,
     "unit_missing": -1,
+    "no_question_word": -1,
 }
 
 

@@ -80,6 +80,10 @@ class QueryTerms:
     def covers(self, term: str, tokens: set[str]) -> bool:
         return self._credit(term, tokens) >= 1.0
 
+    def says_any(self, tokens: set[str]) -> bool:
+        """Some weighted word of the question, or its domain alternative, is among the tokens."""
+        return any(self.covers(term, tokens) for term, weight in self.weights.items() if weight > 0)
+
     def coverage(self, tokens: set[str]) -> float:
         total = self.total
         return sum(w * self._credit(t, tokens) for t, w in self.weights.items()) / total if total else 0.0

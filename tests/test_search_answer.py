@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import LIBRARY, add_folder, write_files
+from conftest import LIBRARY, PROJECT, add_folder, write_files
 
 from library.service import Library
 from retrieval.answer import NO_ANSWER
@@ -156,3 +156,14 @@ def test_a_huge_question_is_cut_before_searching(filled: KnowledgeBase) -> None:
     assert time.perf_counter() - started < 10 and hits
     with pytest.raises(ValueError):
         filled.search("政协", k=0)
+
+
+@pytest.mark.parametrize("question", ["手机怎么设置铃声？", "怎么设置闹钟"])
+def test_a_passage_sharing_no_word_with_the_question_is_no_answer(
+    kb: KnowledgeBase, library: Library, question: str
+) -> None:
+    """In a library of the sample report alone, 设置 reached 设立 (a 词林 synonym) and nothing else: a member was
+    answered about 基层党组织 (user walkthrough, session 11)."""
+    add_folder(library, PROJECT / "corpus")
+    assert not kb.ask(question).found
+    assert kb.ask("怎么解决党建和业务“两张皮”的问题？").found
