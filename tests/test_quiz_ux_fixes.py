@@ -288,3 +288,19 @@ def answer(at: AppTest, key: str, number: int, item: QuizItem) -> None:
     else:
         for blank, part in enumerate(item.answer.split("|")):
             at.text_input(key=f"{key}-{number}-{blank}").set_value(part)
+
+
+def test_saving_the_daily_programme_says_when_it_takes_effect(kb) -> None:
+    """It said “明天起” even when no member had opened today's practice, which then came from the new materials."""
+    from datetime import date
+
+    from quiz.daily import daily_items
+
+    at = as_user(BUILD, User("王老师", "trainer"))
+    picker = next(m for m in at.multiselect if m.label == "每日一练的资料")
+    picker.set_value([doc_id(kb, PETITION_RULES)])
+    click(at, "保存每日一练资料")
+    assert any(s.value == "已保存。每日一练从这些资料出题。" for s in at.success)
+    daily_items(QuizGenerator(kb), QuizStore(kb.catalog), date.today(), 2)  # a member opens today's practice
+    click(at, "保存每日一练资料")
+    assert any("明天起" in s.value for s in at.success)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from quiz.editing import anchor, apply_edit, build_item, regenerate_one
@@ -259,7 +261,11 @@ def programme(store, titles: dict[str, str], user) -> None:
     picked = st.multiselect("每日一练的资料", list(titles), current, format_func=titles.__getitem__)
     if st.button("保存每日一练资料"):
         store.set_programme(picked, user.name)
-        st.success("已保存。明天起每日一练从这些资料出题。")
+        # today's practice is fixed once the first member opens it: only then does the change wait for tomorrow
+        if store.daily_items(date.today().isoformat()) is None:
+            st.success("已保存。每日一练从这些资料出题。")
+        else:
+            st.success("已保存。今天的每日一练已经出好，明天起从这些资料出题。")
 
 
 st.title("智能组卷")
