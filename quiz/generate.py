@@ -21,7 +21,7 @@ from quiz import distractors
 from quiz.checks import MAX_OPTION, STATEMENTS_QUESTION, asked_word, check_item, gives_away, is_near_duplicate
 from quiz.library import Analyzer, DocumentTerms, LibraryView, ListGroup, Sentence, document_text, sentences_of
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, ItemType, QuizError, QuizItem, Source
-from quiz.sections import Section, rival_points, sections_of
+from quiz.sections import MIN_POINT_CHARS, Section, rival_points, sections_of
 from quiz.spans import DATE, LIST_MARKER, Span, strip_labels
 from quiz.text import norm, overlaps, set_phrase_ranges
 from retrieval.answer_types import AnswerType, has_type
@@ -670,11 +670,12 @@ class _Run:
     def multi_section(self, section: Section) -> QuizItem | None:
         """ "下列属于“工作建议”部分内容的有哪些？" over the section's sub-headings (see quiz.sections)."""
         points = section.point_texts()
-        if any(len(point) > MAX_OPTION for point in points):
+        if not section.named_generically or any(not MIN_POINT_CHARS <= len(point) <= MAX_OPTION for point in points):
             return None
         known = {(s.doc_id, s.heading): s for s in self.generator.sections_in(self.library.analysed)}
         known.update({(section.doc_id, section.heading): section})
-        pool = [p for p in rival_points(section, list(known.values()), self.said_in) if len(p) <= MAX_OPTION]
+        rivals = rival_points(section, list(known.values()), self.said_in)
+        pool = [p for p in rivals if MIN_POINT_CHARS <= len(p) <= MAX_OPTION]
         true_count = self.rng.randint(2, min(4, len(points)))
         wrong_count = min(len(pool), MULTI_OPTIONS - true_count)
         if wrong_count < max(1, 4 - true_count):
