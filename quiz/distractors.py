@@ -120,6 +120,9 @@ _BOUND = rf"(?:百分之[{_CN}]+|[一二三四五六七八九十]+分之[一二�
 _UPPER = re.compile(f"^至({_BOUND})")
 _LOWER = re.compile(f"({_BOUND})[^至]{{0,3}}至$")
 MAJORITY = ("以上的多数", "的多数")
+# 从____增加到二万八千亿元: the start of a rise is below its end, of a fall above it
+_RISE_TO = re.compile(f"^(?:增加|增长|提高|提升|扩大|上升|升)到({_BOUND})")
+_FALL_TO = re.compile(f"^(?:减少|下降|降低|缩小|降)到({_BOUND})")
 
 
 def magnitude(text: str) -> float | None:
@@ -137,9 +140,35 @@ def magnitude(text: str) -> float | None:
     return found[0] if found else None
 
 
+def scaled(text: str) -> float | None:
+    """A sum with 万 / 亿 in it as one value: 二万八千亿元 → 2.8e12, 1.5万亿 → 1.5e12, 一万亿元 → 1e12."""
+    number = re.match(rf"[\d.{_CN}]+", text)
+    if number is None:
+        return None
+    high, has_yi, low = number.group().partition("亿")
+    parts = ((high, 1e8), (low, 1.0)) if has_yi else ((high, 1.0),)
+    value = 0.0
+    for part, power in parts:
+        if not part:
+            continue
+        above, has_wan, below = part.partition("万")
+        upper = numeral_value(above) if above else 1.0  # 万亿: one 万
+        lower = numeral_value(below) if below else 0.0
+        if upper is None or lower is None:
+            return None
+        value += (upper * 1e4 + lower if has_wan else upper) * power
+    return value
+
+
 def out_of_order(candidate: str, before: str, after: str) -> bool:
     """A number that reads as absurd where it stands: a range's bound past its other bound (三分之二至二分之一,
-    blind review) or a majority of at most half (四分之一以上的多数)."""
+    blind review), a rise's start above its end (从三万亿元增加到二万八千亿元) or a majority of at most half
+    (四分之一以上的多数)."""
+    rise, fall = _RISE_TO.match(after), _FALL_TO.match(after)
+    if before.endswith("从") and (change := rise or fall):
+        start, end = scaled(candidate), scaled(change.group(1))
+        if start is not None and end is not None:
+            return start >= end if rise else start <= end
     value = magnitude(candidate)
     if value is None:
         return False

@@ -55,7 +55,8 @@ DEPENDENT_STARTS = (
 )  # fmt: skip
 # a sentence opening with a short condition (情况复杂的，职责不清的，) leaves out what has the condition
 ELLIPTICAL_CONDITION = re.compile(r"^[^，,。；]{1,6}的[，,]")
-POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款")
+# “这一思想” names what the sentence before said (blind review, session 11: which 思想?)
+POINTERS = ("下列", "前款", "本款", "前两款", "前三款", "上述", "上款", "这一", "这些")
 # “本条例第三十一条第六项规定的信访事项”: what the article says is not in the item
 CROSS_REFERENCE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 # A blind review found these too easy: a count of one is what a reader assumes (每年举行一次, 至少应有代表一人).

@@ -115,6 +115,16 @@ def test_a_number_in_a_range_or_a_majority_keeps_its_order() -> None:
     assert not out_of_order("五分之四", "以全体组成人员的", "以上的多数通过")
 
 
+def test_a_rise_starts_below_where_it_ends() -> None:
+    """Blind review (session 11): 研发经费支出从三万亿元增加到二万八千亿元 contradicts itself."""
+    from quiz.distractors import out_of_order, scaled
+
+    assert scaled("二万八千亿元") == 2.8e12 and scaled("1.5万亿元") == 1.5e12 and scaled("八千") == 8000
+    rise = ("全社会研发经费支出从", "增加到二万八千亿元，居世界第二位")
+    assert out_of_order("三万亿元", *rise) and not out_of_order("两万亿元", *rise)
+    assert out_of_order("5%", "失业率从", "下降到5.2%") and not out_of_order("6%", "失业率从", "下降到5.2%")
+
+
 def test_a_statement_to_judge_is_cited_with_its_year(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
     """Blind review (session 10): “城镇新增就业1200万人” judged false without saying it is the 2023 review."""
     report = """# 政府工作报告（2024年）

@@ -208,3 +208,12 @@ def test_a_number_its_heading_names_is_a_period_name_not_a_fact() -> None:
 
     assert named_by_heading(span(period, "十年"), period)
     assert not named_by_heading(span(spending, "一万亿元"), spending)
+
+
+def test_a_sentence_naming_what_the_one_before_said_is_not_used_alone() -> None:
+    """Blind review (session 11): “这一思想是…” — which 思想?"""
+    from quiz.generate import _Run
+
+    pointing, plain = _sentences("这一思想是当代中国马克思主义。委员应当认真学习党的创新理论。")
+    assert not _Run.usable(pointing)
+    assert _Run.usable(plain)
