@@ -304,3 +304,14 @@ def test_saving_the_daily_programme_says_when_it_takes_effect(kb) -> None:
     daily_items(QuizGenerator(kb), QuizStore(kb.catalog), date.today(), 2)  # a member opens today's practice
     click(at, "保存每日一练资料")
     assert any("明天起" in s.value for s in at.success)
+
+
+def test_a_list_shows_the_stem_without_its_source_prefix() -> None:
+    """Item titles were cut at 40 characters, most of them 根据《关于全市…》 (user walkthrough)."""
+    from ui.quiz_view import short_stem
+
+    stem = "根据《关于全市政协系统党的建设工作的调研报告》（一、经验做法），县政协选派____委员担任监督员。"
+    item = QuizItem("填空", stem, "54名")
+    assert short_stem(item) == "县政协选派____委员担任监督员。"
+    long = item.with_changes(stem="根据《某规定》，" + "委" * 50)
+    assert short_stem(long) == "委" * 40 + "…"

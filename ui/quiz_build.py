@@ -13,7 +13,7 @@ from quiz.llm_generate import LLMQuizGenerator
 from quiz.model import ITEM_TYPES, QuizError, QuizItem
 from ui import resources
 from ui.auth import require_role
-from ui.quiz_view import options_text, passage_html
+from ui.quiz_view import options_text, passage_html, short_stem
 
 DRAFT, MATERIALS, NOTICES = "quiz_draft", "quiz_materials", "quiz_notices"
 EDIT_NOTE = "quiz_edit_note"  # (item index, level, message) of the last edit: it must outlive the rerun
@@ -73,7 +73,7 @@ def draft_editor(generator: QuizGenerator, draft: list[QuizItem]) -> None:
         if note is not None and note[0] == index:
             show_note(note)  # outside the expander: seen without opening it
         # a new label opens the expander afresh: a refused edit stays in view with its form
-        title = f"第 {index + 1} 题 · {item.type} · {item.stem[:40]}" + ("（修改未保存）" if refused else "")
+        title = f"第 {index + 1} 题 · {item.type} · {short_stem(item)}" + ("（修改未保存）" if refused else "")
         with st.expander(title, expanded=refused):
             item_panel(generator, draft, index, refused)
 
@@ -189,7 +189,7 @@ def saved_quizzes(store, user) -> None:
     st.caption(f"作答 {stats.attempts} 次，平均得分率 {stats.mean_percent:.0f}%")
     if stats.attempts:
         st.dataframe(
-            {"题号": list(range(1, len(chosen.items) + 1)), "题干": [i.stem[:40] for i in chosen.items],
+            {"题号": list(range(1, len(chosen.items) + 1)), "题干": [short_stem(i) for i in chosen.items],
              "答对比例": [f"{s:.0%}" for s in stats.item_shares]}, hide_index=True,
         )  # fmt: skip
     downloads(chosen)

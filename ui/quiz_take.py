@@ -11,7 +11,7 @@ from quiz.model import FALSE, LETTERS, TRUE, QuizError, QuizItem
 from quiz.score import QuizResult, score
 from ui import resources
 from ui.auth import current_user
-from ui.quiz_view import ask_about, passage_html
+from ui.quiz_view import ask_about, passage_html, short_stem
 
 RESULT = "quiz_result"  # (which quiz, the result) of the last submission on this page
 
@@ -47,7 +47,7 @@ def review(items: tuple[QuizItem, ...], result: QuizResult) -> None:
     st.subheader(f"得分：{result.score} / {result.total}（{result.percent:.0f}%）")
     for number, (item, mark) in enumerate(zip(items, result.results), start=1):
         icon = "✅" if mark.correct else "❌"
-        with st.expander(f"{icon} 第 {number} 题 · {item.stem[:40]}", expanded=not mark.correct):
+        with st.expander(f"{icon} 第 {number} 题 · {short_stem(item)}", expanded=not mark.correct):
             st.markdown(item.stem)
             for letter, option in zip(LETTERS, item.options):
                 st.markdown(f"{letter}. {option}")

@@ -6,6 +6,7 @@ The source passage is escaped and only our own tags are added: the answer in red
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -33,6 +34,16 @@ def passage_html(item: QuizItem) -> str:
         f'<div class="sx-quiz-source"><div style="font-weight:600;margin-bottom:.3rem">{head}</div>'
         f'<div style="{TEXT_STYLE}">{"".join(out)}</div></div>'
     )
+
+
+CITED_PREFIX = re.compile(r"^根据《[^》]*》(?:（[^）]*）)?，")
+SHORT_STEM_CHARS = 40
+
+
+def short_stem(item: QuizItem, chars: int = SHORT_STEM_CHARS) -> str:
+    """The stem as a list shows it: without its 根据《…》， (the source line says that), cut with an ellipsis."""
+    stem = CITED_PREFIX.sub("", item.stem)
+    return stem if len(stem) <= chars else stem[:chars] + "…"
 
 
 def options_text(item: QuizItem) -> str:
