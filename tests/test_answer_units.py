@@ -49,6 +49,13 @@ def test_the_unit_asked_is_not_taken_from_several() -> None:
     assert asked_units("他已经替好几家代投了，一个人最多能接几份委托？") == ("份",)
 
 
+def test_a_length_in_characters_or_pages_is_a_unit_asked() -> None:
+    """“读书心得要写多少字？” was answered with 每周…分享读书心得 (user walkthrough): no 字 was asked for."""
+    assert asked_units("读书心得要写多少字？") == ("字",)
+    assert asked_units("每年要读几本书，写几篇心得？") == ("本",)
+    assert asked_units("培训一共多少学时？") == ("学时",)
+
+
 def test_sentence_types() -> None:
     assert has_type("信访事项应当自受理之日起60日内办结。", AnswerType.DURATION)
     assert not has_type("信访事项应当及时办结，不得推诿。", AnswerType.DURATION)
