@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
-from quiz_library import build_library, doc_id
+from quiz_library import doc_id
+from quiz_pages import BUILD, TAKE, answer, click, page_library, run
 from streamlit.testing.v1 import AppTest
 
 from library.roles import User
@@ -14,28 +14,10 @@ from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.model import LETTERS
 from quiz.store import QuizStore
 
-BUILD = str(PROJECT / "ui" / "quiz_build.py")
-TAKE = str(PROJECT / "ui" / "quiz_take.py")
-
 
 @pytest.fixture
 def kb(tmp_path: Path, tokenizer, monkeypatch: pytest.MonkeyPatch):
-    handle = build_library(tmp_path, tokenizer)
-    monkeypatch.setenv("SHUXIANG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SHUXIANG_EMBEDDING_MODEL", "none")
-    yield handle
-    handle.close()
-
-
-def click(at: AppTest, label: str, number: int = 0) -> AppTest:
-    [b for b in at.button if b.label == label][number].click()
-    return run(at)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    yield from page_library(tmp_path, tokenizer, monkeypatch)
 
 
 def test_build_page_needs_a_trainer(kb) -> None:
@@ -84,14 +66,8 @@ def test_member_takes_a_quiz_and_sees_score_and_sources(kb) -> None:
     assert at.info[0].value == "培训管理员还没有选定每日一练的资料，请稍后再来。"
     key = f"quiz-{QuizStore(kb.catalog).get('信访小测').id}"
     for number, item in enumerate(items, start=1):
-        if item.type == "单选":
-            at.radio(key=f"{key}-{number}").set_value(LETTERS.index(item.answer))
-        elif item.type == "判断":
-            at.radio(key=f"{key}-{number}").set_value(item.answer)
-        elif item.type == "多选":
-            for letter in item.answer:
-                at.checkbox(key=f"{key}-{number}-{LETTERS.index(letter)}").check()
-        # the 填空 item is left blank: wrong
+        if item.type != "填空":  # the 填空 item is left blank: wrong
+            answer(at, key, number, item)
     click(at, "交卷")
     assert any(m.value == f"得分：{len(items) - 1} / {len(items)}（{100 * (len(items) - 1) / len(items):.0f}%）"
                for m in at.subheader)  # fmt: skip

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
-from quiz_library import PETITIONS, build_library, doc_id, quiz_settings
+from quiz_library import PETITIONS, doc_id, quiz_settings
+from quiz_pages import BUILD, TAKE, answer, click, page_library, run
 from streamlit.testing.v1 import AppTest
 
 from library.roles import User
@@ -18,30 +18,14 @@ from quiz.model import BLANK, LETTERS, QuizError, QuizItem, Source
 from quiz.score import is_correct, score
 from quiz.store import REWORDED_WARNING, QuizStore
 
-BUILD = str(PROJECT / "ui" / "quiz_build.py")
-TAKE = str(PROJECT / "ui" / "quiz_take.py")
-PETITION_RULES = "信访事项办理规定"
-PROMPT_STEM = "根据《信访事项办理规定》，信访事项应当自受理之日起____内办结。"
-
 
 @pytest.fixture
 def kb(tmp_path: Path, tokenizer, monkeypatch: pytest.MonkeyPatch):
-    handle = build_library(tmp_path, tokenizer)
-    monkeypatch.setenv("SHUXIANG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SHUXIANG_EMBEDDING_MODEL", "none")
-    yield handle
-    handle.close()
+    yield from page_library(tmp_path, tokenizer, monkeypatch)
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str, number: int = 0) -> AppTest:
-    [b for b in at.button if b.label == label][number].click()
-    return run(at)
+PETITION_RULES = "信访事项办理规定"
+PROMPT_STEM = "根据《信访事项办理规定》，信访事项应当自受理之日起____内办结。"
 
 
 def options_box(at: AppTest):
@@ -275,19 +259,6 @@ def test_a_quiz_whose_every_source_is_gone_cannot_be_taken(kb, tmp_path: Path, t
     assert not [b for b in member.button if b.label == "交卷"]
     with pytest.raises(QuizError, match="请直接删除整份试卷"):
         store.remove_items(saved.id, range(len(items)))
-
-
-def answer(at: AppTest, key: str, number: int, item: QuizItem) -> None:
-    if item.type == "单选":
-        at.radio(key=f"{key}-{number}").set_value(LETTERS.index(item.answer))
-    elif item.type == "判断":
-        at.radio(key=f"{key}-{number}").set_value(item.answer)
-    elif item.type == "多选":
-        for letter in item.answer:
-            at.checkbox(key=f"{key}-{number}-{LETTERS.index(letter)}").check()
-    else:
-        for blank, part in enumerate(item.answer.split("|")):
-            at.text_input(key=f"{key}-{number}-{blank}").set_value(part)
 
 
 def test_saving_the_daily_programme_says_when_it_takes_effect(kb) -> None:
