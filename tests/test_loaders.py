@@ -317,6 +317,14 @@ def test_txt_title_falls_back_to_stem(tmp_path: Path) -> None:
     assert load(path).title == "notice"
 
 
+@pytest.mark.parametrize("first_line", ["政协委员学习培训办法（试行）", "关于开展“书香政协”读书月活动的通知"])
+def test_a_title_ending_in_a_bracket_or_quote_is_the_title(tmp_path: Path, first_line: str) -> None:
+    """It was taken for a sentence: the file was titled 《peixun》 and the line indexed as text (walkthrough)."""
+    path = tmp_path / "peixun.txt"
+    path.write_text(f"{first_line}\n\n第一条 委员每年参加一次集中培训。\n", encoding="utf-8")
+    assert load(path).title == first_line
+
+
 def test_hard_wrapped_txt_is_rejoined(tmp_path: Path) -> None:
     lines = [
         "　　中国是世界上历史最悠久的国家之一。中国各族人民共同创造了",

@@ -14,7 +14,9 @@ from retrieval.types import PageText
 PageCallback = Callable[[int, int], None]  # (pages done, pages in all)
 
 TITLE_MAX = 60
-_TITLE_END = tuple(clean.SENTENCE_END + "，、,")
+# A closing bracket or quote ends 政协委员学习培训办法（试行） and 关于“书香政协”的通知 as well as a sentence: a title
+# is told from a sentence by the punctuation inside the brackets, not by them.
+_TITLE_END = tuple(ch for ch in clean.SENTENCE_END + "，、," if ch not in "）】”’」』")
 
 
 class LoadError(Exception):
@@ -76,7 +78,13 @@ def plain_title(text: str, path: PurePosixPath) -> str:
 
 def is_title_like(line: str) -> bool:
     # "第一章 总则" or "一、经验做法" opening a file is its first section, not its title.
-    return 0 < len(line) <= TITLE_MAX and not line.endswith(_TITLE_END) and not clean.is_structure_start(line)
+    bare = line.rstrip("）)】”’」』\"' ")
+    return (
+        0 < len(line) <= TITLE_MAX
+        and not bare.endswith(_TITLE_END)
+        and not re.search(r"[。！？!?]", line)
+        and not clean.is_structure_start(line)
+    )
 
 
 def real_metadata_title(title: str) -> str | None:
