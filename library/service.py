@@ -23,6 +23,7 @@ from ingest.loaders import LoadError, display_name
 from ingest.pipeline import PIPELINE_VERSION, ParsedDocument, content_id, parse
 from library.lock import library_write_lock
 from library.progress import Outcome, ProgressHooks, Report
+from library.questions import local_time, time_zone
 from library.sources import open_source_store
 from retrieval.artefact_store import SharedArtefacts
 from retrieval.bigram_leg import CharBigramIndex
@@ -276,6 +277,10 @@ class Library:
                 self._check_model()
             yield
 
+    def _local_day(self, stamp: str) -> str:
+        """A stored UTC time's day as organizers read it (the 文档列表 shows the same)."""
+        return local_time(stamp, time_zone(self.settings.timezone))[:10]
+
     def _model(self) -> str:
         return model_name(self.embedder)
 
@@ -330,12 +335,12 @@ class Library:
         if replaces is None:
             same_title = self._same_title(parsed, batch)
             if same_title is not None and not replace:
+                added = self._local_day(same_title.added_at)
                 return Outcome(
                     name,
                     "conflict",
                     parsed.title,
-                    reason=f"资料库中已有同名文档《{same_title.title}》（{same_title.added_at[:10]} 入库），"
-                    "确认后可用新版本替换",
+                    reason=f"资料库中已有同名文档《{same_title.title}》（{added} 入库），确认后可用新版本替换",
                     doc_id=doc_id,
                     existing_id=same_title.doc_id,
                 )

@@ -88,6 +88,15 @@ def test_replace_by_id_and_remove_leave_nothing_stale(library: Library, kb: Know
     assert set(kb.index.lexical().state.chunk_ids) == kb.catalog.chunk_ids()
 
 
+def test_a_conflict_names_the_day_the_organizers_added_the_document(library: Library) -> None:
+    """17:10 UTC is the next morning in Shanghai: the 文档列表 said 12-03 and the conflict 12-02 (walkthrough)."""
+    first = library.add("law.md", LAW.encode())
+    evening = {"at": "2026-12-02T17:10:00+00:00", "id": first.doc_id}
+    library.catalog.execute("UPDATE documents SET added_at = :at WHERE doc_id = :id", evening)
+    conflict = library.add("law-2024.md", LAW.replace("任期五年", "任期四年").encode())
+    assert "（2026-12-03 入库）" in conflict.reason  # settings.timezone: Asia/Shanghai by default
+
+
 def test_remove_unknown_id_reports_and_changes_nothing(library: Library, kb: KnowledgeBase) -> None:
     library.add("law.md", LAW.encode())
     generation = kb.catalog.generation()
