@@ -178,3 +178,36 @@ def test_an_upload_survives_the_organizer_working_elsewhere_while_it_runs(tmp_pa
         page.screenshot(path=str(ARTIFACTS / "browser-upload-background.png"), full_page=True)
     titles = [d.title for d in Catalog(tmp_path / "data" / "catalog.sqlite3").documents()]
     assert "委员学习制度汇编" in titles
+
+
+def test_a_replace_question_goes_once_answered_even_after_a_reload(tmp_path: Path) -> None:
+    """It came back after a reload (and, once the old version was gone, answering it failed): walkthrough."""
+    first = make_docx(tmp_path / "读书活动管理办法.docx")
+    newer_folder = tmp_path / "newer"
+    newer_folder.mkdir()
+    newer = make_docx(newer_folder / "读书活动管理办法（修订）.docx")
+    with organizer_on_library_page(tmp_path, "browser-replace-streamlit.log") as (_, page):
+        dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        dropzone.set_input_files([str(first)])
+        page.get_by_role("button", name="开始入库").click()
+        page.get_by_text(f"{first.name} — 已入库").wait_for(timeout=120_000)
+        _rewrite_rule(newer)
+        dropzone.set_input_files([str(newer)])
+        page.get_by_role("button", name="开始入库").click()
+        page.get_by_role("button", name="替换旧版本").click(timeout=120_000)
+        page.get_by_text(f"{newer.name} · 已替换").wait_for(timeout=120_000)
+        page.reload()  # the login lasts (a session token in the browser)
+        page.get_by_role("tab", name="上传资料").wait_for()
+        page.get_by_text(f"{newer.name} · 已替换").wait_for(timeout=30_000)  # the last job, shown again
+        assert page.get_by_role("button", name="替换旧版本").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "browser-replace-after-reload.png"), full_page=True)
+
+
+def _rewrite_rule(path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        if paragraph.text == DOCX_RULE:
+            paragraph.text = DOCX_RULE.replace("两次", "三次")
+    document.save(str(path))

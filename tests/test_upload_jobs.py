@@ -64,3 +64,20 @@ def test_only_the_latest_jobs_are_kept() -> None:
         finished(job)
     assert jobs.of("管理员") == started[-JOBS_KEPT_PER_USER - 1 :]
 
+
+
+def test_a_conflict_is_asked_until_answered_whichever_page_asks(library: Library) -> None:
+    """An answered replace question came back after a reload (it lived in the page's session), and once the old
+    version was gone, answering it failed (walkthrough)."""
+    library.add("law.md", LAW.encode())
+    newer = LAW.replace("任期五年", "任期四年").encode()
+    jobs = UploadJobs()
+    job = jobs.start(
+        UploadJob("管理员", "入库 1 个文件", {"law-2024.md": newer}),
+        lambda hooks: library.add_many([Upload("law-2024.md", newer)], hooks=hooks),
+    )
+    finished(job)
+    (conflict,) = jobs.conflicts("管理员")  # any session of this organizer sees it
+    assert conflict.name == "law-2024.md" and conflict.data == newer and conflict.title
+    conflict.settle()
+    assert jobs.conflicts("管理员") == [] and jobs.conflicts("另一位管理员") == []

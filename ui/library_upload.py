@@ -15,12 +15,11 @@ from library.progress import Outcome, ProgressHooks, Report
 from library.roles import User
 from library.service import Library
 from library.web import WebPageError, fetch_page
-from ui.upload_jobs import UploadJob, UploadJobs
+from ui.upload_jobs import Conflict, UploadJob, UploadJobs
 
 ACCEPTED = ["pdf", "docx", "txt", "md", "html", "htm", "png", "jpg", "jpeg", "zip"]
-CONFLICTS = "upload_conflicts"  # session state: name -> (bytes, existing doc id, title) awaiting a decision
 WATCHING = "upload_jobs_watching"  # session state: ids of jobs this session saw running
-SEEN = "upload_jobs_seen"  # session state: ids of finished jobs whose conflicts this session has taken
+UPLOADER_ROUND = "upload_round"  # session state: a new file picker after each upload
 POLL_SECONDS = 1.0
 BACKGROUND_NOTE = "在后台进行：可以继续操作，也可以关闭页面，稍后回到这里查看结果"
 
@@ -30,13 +29,16 @@ def render_upload(library: Library, user: User, jobs: UploadJobs) -> None:
         "选择文件（可多选）：PDF、Word、文本、网页、扫描图片，或打包成 .zip",
         type=ACCEPTED,
         accept_multiple_files=True,
-        key="upload_files",
+        key=f"upload_files-{st.session_state.get(UPLOADER_ROUND, 0)}",
     )
     replace = st.checkbox("标题相同的文档直接替换旧版本", key="upload_replace")
     if st.button("开始入库", type="primary", disabled=not files, key="upload_start"):
         uploads = [u for f in files for u in uploads_from_upload(f.name, f.getvalue(), library.settings)]
         job = UploadJob(user.name, f"入库 {len(uploads)} 个文件", {u.name: u.data for u in uploads})
         _start(jobs, job, lambda hooks: library.add_many(uploads, added_by=user.name, replace=replace, hooks=hooks))
+        # an empty picker for the next files: the ones sent stay in the job, not to be sent twice by accident
+        st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
+        st.rerun()
     _url_form(library, user, jobs)
     _jobs_panel(jobs, user.name)
     _pending_conflicts(library, user, jobs)
@@ -64,14 +66,10 @@ def _draw_jobs(jobs: UploadJobs, user_name: str) -> None:
     mine = jobs.of(user_name)
     shown = [job for job in mine if not job.done] or mine[-1:]
     watching: set[str] = st.session_state.setdefault(WATCHING, set())
-    seen: set[str] = st.session_state.setdefault(SEEN, set())
     for job in shown:
         _draw_job(job)
     ended = False
     for job in mine:
-        if job.done and job.id not in seen:
-            seen.add(job.id)
-            _take_conflicts(job)
         if job.done and job.id in watching:
             watching.discard(job.id)
             ended = True
@@ -101,14 +99,6 @@ def _draw_bars(job: UploadJob) -> None:
         st.progress(bar.value, text=bar.text)
 
 
-def _take_conflicts(job: UploadJob) -> None:
-    if job.report is None:
-        return
-    conflicts = st.session_state.setdefault(CONFLICTS, {})
-    for outcome in job.report.with_status("conflict"):
-        conflicts[outcome.name] = (job.uploads.get(outcome.name), outcome.existing_id, outcome.title)
-
-
 def _outcome_line(outcome: Outcome) -> None:
     text = f"**{outcome.name}** — {outcome.label}"
     if outcome.status in ("added", "replaced"):
@@ -120,26 +110,29 @@ def _outcome_line(outcome: Outcome) -> None:
 
 
 def _pending_conflicts(library: Library, user: User, jobs: UploadJobs) -> None:
-    conflicts: dict = st.session_state.get(CONFLICTS, {})
-    for name, (data, existing_id, title) in list(conflicts.items()):
-        st.warning(f"**{name}**：资料库中已有同名文档《{title}》。要用这个文件替换旧版本吗？")
+    for conflict in jobs.conflicts(user.name):
+        if conflict.data is None or library.catalog.document(conflict.existing_id) is None:
+            conflict.settle()  # the old version was deleted or replaced meanwhile: nothing left to decide
+            continue
+        st.warning(f"**{conflict.name}**：资料库中已有同名文档《{conflict.title}》。要用这个文件替换旧版本吗？")
         replace_col, keep_col = st.columns(2)
-        if replace_col.button("替换旧版本", key=f"replace-{name}") and data is not None:
-            conflicts.pop(name)
-            _start_replacement(library, user, jobs, (name, data, existing_id, title))
+        key = f"{conflict.job.id}-{conflict.name}"
+        if replace_col.button("替换旧版本", key=f"replace-{key}"):
+            conflict.settle()
+            _start_replacement(library, user, jobs, conflict)
             st.rerun()  # the question and its buttons go; the job's bar takes their place
-        if keep_col.button("保留旧版本", key=f"keep-{name}"):
-            conflicts.pop(name)
+        if keep_col.button("保留旧版本", key=f"keep-{key}"):
+            conflict.settle()
             st.rerun()
 
 
-def _start_replacement(library: Library, user: User, jobs: UploadJobs, conflict: tuple[str, bytes, str, str]) -> None:
-    name, data, existing_id, title = conflict
-
+def _start_replacement(library: Library, user: User, jobs: UploadJobs, conflict: Conflict) -> None:
     def write(hooks: ProgressHooks) -> Report:
-        return _one_file(lambda: library.replace(existing_id, name, data, added_by=user.name, hooks=hooks))
+        return _one_file(
+            lambda: library.replace(conflict.existing_id, conflict.name, conflict.data, added_by=user.name, hooks=hooks)
+        )
 
-    _start(jobs, UploadJob(user.name, f"替换《{title}》", {name: data}), write)
+    _start(jobs, UploadJob(user.name, f"替换《{conflict.title}》", {conflict.name: conflict.data}), write)
 
 
 def _url_form(library: Library, user: User, jobs: UploadJobs) -> None:

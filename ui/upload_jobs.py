@@ -28,6 +28,21 @@ class FileBar:
     text: str
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A file of a job that met a document of the same title: the organizer replaces the old one or keeps it. It
+    lives on the job, not the session, so an answered one stays answered after a reload or in another tab."""
+
+    job: UploadJob
+    name: str
+    data: bytes | None
+    existing_id: str
+    title: str
+
+    def settle(self) -> None:
+        self.job.settled.add(self.name)
+
+
 @dataclass
 class UploadJob:
     """One write (a batch of files, a replacement or a web page) as the page shows it."""
@@ -41,10 +56,22 @@ class UploadJob:
     report: Report | None = None
     error: str = ""
     finished: threading.Event = field(default_factory=threading.Event)
+    settled: set[str] = field(default_factory=set)  # names whose same-title conflict the organizer answered
 
     @property
     def done(self) -> bool:
         return self.finished.is_set()
+
+    def conflicts(self) -> list[Conflict]:
+        """Its files that met a document of the same title, not yet answered (replace or keep)."""
+        if self.report is None:
+            return []
+        found = self.report.with_status("conflict")
+        return [
+            Conflict(self, o.name, self.uploads.get(o.name), o.existing_id, o.title)
+            for o in found
+            if o.name not in self.settled
+        ]
 
     def hooks(self) -> ProgressHooks:
         def waiting(name: str, number: int, total: int) -> None:
@@ -77,6 +104,9 @@ class UploadJobs:
     def of(self, user: str) -> list[UploadJob]:
         with self._lock:
             return list(self._jobs.get(user, ()))
+
+    def conflicts(self, user: str) -> list[Conflict]:
+        return [conflict for job in self.of(user) if job.done for conflict in job.conflicts()]
 
     def running(self, user: str) -> bool:
         return any(not job.done for job in self.of(user))
