@@ -377,9 +377,12 @@ class _Run:
                 if item:
                     yield item, [sentence for sentence, _ in statements]
             # then a report's sections: what it found, criticised or suggests is what a member is asked about it
+            outlined: set[str] = set()
             for section in self.outlined_sections():
-                item = self.multi_section(section)
+                # one per document: two outline items offer each other's keys as wrong options (walkthrough)
+                item = self.multi_section(section) if section.doc_id not in outlined else None
                 if item:
+                    outlined.add(section.doc_id)
                     yield item, []
             groups = [g for g in self.generator.analyzer.lists(self.sentences) if not inside_set_phrase(g)]
             self.rng.shuffle(groups)

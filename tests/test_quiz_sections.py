@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quiz_library import build_library, items_over_seeds
+from quiz_library import build_library, doc_id, items_over_seeds
 
 from quiz.checks import check_item
+from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.model import LETTERS
 from retrieval.tokenizer import ChineseTokenizer
 
@@ -95,6 +96,11 @@ def keys_of(item) -> set[str]:
 
 def test_a_report_is_asked_what_each_of_its_sections_holds(tmp_path: Path, tokenizer: ChineseTokenizer) -> None:
     kb = build_library(tmp_path, tokenizer, {"report.txt": REPORT})
+    quizzes = [
+        QuizGenerator(kb).generate(QuizRequest((Material(doc_id(kb, TITLE)),), {"多选": 6}, seed)) for seed in range(4)
+    ]
+    # one outline item per quiz: the 经验做法 item's wrong options are the 工作建议 item's keys
+    assert all(sum(i.kind == "sections" for i in quiz.items) == 1 for quiz in quizzes)
     by_section = section_items(kb)
     assert set(by_section) == {"经验做法", "工作建议"}  # 存在问题: no other report's problems to stand beside them
     for item in by_section["经验做法"] + by_section["工作建议"]:
