@@ -131,10 +131,19 @@ def _class_factor(term: str, cls: str, refined: bool) -> float:
 
 
 def demote_asking_words(classes: dict[str, str], asking: Sequence[str]) -> dict[str, str]:
-    """Tokens that lie inside the question's interrogative phrases (哪几种 → 哪几, 几种) count as function words."""
+    """Tokens that lie inside the question's interrogative phrases (哪几种 → 哪几, 几种) count as function words,
+    and so do the tokens jieba cuts across one's end (几本书 → 本书, 几本书): no text says them (“每年阅读书目
+    不少于八本”), and as words the library never uses they outweighed the rest of “委员每年要读几本书”."""
     if not asking:
         return classes
-    return {t: ("function" if any(t in phrase for phrase in asking) else cls) for t, cls in classes.items()}
+    return {t: ("function" if any(_asks(t, phrase) for phrase in asking) else cls) for t, cls in classes.items()}
+
+
+def _asks(token: str, phrase: str) -> bool:
+    if token in phrase:
+        return True
+    straddles = any(token.startswith(phrase[start:]) for start in range(1, len(phrase)))
+    return len(phrase) > 1 and phrase[0] == "几" and (token.startswith(phrase) or straddles)
 
 
 def _idf(lexical: LexicalIndex, alternative: Alternative, term_known: bool) -> float:
