@@ -66,7 +66,7 @@ def to_wjx(title: str, items: Sequence[QuizItem]) -> str:
     """Paste text for 问卷星's batch import (see the module docstring for what is verified)."""
     blocks = [title]
     for number, item in enumerate(items, start=1):
-        stem = " ".join(item.stem.split())
+        stem = " ".join(item.stem.split()).removesuffix("（多选）")  # the tag says it: not “（多选）[多选题]”
         lines = [f"{number}. {stem}{WJX_TAGS[item.type]}"]
         lines += [" ".join(option.split()) for option in item.options]
         blocks.append("\n".join(lines))

@@ -131,6 +131,7 @@ def test_wjx_text_follows_the_batch_import_syntax(items) -> None:
     for number, (block, item) in enumerate(zip(blocks[1:], items), start=1):
         lines = block.split("\n")
         tag = {"单选": "[单选题]", "多选": "[多选题]", "判断": "[判断题]", "填空": "[填空题]"}[item.type]
-        assert lines[0] == f"{number}. {item.stem}{tag}"
+        assert lines[0] == f"{number}. {item.stem.removesuffix('（多选）')}{tag}"  # not “（多选）[多选题]”
+        assert "（多选）[多选题]" not in lines[0]
         assert lines[1:] == list(item.options)
     assert wjx_answer_key(items).splitlines()[0] == f"1. {items[0].answer}"
