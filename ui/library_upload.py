@@ -81,8 +81,8 @@ def _draw_jobs(jobs: UploadJobs, user_name: str) -> None:
 
 def _draw_job(job: UploadJob) -> None:
     if not job.done:
-        with st.status(f"正在{job.title}……（{BACKGROUND_NOTE}）", expanded=True):
-            _draw_bars(job)
+        # not as a context manager: leaving one marks the status complete (a ✓ beside “正在入库”)
+        _draw_bars(job, st.status(f"正在{job.title}……（{BACKGROUND_NOTE}）", expanded=True))
         return
     if job.error or job.report is None:
         with st.status(f"未能{job.title}：{job.error}", state="error", expanded=True):
@@ -94,9 +94,9 @@ def _draw_job(job: UploadJob) -> None:
         _outcome_line(outcome)
 
 
-def _draw_bars(job: UploadJob) -> None:
+def _draw_bars(job: UploadJob, place=st) -> None:
     for bar in list(job.bars.values()):
-        st.progress(bar.value, text=bar.text)
+        place.progress(bar.value, text=bar.text)
 
 
 def _outcome_line(outcome: Outcome) -> None:
