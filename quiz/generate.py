@@ -662,6 +662,11 @@ class _Run:
             kind="statements",
         )
 
+    @functools.cached_property
+    def library_sections(self) -> dict[tuple[str, str], Section]:
+        """The analysed documents' outlined sections, read once per run (not once per section asked)."""
+        return {(s.doc_id, s.heading): s for s in self.generator.sections_in(self.library.analysed)}
+
     def said_in(self, doc_id: str, text: str) -> bool:
         return self.library.occurrences_in(doc_id, text) > 0
 
@@ -676,8 +681,7 @@ class _Run:
         points = section.point_texts()
         if not section.named_generically or any(not MIN_POINT_CHARS <= len(point) <= MAX_OPTION for point in points):
             return None
-        known = {(s.doc_id, s.heading): s for s in self.generator.sections_in(self.library.analysed)}
-        known.update({(section.doc_id, section.heading): section})
+        known = {**self.library_sections, (section.doc_id, section.heading): section}
         rivals = rival_points(section, list(known.values()), self.said_in)
         pool = [p for p in rivals if MIN_POINT_CHARS <= len(p) <= MAX_OPTION]
         true_count = self.rng.randint(2, min(4, len(points)))
