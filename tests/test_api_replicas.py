@@ -90,7 +90,7 @@ def test_what_one_replica_writes_the_other_serves_at_once(replicas) -> None:
     doc_id = added.json()["doc_id"]
     answer = ask(b)
     assert answer["found"] and "五年" in said(answer) and answer["citations"][0]["doc"] == doc_id
-    assert [d["id"] for d in httpx.get(f"{b}/documents").json()] == [doc_id]
+    assert [d["id"] for d in httpx.get(f"{b}/documents", timeout=60).json()] == [doc_id]
     loads = httpx.get(f"{b}/health").json()["loads"]  # B downloaded what A published, and built nothing
     assert loads.get("bm25 downloaded") and loads.get("bigram downloaded"), loads
     assert not any(how.endswith("built") for how in loads), loads
@@ -105,4 +105,4 @@ def test_what_one_replica_writes_the_other_serves_at_once(replicas) -> None:
     for url in (a, b):
         answer = ask(url)
         assert not answer["found"] and "任期" not in said(answer)
-        assert httpx.post(f"{url}/search", json={"query": "委员任期"}).json()["hits"] == []
+        assert httpx.post(f"{url}/search", json={"query": "委员任期"}, timeout=60).json()["hits"] == []
