@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -22,6 +22,7 @@ from api.schemas import AnswerOut, AskRequest, ErrorOut, HealthOut, SearchOut, S
 from api.services import Services, open_services, start_up
 from library.roles import User
 from retrieval.__main__ import answer_json, hit_json
+from retrieval.scoped import OUTSIDE_FILTER, ScopedAnswer, Widening, ask_in_scope, stream_in_scope
 from retrieval.settings import Settings
 from retrieval.types import Answer
 
@@ -80,8 +81,11 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         response_model=AnswerOut,
         tags=["学习问答"],
         summary="回答一个问题并给出出处",
-        description="与 `python -m retrieval ask --json` 的输出相同。请求头 `Accept: text/event-stream` 时以 SSE 返回："
-        "配置了大模型时先逐段发送 `delta` 事件，最后发送 `answer` 事件（完整 JSON）。",
+        description="与 `python -m retrieval ask --json` 的输出相同，另加 `outside_filter`：用 `doc_ids` 限定了文档、"
+        "所选文档中找不到答案时，改在全部资料中检索；找到了就返回该回答，`outside_filter` 为 true"
+        f"（应向用户说明：“{OUTSIDE_FILTER}”），问题记录也标为“所选文件外”。否则为 false。"
+        "请求头 `Accept: text/event-stream` 时以 SSE 返回：配置了大模型时先逐段发送 `delta` 事件，最后发送 `answer` "
+        "事件（完整 JSON）；改在全部资料中检索时先发送 `reset` 事件，此前的 `delta` 作废。",
         responses={**ERRORS, 200: {"content": {SSE: {}}}},
     )
     def ask(body: AskRequest, request: Request, svc: ServicesDep, user: Reader):
@@ -90,9 +94,9 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         who = user.name if user else ""
         if SSE in request.headers.get("accept", ""):
             return StreamingResponse(_events(svc, body.question, doc_ids, who, started), media_type=SSE)
-        answer = svc.llm.ask(body.question, doc_ids) if svc.llm else svc.kb.ask(body.question, doc_ids)
-        question_id = _log(svc, answer, started, who)
-        return JSONResponse(answer_json(answer), headers={"X-Question-Id": str(question_id)})
+        scoped = ask_in_scope(body.question, doc_ids, svc.llm.ask if svc.llm else svc.kb.ask)
+        question_id = _log(svc, scoped, started, who)
+        return JSONResponse(_answer_json(scoped), headers={"X-Question-Id": str(question_id)})
 
     @app.post("/search", response_model=SearchOut, tags=["学习问答"], summary="检索段落", responses=ERRORS)
     def search(body: SearchRequest, svc: ServicesDep, user: Reader) -> dict:
@@ -114,17 +118,30 @@ def known_documents(svc: Services, doc_ids: Sequence[str] | None) -> list[str] |
 
 
 def _events(svc: Services, question: str, doc_ids: list[str] | None, who: str, started: float) -> Iterator[str]:
-    """Server-sent events: `delta` pieces while the LLM writes, then the checked `answer` (or an `error`)."""
-    try:
+    """Server-sent events: `delta` pieces while the LLM writes, then the checked `answer` (or an `error`); `reset`
+    when the chosen documents had no answer and the whole library is asked (the deltas so far are void)."""
+
+    def attempt(q: str, scope: Sequence[str] | None) -> Generator[str, None, Answer]:
         if svc.llm is None:
-            answer = svc.kb.ask(question, doc_ids)
-        else:
-            run = svc.llm.start(question, doc_ids)
-            for piece in run.deltas():
+            return svc.kb.ask(q, scope)
+        run = svc.llm.start(q, scope)
+        yield from run.deltas()
+        return run.result()
+
+    try:
+        run = stream_in_scope(question, doc_ids, attempt)
+        while True:
+            try:
+                piece = next(run)
+            except StopIteration as done:
+                scoped: ScopedAnswer = done.value
+                break
+            if isinstance(piece, Widening):
+                yield _event("reset", {"detail": "所选文件中没有找到相关内容，正在全部资料中检索。"})
+            else:
                 yield _event("delta", {"text": piece})
-            answer = run.result()
-        _log(svc, answer, started, who)
-        yield _event("answer", answer_json(answer))
+        _log(svc, scoped, started, who)
+        yield _event("answer", _answer_json(scoped))
     except Exception:  # the status line is sent already: report in the stream
         log.exception("streamed answer failed")
         yield _event("error", {"detail": "服务器内部错误，已记录在日志中，请稍后再试。"})
@@ -134,5 +151,11 @@ def _event(name: str, data: dict) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _log(svc: Services, answer: Answer, started: float, who: str) -> int:
-    return svc.questions.record(answer, (time.perf_counter() - started) * 1000, who)
+def _answer_json(scoped: ScopedAnswer) -> dict:
+    """The JSON of `python -m retrieval ask --json`, and whether the answer is from outside the chosen documents."""
+    return {**answer_json(scoped.answer), "outside_filter": scoped.outside_filter}
+
+
+def _log(svc: Services, scoped: ScopedAnswer, started: float, who: str) -> int:
+    latency = (time.perf_counter() - started) * 1000
+    return svc.questions.record(scoped.answer, latency, who, outside_filter=scoped.outside_filter)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from library.progress import Outcome
+from quiz.model import QuizItem
 from retrieval.catalog import DocumentRecord
 
 MAX_QUESTION_CHARS = 2000
@@ -57,7 +58,7 @@ class CitationOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
-    """The same fields as `python -m retrieval ask --json`."""
+    """The same fields as `python -m retrieval ask --json`, and `outside_filter`."""
 
     question: str
     found: bool
@@ -65,6 +66,11 @@ class AnswerOut(BaseModel):
     mode: str
     citations: list[CitationOut]
     notices: list[str]
+    outside_filter: bool = Field(
+        False,
+        description="所选文档（doc_ids）中没有找到答案、此回答来自全部资料中的其他文档时为 true"
+        "（出处见 citations）；未限定文档或在所选文档中找到答案时为 false",
+    )
 
 
 class HitOut(BaseModel):
@@ -140,10 +146,58 @@ class QuizOut(BaseModel):
     id: int
     name: str
     items: int
+    stale: int = Field(0, description="出处文档已被删除或替换的题数（详情中 stale 为 true 的题）")
     materials: list[str]
     created_by: str
     created_at: str
     updated_at: str
+
+
+class QuizSourceOut(BaseModel):
+    doc_id: str
+    title: str
+    heading: list[str]
+    page: str
+    chunk_id: str
+    passage: str
+
+
+class QuizItemOut(BaseModel):
+    number: int = Field(description="题号，从 1 开始，与导出的试卷和中文提示中的“第 n 题”一致")
+    type: str = Field(description="单选、多选、判断或填空")
+    stem: str
+    options: list[str]
+    answer: str
+    explanation: str
+    source: QuizSourceOut
+    stale: bool = Field(
+        description="出处文档已被删除或替换：原文可能已变，委员答题时跳过此题，导出时默认拒绝（见导出接口）"
+    )
+
+    @classmethod
+    def of(cls, number: int, item: QuizItem, stale: bool) -> QuizItemOut:
+        source = item.source
+        return cls(
+            number=number,
+            type=item.type,
+            stem=item.stem,
+            options=list(item.options),
+            answer=item.answer,
+            explanation=item.explanation,
+            source=QuizSourceOut(
+                doc_id=source.doc_id,
+                title=source.title,
+                heading=list(source.heading),
+                page=source.page,
+                chunk_id=source.chunk_id,
+                passage=source.passage,
+            ),
+            stale=stale,
+        )
+
+
+class QuizDetailOut(QuizOut):
+    questions: list[QuizItemOut]
 
 
 class HealthOut(BaseModel):

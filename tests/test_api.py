@@ -100,7 +100,8 @@ def test_upload_ask_replace_delete_through_the_writer(client: TestClient, organi
     data = answer.json()
     from retrieval.__main__ import answer_json
 
-    assert set(data) == set(answer_json(Answer("问", "答")))  # the JSON of retrieval ask --json
+    assert set(data) == {*answer_json(Answer("问", "答")), "outside_filter"}  # retrieval ask --json's, and one
+    assert data["outside_filter"] is False  # not asked of chosen documents
     assert data["found"] and "五年" in data["answer"] and data["citations"][0]["doc"] == doc_id
     assert int(answer.headers["X-Question-Id"]) >= 1
 
