@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from eval.answer_eval import MARKER
 from eval.datasets import QAItem, contains_any
@@ -142,19 +143,23 @@ class LeverRunner:
     def answerer(self, settings: Settings, model: RefusalModel | None) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(self.kb.tokenizer, settings, self.kb.thesaurus, self.kb.cilin, model)
 
+    def draft(
+        self, answerer: ExtractiveAnswerer, question: str, hits: Sequence[Hit], doc_ids: Sequence[str] | None = None
+    ) -> Draft:
+        """The draft answer as `KnowledgeBase.retrieve` makes it, from these hits."""
+        kb = self.kb
+        missing = kb.searcher.missing_documents(question) if not doc_ids else []
+        outline = partial(kb.outline, doc_ids)
+        return answerer.draft(question, hits, kb.index.lexical(), kb.catalog.chunks_of, missing, outline)
+
     def drafts(
         self, items: Sequence[QAItem], settings: Settings, model: RefusalModel | None = None
     ) -> tuple[list[Draft], list[list[Hit]], float]:
         hits, search_ms = self.hits(items, settings)
         answerer = self.answerer(settings, model)  # with a model, drafts go down to the lower coverage floor
-        lexical = self.kb.index.lexical()
         top = settings.top_k
         started = time.perf_counter()
-        missing = self.kb.searcher.missing_documents
-        chunks_of = self.kb.catalog.chunks_of
-        drafts = [
-            answerer.draft(i.question, h[:top], lexical, chunks_of, missing(i.question)) for i, h in zip(items, hits)
-        ]
+        drafts = [self.draft(answerer, i.question, h[:top]) for i, h in zip(items, hits)]
         ms = search_ms + (time.perf_counter() - started) * 1000 / max(len(items), 1)
         return drafts, hits, ms
 
@@ -208,7 +213,7 @@ def withheld_scores(
 ) -> WithheldScores:
     settings = runner.settings(overrides)
     answerer = runner.answerer(settings, model)
-    options, lexical = options_for(settings), runner.kb.index.lexical()
+    options = options_for(settings)
     answers = []
     for item in items:
         if not item.answerable or not item.doc:
@@ -217,7 +222,7 @@ def withheld_scores(
         hits = runner.kb.search(item.question, 10, doc_ids=others, options=options)
         if any(contains_any(h.chunk.text, item.evidences) for h in hits):
             continue
-        answers.append(answerer.answer(item.question, hits[: settings.top_k], lexical, runner.kb.catalog.chunks_of))
+        answers.append(answerer.decide(runner.draft(answerer, item.question, hits[: settings.top_k], others)))
     return WithheldScores(
         len(answers),
         mean([not a.found for a in answers]),
@@ -238,18 +243,8 @@ def fit_refusal(runner: LeverRunner, items: Sequence[QAItem], overrides: dict[st
     """
     settings = runner.settings({**overrides, "calibrated_refusal": True})
     answerer = runner.answerer(settings, RefusalModel((0.0,), 0.0, (0.0,), (1.0,), ("coverage",)))  # the lower floor
-    lexical = runner.kb.index.lexical()
     hits, _ = runner.hits(items, settings)
-    drafts = [
-        answerer.draft(
-            i.question,
-            h[: settings.top_k],
-            lexical,
-            runner.kb.catalog.chunks_of,
-            runner.kb.searcher.missing_documents(i.question),
-        )
-        for i, h in zip(items, hits)
-    ]
+    drafts = [runner.draft(answerer, i.question, h[: settings.top_k]) for i, h in zip(items, hits)]
     fitted = [(d.evidence, i.answerable) for i, d in zip(items, drafts) if d.evidence is not None]
     model = RefusalModel.fit([e for e, _ in fitted], [y for _, y in fitted])
     best = (-1.0, 0.0)

@@ -18,6 +18,7 @@ from retrieval.bigram_leg import char_bigrams, question_bigrams
 from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.lexical import LexicalIndex, index_text
+from retrieval.outline import LibraryOutline
 from retrieval.refusal import Evidence, RefusalModel
 from retrieval.sentences import with_list_items
 from retrieval.settings import Settings
@@ -49,6 +50,7 @@ SECTION_MIN_HEADING_COVERAGE = 0.2  # …of which the heading itself (without th
 ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
+OutlineOf = Callable[[], LibraryOutline]  # built only when a list question needs it
 # Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
 STRICT_TYPES = frozenset({AnswerType.MONEY, AnswerType.PERSON, AnswerType.AGE})
 # …and the amount or age must be in a sentence covering the question nearly as well as the best one does
@@ -130,8 +132,9 @@ class ExtractiveAnswerer:
         lexical: LexicalIndex,
         chunks_of: ChunksOf | None = None,
         missing_documents: Sequence[str] = (),
+        outline: OutlineOf | None = None,
     ) -> Answer:
-        return self.decide(self.draft(question, hits, lexical, chunks_of, missing_documents))
+        return self.decide(self.draft(question, hits, lexical, chunks_of, missing_documents, outline))
 
     # -- the decision ---------------------------------------------------------------------------------
     def decide(self, draft: Draft) -> Answer:
@@ -164,9 +167,11 @@ class ExtractiveAnswerer:
         lexical: LexicalIndex,
         chunks_of: ChunksOf | None = None,
         missing_documents: Sequence[str] = (),
+        outline: OutlineOf | None = None,
     ) -> Draft:
         """The answer before refusal is decided, with its evidence. `missing_documents`: the 《titles》 the question
-        quotes that the library lacks — what it asks is in them, so the nearest passage elsewhere is no answer."""
+        quotes that the library lacks — what it asks is in them, so the nearest passage elsewhere is no answer.
+        `outline`: the searchable library's outline, for list questions whose section is not among the hits."""
         if not question.strip():
             return Draft(Answer(question, EMPTY_QUESTION, found=False, mode="none"), None)
         if missing_documents:
@@ -197,7 +202,7 @@ class ExtractiveAnswerer:
             for h in hits
         ]
         if settings.structured_answers and chunks_of is not None and hits:
-            structural = self._structural(question, hits, terms, asked, chunks_of)
+            structural = self._structural(question, hits, terms, asked, chunks_of, outline)
             if structural is not None:
                 return Draft(replace(structural, query_terms=display_terms, highlight_terms=highlight), None)
         floor = self._floor()
@@ -280,17 +285,23 @@ class ExtractiveAnswerer:
 
     # -- structure --------------------------------------------------------------------------------------
     def _structural(
-        self, question: str, hits: Sequence[Hit], terms: QueryTerms, asked: Asked, chunks_of: ChunksOf
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        terms: QueryTerms,
+        asked: Asked,
+        chunks_of: ChunksOf,
+        outline: OutlineOf | None = None,
     ) -> Answer | None:
         place = asked_place(question)
-        placed = self._section_answer(question, hits, terms, chunks_of, place) if place is not None else None
+        placed = self._section_answer(question, hits, terms, chunks_of, outline, place) if place is not None else None
         if placed is not None:
             return placed
         article = article_ref(question)
         if article is not None:
             return self._article_answer(question, hits, article, chunks_of)
         if asked.kind is AnswerType.LIST:
-            return self._section_answer(question, hits, terms, chunks_of)
+            return self._section_answer(question, hits, terms, chunks_of, outline)
         return None
 
     def _article_answer(self, question: str, hits: Sequence[Hit], article: str, chunks_of: ChunksOf) -> Answer | None:
@@ -309,11 +320,21 @@ class ExtractiveAnswerer:
         return None
 
     def _section_answer(
-        self, question: str, hits: Sequence[Hit], terms: QueryTerms, chunks_of: ChunksOf, place: int | None = None
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        terms: QueryTerms,
+        chunks_of: ChunksOf,
+        outline: OutlineOf | None = None,
+        place: int | None = None,
     ) -> Answer | None:
         """“存在哪些问题”: a heading the question matches, answered by its sub-headings, each cited; with a `place`
-        (“政府工作任务里排在第一条的是什么”), by that one sub-heading."""
+        (“政府工作任务里排在第一条的是什么”), by that one sub-heading. The hits' documents come first (a tie
+        goes to them); the outline adds those whose headings match though their passages ranked lower."""
         doc_ids = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        if outline is not None:
+            named = outline().documents_naming(terms, SECTION_MIN_COVERAGE, SECTION_MIN_HEADING_COVERAGE)
+            doc_ids += [d for d in named if d not in doc_ids]
         found = best_section(
             [chunks_of(d) for d in doc_ids],
             lambda text: terms.coverage(set(self.tokenizer.tokenize(text))),

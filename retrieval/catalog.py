@@ -291,6 +291,11 @@ class Catalog:
         rows = self.execute(sql, {"n": chars})
         return {row["doc_id"]: row["opening"] for row in rows}
 
+    def heading_rows(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """Each document's distinct heading paths, with its title: the library's outline, without the texts."""
+        rows = self.execute("SELECT DISTINCT doc_id, title, heading FROM chunks")
+        return [(row["doc_id"], row["title"], tuple(json.loads(row["heading"]))) for row in rows]
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         rows = self.execute("SELECT * FROM chunks WHERE doc_id = :doc_id ORDER BY position", {"doc_id": doc_id})
         return [_row_to_chunk(row) for row in rows]

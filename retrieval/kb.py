@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from ingest.injection import find_instructions
 from retrieval.answer import ExtractiveAnswerer
 from retrieval.catalog import DocumentRecord
 from retrieval.cilin import Cilin
 from retrieval.embeddings import Embedder, load_embedder
+from retrieval.outline import LibraryOutline
 from retrieval.search import HybridSearcher, SearchOptions
 from retrieval.settings import Settings
 from retrieval.store import Index
@@ -102,8 +104,13 @@ class KnowledgeBase:
         question = self.bounded(question)
         hits = self.search(question, k or self.settings.top_k, doc_ids)
         missing = self.searcher.missing_documents(question) if not doc_ids else []
-        answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of, missing)
+        outline = partial(self.outline, doc_ids)
+        answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of, missing, outline)
         return hits, replace(answer, notices=answer.notices + instruction_caveat(answer) + tuple(self.notices))
+
+    def outline(self, doc_ids: Sequence[str] | None = None) -> LibraryOutline:
+        """The outline of the library, or of these documents (list questions find their section in it)."""
+        return self.searcher.outline().within(set(doc_ids) if doc_ids else None)
 
     def ask(self, question: str, doc_ids: Sequence[str] | None = None, k: int | None = None) -> Answer:
         """Extractive answer from the top passages (the default answer; needs no LLM)."""

@@ -12,6 +12,7 @@ from retrieval.derived_legs import DerivedLegs
 from retrieval.document_names import DocumentNames, name_starts, titles_of
 from retrieval.fusion import fuse
 from retrieval.list_heads import ListOf, list_heads
+from retrieval.outline import LibraryOutline
 from retrieval.query import weighted_bm25, weighted_query
 from retrieval.settings import Settings
 from retrieval.store import Index
@@ -85,6 +86,7 @@ class HybridSearcher:
         )
         self._field_tokens: dict[str, frozenset[str]] = {}
         self._names: tuple[object, DocumentNames] | None = None
+        self._outline: tuple[object, LibraryOutline] | None = None
         self.defaults = SearchOptions.from_settings(index.settings)
 
     def bm25_leg(
@@ -176,6 +178,14 @@ class HybridSearcher:
             rare = max(EVERYDAY_DF, EVERYDAY_SHARE * len(lexical.state.chunk_ids))
             self._names = (lexical, DocumentNames(titles, lambda word: lexical.document_frequency(word) > rare))
         return self._names[1]
+
+    def outline(self) -> LibraryOutline:
+        """Every heading with sub-headings in the library; rebuilt when the library changes."""
+        lexical = self.index.lexical()
+        if self._outline is None or self._outline[0] is not lexical:
+            rows = self.index.catalog.heading_rows()
+            self._outline = (lexical, LibraryOutline.build(rows, self.index.tokenizer.tokenize))
+        return self._outline[1]
 
     def missing_documents(self, query: str) -> list[str]:
         """The 《titles》 the query quotes that the library lacks: nothing in it can answer for them."""

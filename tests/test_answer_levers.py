@@ -14,9 +14,11 @@ from library.files import uploads_from_paths
 from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
 from retrieval.kb import KnowledgeBase
+from retrieval.outline import LibraryOutline
 from retrieval.refusal import RefusalModel
 from retrieval.search import SearchOptions
 from retrieval.settings import Settings
+from retrieval.terms import QueryTerms
 from retrieval.tokenizer import ChineseTokenizer
 
 UNION = """# 某市职工组织条例
@@ -286,6 +288,76 @@ def test_a_point_asked_by_its_place_is_that_sub_heading(library: KnowledgeBase, 
     assert len(answer.citations) == 1 and "形式主义" in answer.citations[0].chunk.text
     assert answer.text.startswith("存在问题的第2项：")
     assert not view(library, structured_answers=False).ask(question).text.startswith("存在问题的第2项")
+
+
+ADVICE_REPORT = """关于全市政协系统读书活动的调研报告
+
+一、主要成效
+
+（一）学习平台更加丰富
+
+各级政协搭建线上读书群，委员参与率明显提高。
+
+（二）读书成果转化增多
+
+读书心得转化为提案和社情民意信息。
+
+二、工作建议
+
+（一）健全读书激励机制
+
+对表现突出的委员予以通报表扬。
+
+（二）拓展读书成果运用
+
+推动读书成果进入协商议政。
+"""
+DEPUTY_RULES = "# 某市人大代表工作规则\n\n" + "\n\n".join(
+    f"第{n}条 代表可以向本级人民代表大会提出{topic}方面的建议、批评和意见，有关机关应当研究处理并向代表报告工作情况。"
+    for n, topic in zip("一二三四五六七八", ("教育", "医疗", "交通", "环境", "住房", "就业", "养老", "治安"))
+)
+
+
+@pytest.fixture
+def outlined(tmp_path: Path, tokenizer: ChineseTokenizer):
+    """A report among rules whose every article says 提出…建议…报告: its sections rank below the top hits."""
+    write_files(tmp_path / "lib", {"report.txt": ADVICE_REPORT, "rules.md": DEPUTY_RULES})
+    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
+    writer = Library(settings, tokenizer=tokenizer, embedder=None)
+    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
+    writer.close()
+    kb = KnowledgeBase(settings, tokenizer=tokenizer)
+    yield kb
+    kb.close()
+
+
+def test_a_list_question_finds_its_section_by_the_library_outline(outlined: KnowledgeBase) -> None:
+    question = "报告提出了哪些工作建议？"
+    report = next(d.doc_id for d in outlined.documents() if "调研报告" in d.title)
+    hits = outlined.search(question, outlined.settings.top_k)
+    assert report not in {h.chunk.doc_id for h in hits}  # the section is not among the passages answered from
+    answer = outlined.ask(question)
+    assert (
+        answer.text.startswith("工作建议：") and "健全读书激励机制" in answer.text and "拓展读书成果运用" in answer.text
+    )
+    assert {c.chunk.doc_id for c in answer.citations} == {report} and len(answer.citations) == 2
+    # a member's 检索范围 bounds the outline too
+    rules = next(d.doc_id for d in outlined.documents() if d.doc_id != report)
+    assert "健全读书激励机制" not in outlined.ask(question, [rules]).text
+
+
+def test_a_document_found_by_its_outline_alone_must_name_every_noun(tokenizer: ChineseTokenizer) -> None:
+    rows = [("report", "读书活动调研报告", ("一、主要成效", kid)) for kid in ("（一）平台丰富", "（二）成果增多")]
+    outline = LibraryOutline.build(rows, tokenizer.tokenize)
+    about_results = QueryTerms(weights={"报告": 1.0, "成效": 1.0}, nouns=frozenset({"报告", "成效"}))
+    assert outline.documents_naming(about_results, 0.5, 0.2) == ["report"]
+    # 医疗 is a word of the rules, not of the report's outline: 主要成效 is no answer to the question
+    about_health = QueryTerms(
+        weights={"报告": 1.0, "医疗": 1.0, "成效": 1.0}, nouns=frozenset({"报告", "医疗", "成效"})
+    )
+    assert about_health.coverage(outline.entries[0].tokens) >= 0.5  # enough without the nouns' bar
+    assert outline.documents_naming(about_health, 0.5, 0.2) == []
+    assert outline.within({"rules"}).documents_naming(about_results, 0.5, 0.2) == []
 
 
 def test_an_enumeration_comes_whole(library: KnowledgeBase) -> None:
