@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from retrieval.kb import KnowledgeBase
+from retrieval.scoped import OUTSIDE_FILTER, ask_in_scope
 from retrieval.types import Answer, Citation
 from ui import auth, resources
 from ui.feedback_form import render_feedback
@@ -19,7 +20,6 @@ MODE_LABELS = {
     "extractive": "摘录式回答：句子摘自下列原文",
     "llm": "大模型回答：仅依据下列段落生成，请对照原文核对",
 }
-OUTSIDE_FILTER = "所选文件中没有找到相关内容；在其他资料中找到了以下内容："
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,8 @@ def new_turn(kb: KnowledgeBase, question: str, doc_ids: list[str] | None) -> Tur
         st.text(question)
     with st.chat_message("assistant"):
         started = time.perf_counter()
-        answer = _answer(kb, question, doc_ids)
-        outside = False
-        if not answer.found and doc_ids:
-            # A member who narrowed the search wants the answer, wherever it is; and a refusal logged here
-            # would tell organizers the library lacks what it holds.
-            whole = _answer(kb, question, None)
-            if whole.found:
-                answer, outside = whole, True
+        scoped = ask_in_scope(question, doc_ids, lambda q, scope: _answer(kb, q, scope))
+        answer, outside = scoped.answer, scoped.outside_filter
         questions = resources.question_log(kb.settings)
         user = auth.current_user()
         latency = (time.perf_counter() - started) * 1000
