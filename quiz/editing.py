@@ -11,8 +11,8 @@ from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.library import LibraryView
 from quiz.llm_generate import locate
 from quiz.model import BLANK, FALSE, TRUE, ItemType, QuizError, QuizItem, Source
-from quiz.store import judge
 from quiz.text import bigrams, norm
+from quiz.verdict import judge
 from retrieval.types import Chunk
 
 

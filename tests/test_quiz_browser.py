@@ -1,5 +1,5 @@
-"""The real app in Chromium: a trainer builds a quiz (a refused edit said in view), saves it, a member takes it and
-gets the score."""
+"""The real app in Chromium: a trainer builds a quiz (a refused edit said in view, beside the save button of a long
+item too), saves it, a member takes it and gets the score."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ pytestmark = [
 
 
 PASSWORD = "trainer-pass-1"
+REFUSALS = '[data-testid="stAlert"]'  # a refusal is said above the item and beside its save button
 
 
 def login_in_browser(page, name: str, password: str) -> None:
@@ -39,7 +40,7 @@ def refuse_an_edit_in_view(page) -> None:
     original = options.input_value()
     options.fill(original.splitlines()[0] + "\n" + original)  # a doubled option
     item.get_by_role("button", name="保存修改").click()
-    refusal = page.get_by_text("第 1 题修改未保存")
+    refusal = page.locator(REFUSALS).filter(has_text="第 1 题修改未保存").first
     refusal.wait_for(timeout=30_000)
     assert refusal.is_visible()
     item = page.locator('[data-testid="stExpander"]').filter(has_text="（修改未保存）")
@@ -49,26 +50,64 @@ def refuse_an_edit_in_view(page) -> None:
     assert item.get_by_label("选项（每行一个；判断、填空不填）").input_value() == original
 
 
-def test_trainer_builds_saves_member_takes_and_scores(tmp_path: Path, tokenizer) -> None:
+def trainer_library(tmp_path: Path, tokenizer) -> dict[str, str]:
+    """The quiz library with a trainer; the environment the app reads it from."""
     kb = build_library(tmp_path, tokenizer)
     UserStore(kb.catalog).add("王老师", "trainer", PASSWORD)
     kb.close()
     ARTIFACTS.mkdir(exist_ok=True)
-    env = {"SHUXIANG_DATA_DIR": str(tmp_path / "data"), "SHUXIANG_EMBEDDING_MODEL": "none"}
+    return {"SHUXIANG_DATA_DIR": str(tmp_path / "data"), "SHUXIANG_EMBEDDING_MODEL": "none"}
+
+
+def generate_single_choices(page, url: str) -> None:
+    """Log in as the trainer and generate the rules' three 单选 items."""
+    page.goto(f"{url}/quiz")
+    login_in_browser(page, "王老师", PASSWORD)
+    page.get_by_text("出题资料").wait_for(timeout=60_000)
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="信访事项办理规定").click()
+    page.keyboard.press("Escape")
+    for kind in ("多选", "判断", "填空"):
+        box = page.locator(f'input[aria-label="{kind}题"]')
+        box.fill("0")
+        box.press("Enter")
+    page.get_by_role("button", name="生成题目").click()
+    page.get_by_text("已生成 3 题").wait_for(timeout=60_000)
+
+
+def test_a_refusal_under_a_long_item_is_said_where_the_trainer_clicked(tmp_path: Path, tokenizer) -> None:
+    """Walkthrough: on a laptop screen 保存修改 of an open item is far below the item's top, where the refusal was
+    said alone; the trainer clicked and saw nothing happen."""
+    from playwright.sync_api import expect
+
+    env = trainer_library(tmp_path, tokenizer)
+    log = ARTIFACTS / "browser-quiz-refusal-streamlit.log"
+    with streamlit_app(env, log) as (url, _), chromium_page(height=700) as page:
+        page.set_default_timeout(20_000)
+        generate_single_choices(page, url)
+        item = page.locator('[data-testid="stExpander"]').filter(has_text="第 1 题 · 单选")
+        item.locator("summary").click()
+        options = item.get_by_label("选项（每行一个；判断、填空不填）")
+        original = options.input_value()
+        options.fill(original.splitlines()[0] + "\n" + original)  # a doubled option
+        options.blur()  # a focused field scrolls its caret into view a moment later, wherever one has scrolled to
+        page.wait_for_timeout(500)
+        item.get_by_role("button", name="保存修改").click()
+        beside = item.locator(f'[data-testid="stForm"] {REFUSALS}').filter(has_text="第 1 题修改未保存")
+        beside.wait_for(timeout=30_000)
+        expect(beside).to_be_in_viewport()
+        expect(page.locator('[data-testid="stToast"]').filter(has_text="第 1 题修改未保存")).to_be_in_viewport()
+        above = page.locator(REFUSALS).filter(has_text="第 1 题修改未保存").first
+        expect(above).not_to_be_in_viewport()  # the item is long: where the refusal used to be said alone
+        expect(item.get_by_role("button", name="放弃修改，恢复原题")).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "browser-quiz-refusal.png"))
+
+
+def test_trainer_builds_saves_member_takes_and_scores(tmp_path: Path, tokenizer) -> None:
+    env = trainer_library(tmp_path, tokenizer)
     with streamlit_app(env, ARTIFACTS / "browser-quiz-streamlit.log") as (url, _), chromium_page() as page:
         page.set_default_timeout(20_000)
-        page.goto(f"{url}/quiz")
-        login_in_browser(page, "王老师", PASSWORD)
-        page.get_by_text("出题资料").wait_for(timeout=60_000)
-        page.locator('[data-testid="stMultiSelect"]').first.click()
-        page.get_by_role("option", name="信访事项办理规定").click()
-        page.keyboard.press("Escape")
-        for kind in ("多选", "判断", "填空"):
-            box = page.locator(f'input[aria-label="{kind}题"]')
-            box.fill("0")
-            box.press("Enter")
-        page.get_by_role("button", name="生成题目").click()
-        page.get_by_text("已生成 3 题").wait_for(timeout=60_000)
+        generate_single_choices(page, url)
         refuse_an_edit_in_view(page)
         page.get_by_label("试卷名称").fill("信访小测")
         page.get_by_label("试卷名称").press("Enter")

@@ -6,6 +6,7 @@ import pytest
 
 from quiz.checks import check_item, check_items
 from quiz.model import BLANK, FALSE, TRUE, QuizItem, Source
+from quiz.verdict import REWORDED_WARNING, STATED_BUT_FALSE, Verdict, judge, reworded_problems
 
 PASSAGE = "第四条 信访事项应当自受理之日起60日内办结。情况复杂的，延长期限不得超过30日。"
 OTHER = "第九条 复查机构应当自收到复查请求之日起90日内提出复查意见。"
@@ -99,3 +100,19 @@ def test_near_duplicate_stems_are_dropped_across_types() -> None:
     assert report.kept == (single(),)
     assert report.rejected == ((fill, ("与第 1 题重复或几乎相同",)),)
     assert report.pass_rate == 0.5
+
+
+def test_the_edit_verdict_warns_of_a_reworded_stem_and_refuses_what_the_checks_would() -> None:
+    """judge: a trainer's rewording is kept with a warning while the item stays checkable in its passage's clause."""
+    assert judge(single()) == Verdict()
+    reworded = single(stem=f"信访事项须在受理后{BLANK}内办结。")
+    assert judge(reworded) == Verdict(warnings=(REWORDED_WARNING,)) and reworded_problems(reworded) == []
+    rival = "第四条 一般规定。信访事项应当自受理之日起60日内办结。第五条 特别规定：信访事项应当自受理之日起30日内办结。"
+    start = rival.index("60日")  # the passage's clause around the key, with 30日 in its place, is the passage too
+    both = reworded.with_changes(source=Source("d1", "信访工作条例", (), "", "c1", rival, ((start, start + 3),)))
+    assert judge(both).refusals == ("选项「30日」填入后也是资料原文，不止一个正确答案",)
+    stated = QuizItem(
+        type="判断", stem="依据本条例第四条，信访事项应当自受理之日起60日内办结。", answer=FALSE, options=(TRUE, FALSE),
+        explanation="原文：信访事项应当自受理之日起60日内办结。", source=single().source,
+    )  # fmt: skip
+    assert judge(stated) == Verdict((STATED_BUT_FALSE,))

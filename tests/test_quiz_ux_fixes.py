@@ -16,7 +16,8 @@ from quiz.editing import anchor, apply_edit
 from quiz.generate import Material, QuizGenerator, QuizRequest
 from quiz.model import BLANK, LETTERS, QuizError, QuizItem, Source
 from quiz.score import is_correct, score
-from quiz.store import REWORDED_WARNING, QuizStore
+from quiz.store import QuizStore
+from quiz.verdict import REWORDED_WARNING
 
 
 @pytest.fixture
@@ -286,3 +287,52 @@ def test_a_list_shows_the_stem_without_its_source_prefix() -> None:
     assert short_stem(item) == "县政协选派____委员担任监督员。"
     long = item.with_changes(stem="根据《某规定》，" + "委" * 50)
     assert short_stem(long) == "委" * 40 + "…"
+
+
+# --- 5. a refusal in a long draft, stale items in the quiz pickers (second walkthrough) ------------------------------
+def test_a_refused_edit_is_said_beside_the_save_button_and_in_a_toast(kb) -> None:
+    """The refusal was said only above the item: off the screen when the trainer clicked 保存修改 under a long item."""
+    at = draft_page(kb)
+    first = at.session_state["quiz_draft"][0]
+    options_box(at).set_value("\n".join([first.options[0], *first.options]))  # a doubled option
+    click(at, "保存修改")
+    [above] = outside_expanders(at, at.error)
+    assert [t.value for t in at.toast] == [above.value.split("。")[0]]  # 第 1 题修改未保存：…, wherever one looks
+    assert at.toast[0].value.startswith("第 1 题修改未保存：选项")
+    panel = list(item_expander(at, 1).children.values())
+    form = next(n for n, c in enumerate(panel) if getattr(c, "type", None) == "form")
+    assert [type(c).__name__ for c in panel[form].children.values()][-2:] == ["Error", "Button"]  # above 保存修改
+    assert [e.value for e in item_expander(at, 1).error] == [above.value]  # the same words beside the button,
+    assert panel[form + 1].label == "放弃修改，恢复原题"  # and giving up is right under it
+    run(at)  # a later rerun: the toast was said once; the refusal stays beside the button and above the item
+    assert not at.toast and len(item_expander(at, 1).error) == 1 and len(outside_expanders(at, at.error)) == 1
+    at.button(key="discard-0").click()
+    run(at)
+    assert not at.error and not at.toast
+
+
+def test_the_quiz_pickers_count_the_items_a_member_answers_and_tell_trainers_of_stale_ones(
+    kb, tmp_path: Path, tokenizer
+) -> None:
+    """The pickers counted items of deleted or replaced documents, which members skip (user walkthrough)."""
+    old_id = doc_id(kb, PETITION_RULES)
+    store, quiz_id, items = two_document_quiz(kb)
+    stale = sum(i.source.doc_id == old_id for i in items)
+    whole = store.save("信访小测", single_choices(kb), "李老师")  # every item from the rules
+    member, trainer = User("张委员", "member"), User("王老师", "trainer")
+    assert picker(TAKE, member) == ["信访小测（3 题）", f"两份资料的小测（{len(items)} 题）"]
+    assert picker(BUILD, trainer) == ["信访小测（3 题，李老师）", f"两份资料的小测（{len(items)} 题，王老师）"]
+    replace_petitions(tmp_path, tokenizer)
+    assert store.stale_counts(store.list()) == {whole.id: 3, quiz_id: stale}
+    fresh = len(items) - stale
+    assert picker(TAKE, member) == ["信访小测（暂无可作答的题）", f"两份资料的小测（{fresh} 题）"]
+    assert picker(TAKE, trainer) == ["信访小测（0 题，另有 3 题来源已变更）",
+                                     f"两份资料的小测（{fresh} 题，另有 {stale} 题来源已变更）"]  # fmt: skip
+    assert picker(BUILD, trainer) == ["信访小测（0 题，另有 3 题来源已变更，李老师）",
+                                      f"两份资料的小测（{fresh} 题，另有 {stale} 题来源已变更，王老师）"]  # fmt: skip
+
+
+def picker(script: str, user: User) -> list[str]:
+    """The saved quizzes as the page's picker lists them."""
+    at = as_user(script, user)
+    return next(s for s in at.selectbox if s.label in ("试卷", "选择试卷")).options

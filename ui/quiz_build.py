@@ -13,10 +13,11 @@ from quiz.llm_generate import LLMQuizGenerator
 from quiz.model import ITEM_TYPES, QuizError, QuizItem
 from ui import resources
 from ui.auth import require_role
-from ui.quiz_view import options_text, passage_html, short_stem
+from ui.quiz_view import options_text, passage_html, quiz_label, short_stem
 
 DRAFT, MATERIALS, NOTICES = "quiz_draft", "quiz_materials", "quiz_notices"
 EDIT_NOTE = "quiz_edit_note"  # (item index, level, message) of the last edit: it must outlive the rerun
+EDIT_TOAST = "quiz_edit_toast"  # a refusal said once more where the trainer looks, whatever the scroll
 FORM_REVISIONS = "quiz_form_revisions"  # item index → its form's revision; a new one shows the stored item again
 SAVED_FLASH = "quiz_saved_flash"  # a message that must survive the rerun after a change to a saved quiz
 DEFAULT_COUNTS = {"单选": 5, "多选": 2, "判断": 3, "填空": 5}
@@ -52,8 +53,11 @@ def generate(generator: QuizGenerator, materials: tuple[Material, ...], counts: 
     st.session_state[NOTICES] = [f"已生成 {len(result.items)} 题，{rate}。", *result.notices]
 
 
-def item_form(key: str, item: QuizItem | None, titles: dict[str, str] | None = None) -> tuple[QuizItem, str] | None:
-    """Fields of an item (prefilled when editing); the item and the chosen document when submitted."""
+def item_form(
+    key: str, item: QuizItem | None, titles: dict[str, str] | None = None, refusal: str | None = None
+) -> tuple[QuizItem, str] | None:
+    """Fields of an item (prefilled when editing); the item and the chosen document when submitted. A refusal of
+    the last edit is said just above the save button: a long item's top may be off the screen."""
     with st.form(key):
         kind = item.type if item else st.selectbox("题型", ITEM_TYPES)
         doc_id = st.selectbox("出处资料", list(titles), format_func=titles.__getitem__) if titles else ""
@@ -61,6 +65,8 @@ def item_form(key: str, item: QuizItem | None, titles: dict[str, str] | None = N
         options = st.text_area("选项（每行一个；判断、填空不填）", "\n".join(item.options) if item else "")
         answer = st.text_input("答案（字母、正确/错误或填空内容，多个空用 | 分隔）", item.answer if item else "")
         explanation = st.text_area("解析（判断题写“原文：”加原句）", item.explanation if item else "")
+        if refusal:
+            st.error(refusal)
         if not st.form_submit_button("保存修改" if item else "添加"):
             return None
     return build_item(kind, stem, options, answer, explanation, "manual"), doc_id
@@ -68,6 +74,8 @@ def item_form(key: str, item: QuizItem | None, titles: dict[str, str] | None = N
 
 def draft_editor(generator: QuizGenerator, draft: list[QuizItem]) -> None:
     note = st.session_state.get(EDIT_NOTE)
+    if EDIT_TOAST in st.session_state:
+        st.toast(st.session_state.pop(EDIT_TOAST), icon="⚠️", duration="long")  # seen at any scroll position
     for index, item in enumerate(draft):
         refused = note is not None and note[0] == index and note[1] == "error"
         if note is not None and note[0] == index:
@@ -75,7 +83,7 @@ def draft_editor(generator: QuizGenerator, draft: list[QuizItem]) -> None:
         # a new label opens the expander afresh: a refused edit stays in view with its form
         title = f"第 {index + 1} 题 · {item.type} · {short_stem(item)}" + ("（修改未保存）" if refused else "")
         with st.expander(title, expanded=refused):
-            item_panel(generator, draft, index, refused)
+            item_panel(generator, draft, index, note[2] if refused else None)
 
 
 def show_note(note: tuple[int, str, str]) -> None:
@@ -86,17 +94,18 @@ def show_note(note: tuple[int, str, str]) -> None:
         st.session_state.pop(EDIT_NOTE, None)
 
 
-def item_panel(generator: QuizGenerator, draft: list[QuizItem], index: int, refused: bool) -> None:
+def item_panel(generator: QuizGenerator, draft: list[QuizItem], index: int, refusal: str | None) -> None:
+    """The item, its form (with the refusal of the last edit beside the save button) and its actions."""
     item = draft[index]
     st.markdown(f"**{item.stem}**")
     if item.options:
         st.text(options_text(item))
     st.caption(f"答案：{item.answer}　　{item.explanation}")
     st.html(passage_html(item))
-    submitted = item_form(f"edit-{index}-{form_revision(index)}", item)
+    submitted = item_form(f"edit-{index}-{form_revision(index)}", item, refusal=refusal)
     if submitted:
         save_edit(generator, draft, index, submitted[0])
-    if refused and st.button("放弃修改，恢复原题", key=f"discard-{index}"):
+    if refusal and st.button("放弃修改，恢复原题", key=f"discard-{index}"):
         discard_edit(index)
     left, right = st.columns(2)
     if left.button("删除", key=f"delete-{index}"):
@@ -121,8 +130,9 @@ def save_edit(generator: QuizGenerator, draft: list[QuizItem], index: int, edite
     try:
         result = apply_edit(item, edited, chunk, generator.library())
     except QuizError as exc:
-        kept = "下面的表单里仍是你未保存的修改：改正后再点“保存修改”，或点“放弃修改，恢复原题”。"
+        kept = "表单里仍是你未保存的修改：改正后再点“保存修改”，或点“放弃修改，恢复原题”。"
         st.session_state[EDIT_NOTE] = (index, "error", f"第 {number} 题{exc}。题目保持原样；{kept}")
+        st.session_state[EDIT_TOAST] = f"第 {number} 题{exc}"
     else:
         draft[index] = result.item
         if result.warnings:
@@ -181,7 +191,9 @@ def saved_quizzes(store, user) -> None:
     if not quizzes:
         st.info("还没有保存的试卷。")
         return
-    chosen = st.selectbox("试卷", quizzes, format_func=lambda q: f"{q.name}（{len(q.items)} 题，{q.created_by}）")
+    stale_counts = store.stale_counts(quizzes)
+    labels = {q.id: quiz_label(q, stale_counts[q.id], trainer=True, author=True) for q in quizzes}
+    chosen = st.selectbox("试卷", quizzes, format_func=lambda q: labels[q.id])
     stale = store.stale_positions(chosen.items)
     if stale:
         stale_items(store, chosen, stale)

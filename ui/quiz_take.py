@@ -11,7 +11,7 @@ from quiz.model import FALSE, LETTERS, TRUE, QuizError, QuizItem
 from quiz.score import QuizResult, score
 from ui import resources
 from ui.auth import current_user
-from ui.quiz_view import ask_about, passage_html, short_stem
+from ui.quiz_view import ask_about, passage_html, quiz_label, short_stem
 
 RESULT = "quiz_result"  # (which quiz, the result) of the last submission on this page
 
@@ -113,7 +113,10 @@ with quizzes:
     if not saved:
         st.info("还没有可以练习的试卷，请等培训管理员组卷。")
     else:
-        chosen = st.selectbox("选择试卷", saved, format_func=lambda q: f"{q.name}（{len(q.items)} 题）")
+        trainer = bool(user and user.can("trainer"))
+        stale_counts = store.stale_counts(saved)
+        labels = {q.id: quiz_label(q, stale_counts[q.id], trainer) for q in saved}  # the items a member answers
+        chosen = st.selectbox("选择试卷", saved, format_func=lambda q: labels[q.id])
         positions = current_items(store, chosen.items)
         # fewer items, another paper: neither answers nor a result of the full one carry over
         quiz_key = f"quiz-{chosen.id}" + ("" if len(positions) == len(chosen.items) else f"-{len(positions)}")
@@ -123,6 +126,6 @@ with quizzes:
                 quiz_key,
                 lambda r: store.record(r, name, quiz_id=chosen.id, positions=positions),
             )
-        if user and user.can("trainer"):
+        if trainer:
             stats = store.stats(chosen.id)
             st.caption(f"本卷作答 {stats.attempts} 次，平均得分率 {stats.mean_percent:.0f}%")

@@ -1,4 +1,4 @@
-"""Shared pieces of the quiz pages: an item's review HTML and the hand-over to 学习问答.
+"""Shared pieces of the quiz pages: an item's review HTML, a saved quiz as pickers list it, the hand-over to 学习问答.
 
 The source passage is escaped and only our own tags are added: the answer in red (学习强国's hint).
 """
@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from quiz.model import LETTERS, QuizItem
 from ui.highlight import TEXT_STYLE
+
+if TYPE_CHECKING:
+    from quiz.store import SavedQuiz
 
 ANSWER_STYLE = "color:#dc2626;font-weight:700"
 ASK_PAGE = "ui/ask.py"
@@ -44,6 +48,18 @@ def short_stem(item: QuizItem, chars: int = SHORT_STEM_CHARS) -> str:
     """The stem as a list shows it: without its 根据《…》， (the source line says that), cut with an ellipsis."""
     stem = CITED_PREFIX.sub("", item.stem)
     return stem if len(stem) <= chars else stem[:chars] + "…"
+
+
+def quiz_label(quiz: SavedQuiz, stale: int, trainer: bool = False, author: bool = False) -> str:
+    """A saved quiz as a picker lists it: the number of items a member answers (those of a deleted or replaced
+    document are skipped); a trainer is also told how many items lost their source, and, with author, who made it."""
+    answered = len(quiz.items) - stale
+    parts = [f"{answered} 题" if answered or trainer else "暂无可作答的题"]
+    if trainer and stale:
+        parts.append(f"另有 {stale} 题来源已变更")
+    if author and quiz.created_by:
+        parts.append(quiz.created_by)
+    return f"{quiz.name}（{'，'.join(parts)}）"
 
 
 def options_text(item: QuizItem) -> str:
