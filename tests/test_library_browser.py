@@ -3,6 +3,7 @@ member's question is answered from the new document; after the organizer deletes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -178,6 +179,31 @@ def test_an_upload_survives_the_organizer_working_elsewhere_while_it_runs(tmp_pa
         page.screenshot(path=str(ARTIFACTS / "browser-upload-background.png"), full_page=True)
     titles = [d.title for d in Catalog(tmp_path / "data" / "catalog.sqlite3").documents()]
     assert "委员学习制度汇编" in titles
+
+
+def test_reindexing_runs_in_the_background_with_a_bar(tmp_path: Path) -> None:
+    """重新解析入库 ran inside the page run: no bar, and a click elsewhere stopped it (walkthrough)."""
+    rules = long_rules(tmp_path / "委员学习制度汇编.txt", articles=1500)
+    with organizer_on_library_page(tmp_path, "browser-reindex-streamlit.log") as (_, page):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(rules)])
+        page.get_by_role("button", name="开始入库").click()
+        page.get_by_text(f"{rules.name} — 已入库").wait_for(timeout=180_000)
+        page.get_by_role("tab", name="文档列表").click()
+        page.get_by_label("查看或管理文档").click()
+        page.get_by_role("option", name="委员学习制度汇编").click()
+        # the page's rerun for the choice got past the button: a click before that is dropped
+        page.get_by_text(re.compile(r"《委员学习制度汇编》的 \d+ 个段落")).wait_for()
+        page.get_by_role("button", name="重新解析入库").click()
+        documents = page.get_by_role("tabpanel", name="文档列表")
+        documents.get_by_text("正在重新解析《委员学习制度汇编》").wait_for()
+        bar = documents.locator('[data-testid="stProgress"]').filter(has_text=rules.name)
+        bar.first.wait_for()
+        page.get_by_label("按标题筛选").fill("委员")  # work elsewhere on the page while it runs: a rerun
+        page.get_by_label("按标题筛选").press("Enter")
+        documents.get_by_text(f"{rules.name} — 已替换").wait_for(timeout=180_000)
+        page.screenshot(path=str(ARTIFACTS / "browser-reindex.png"), full_page=True)
+    titles = [d.title for d in Catalog(tmp_path / "data" / "catalog.sqlite3").documents()]
+    assert titles.count("委员学习制度汇编") == 1
 
 
 def test_a_replace_question_goes_once_answered_even_after_a_reload(tmp_path: Path) -> None:

@@ -65,7 +65,6 @@ def test_only_the_latest_jobs_are_kept() -> None:
     assert jobs.of("管理员") == started[-JOBS_KEPT_PER_USER - 1 :]
 
 
-
 def test_a_conflict_is_asked_until_answered_whichever_page_asks(library: Library) -> None:
     """An answered replace question came back after a reload (it lived in the page's session), and once the old
     version was gone, answering it failed (walkthrough)."""
@@ -81,3 +80,21 @@ def test_a_conflict_is_asked_until_answered_whichever_page_asks(library: Library
     assert conflict.name == "law-2024.md" and conflict.data == newer and conflict.title
     conflict.settle()
     assert jobs.conflicts("管理员") == [] and jobs.conflicts("另一位管理员") == []
+
+
+def test_reindexing_runs_as_a_job_of_its_own_kind(library: Library) -> None:
+    """重新解析入库 ran inside the page run, without a bar: it is a background job the 文档列表 tab shows."""
+    added = library.add("law.md", LAW.encode())
+    jobs = UploadJobs()
+    upload = finished(jobs.start(UploadJob("管理员", "入库 0 个文件"), lambda hooks: Report()))
+
+    def reindex(hooks: ProgressHooks) -> Report:
+        assert jobs.reindexing("管理员", added.doc_id)  # its button waits for it
+        return Report([library.reindex(added.doc_id, hooks=hooks)])
+
+    job = jobs.start(UploadJob("管理员", "重新解析《条例》", kind="reindex", doc_id=added.doc_id), reindex)
+    assert finished(job).report is not None and not job.error
+    (outcome,) = job.report.outcomes
+    assert outcome.status == "replaced" and job.bars["law.md"].text == f"law.md · {outcome.label}"
+    assert jobs.of("管理员", "reindex") == [job] and jobs.of("管理员", "upload") == [upload]
+    assert not jobs.reindexing("管理员", added.doc_id)

@@ -25,7 +25,7 @@ upload, documents, questions, backup = st.tabs(["上传资料", "文档列表", 
 with upload:
     render_upload(resources.library(), user, resources.upload_jobs())
 with documents:
-    render_documents(resources.library(), resources.knowledge_base())
+    render_documents(resources.library(), resources.knowledge_base(), user, resources.upload_jobs())
 with questions:
     render_questions(resources.question_log(), resources.settings().timezone)
 with backup:

@@ -1,7 +1,7 @@
 """Upload files (or a web page by URL) into the library, with a progress bar per file and its outcome.
 
 Each write runs as an UploadJob in the background (ui.upload_jobs): the page polls it, so a click elsewhere or a
-closed tab no longer cuts an upload off."""
+closed tab no longer cuts an upload off. The 文档列表 tab runs re-indexing the same way (start_job, jobs_panel)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from library.progress import Outcome, ProgressHooks, Report
 from library.roles import User
 from library.service import Library
 from library.web import WebPageError, fetch_page
-from ui.upload_jobs import Conflict, UploadJob, UploadJobs
+from ui.upload_jobs import Conflict, JobKind, UploadJob, UploadJobs
 
 ACCEPTED = ["pdf", "docx", "txt", "md", "html", "htm", "png", "jpg", "jpeg", "zip"]
 WATCHING = "upload_jobs_watching"  # session state: ids of jobs this session saw running
@@ -35,35 +35,36 @@ def render_upload(library: Library, user: User, jobs: UploadJobs) -> None:
     if st.button("开始入库", type="primary", disabled=not files, key="upload_start"):
         uploads = [u for f in files for u in uploads_from_upload(f.name, f.getvalue(), library.settings)]
         job = UploadJob(user.name, f"入库 {len(uploads)} 个文件", {u.name: u.data for u in uploads})
-        _start(jobs, job, lambda hooks: library.add_many(uploads, added_by=user.name, replace=replace, hooks=hooks))
+        start_job(jobs, job, lambda hooks: library.add_many(uploads, added_by=user.name, replace=replace, hooks=hooks))
         # an empty picker for the next files: the ones sent stay in the job, not to be sent twice by accident
         st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
         st.rerun()
     _url_form(library, user, jobs)
-    _jobs_panel(jobs, user.name)
+    jobs_panel(jobs, user.name, "upload")
     _pending_conflicts(library, user, jobs)
 
 
-def _start(jobs: UploadJobs, job: UploadJob, write: Callable[[ProgressHooks], Report]) -> None:
+def start_job(jobs: UploadJobs, job: UploadJob, write: Callable[[ProgressHooks], Report]) -> None:
+    """Run `write` in the background as `job`; this session watches it (and reruns the page when it ends)."""
     jobs.start(job, write)
     st.session_state.setdefault(WATCHING, set()).add(job.id)
 
 
-def _one_file(write: Callable[[], Outcome]) -> Report:
+def one_file(write: Callable[[], Outcome]) -> Report:
     """A single-file write (a replacement, a web page) reported like a batch."""
     started = time.perf_counter()
     outcome = write()
     return Report([outcome], time.perf_counter() - started)
 
 
-def _jobs_panel(jobs: UploadJobs, user_name: str) -> None:
-    """The organizer's running jobs, or else the last one; polled while any runs."""
-    polling = jobs.running(user_name)
-    st.fragment(_draw_jobs, run_every=POLL_SECONDS if polling else None)(jobs, user_name)
+def jobs_panel(jobs: UploadJobs, user_name: str, kind: JobKind) -> None:
+    """The organizer's running jobs of this kind, or else the last one; polled while any runs."""
+    polling = jobs.running(user_name, kind)
+    st.fragment(_draw_jobs, run_every=POLL_SECONDS if polling else None)(jobs, user_name, kind)
 
 
-def _draw_jobs(jobs: UploadJobs, user_name: str) -> None:
-    mine = jobs.of(user_name)
+def _draw_jobs(jobs: UploadJobs, user_name: str, kind: JobKind) -> None:
+    mine = jobs.of(user_name, kind)
     shown = [job for job in mine if not job.done] or mine[-1:]
     watching: set[str] = st.session_state.setdefault(WATCHING, set())
     for job in shown:
@@ -128,11 +129,11 @@ def _pending_conflicts(library: Library, user: User, jobs: UploadJobs) -> None:
 
 def _start_replacement(library: Library, user: User, jobs: UploadJobs, conflict: Conflict) -> None:
     def write(hooks: ProgressHooks) -> Report:
-        return _one_file(
+        return one_file(
             lambda: library.replace(conflict.existing_id, conflict.name, conflict.data, added_by=user.name, hooks=hooks)
         )
 
-    _start(jobs, UploadJob(user.name, f"替换《{conflict.title}》", {conflict.name: conflict.data}), write)
+    start_job(jobs, UploadJob(user.name, f"替换《{conflict.title}》", {conflict.name: conflict.data}), write)
 
 
 def _url_form(library: Library, user: User, jobs: UploadJobs) -> None:
@@ -146,6 +147,6 @@ def _url_form(library: Library, user: User, jobs: UploadJobs) -> None:
         st.error(str(exc))
         return
     job = UploadJob(user.name, f"入库网页 {page.name}", {page.name: page.data})
-    _start(
-        jobs, job, lambda hooks: _one_file(lambda: library.add(page.name, page.data, added_by=user.name, hooks=hooks))
+    start_job(
+        jobs, job, lambda hooks: one_file(lambda: library.add(page.name, page.data, added_by=user.name, hooks=hooks))
     )

@@ -14,12 +14,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from library.progress import Outcome, ProgressHooks, Report
 from ui.progress_bridge import stage_bar
 
 log = logging.getLogger(__name__)
 JOBS_KEPT_PER_USER = 5  # finished jobs an organizer can still read after coming back
+JobKind = Literal["upload", "reindex"]
 
 
 @dataclass
@@ -45,11 +47,14 @@ class Conflict:
 
 @dataclass
 class UploadJob:
-    """One write (a batch of files, a replacement or a web page) as the page shows it."""
+    """One write (a batch of files, a replacement, a web page, or re-indexing a stored document) as the page
+    shows it."""
 
     user: str
     title: str
     uploads: dict[str, bytes | None] = field(default_factory=dict)  # name → bytes, to offer a conflict's replace
+    kind: JobKind = "upload"  # which tab shows it: 上传资料 (upload) or 文档列表 (reindex)
+    doc_id: str = ""  # reindex: the document being parsed again
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     started: float = field(default_factory=time.time)
     bars: dict[str, FileBar] = field(default_factory=dict)
@@ -101,15 +106,19 @@ class UploadJobs:
         threading.Thread(target=self._run, args=(job, write), name=f"upload-{job.id[:8]}", daemon=True).start()
         return job
 
-    def of(self, user: str) -> list[UploadJob]:
+    def of(self, user: str, kind: JobKind | None = None) -> list[UploadJob]:
         with self._lock:
-            return list(self._jobs.get(user, ()))
+            return [job for job in self._jobs.get(user, ()) if kind is None or job.kind == kind]
 
     def conflicts(self, user: str) -> list[Conflict]:
         return [conflict for job in self.of(user) if job.done for conflict in job.conflicts()]
 
-    def running(self, user: str) -> bool:
-        return any(not job.done for job in self.of(user))
+    def running(self, user: str, kind: JobKind | None = None) -> bool:
+        return any(not job.done for job in self.of(user, kind))
+
+    def reindexing(self, user: str, doc_id: str) -> bool:
+        """Whether this organizer's re-indexing of `doc_id` is still running (its button waits for it)."""
+        return any(not job.done and job.doc_id == doc_id for job in self.of(user, "reindex"))
 
     @staticmethod
     def _run(job: UploadJob, write: Callable[[ProgressHooks], Report]) -> None:
