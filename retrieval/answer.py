@@ -340,6 +340,7 @@ class ExtractiveAnswerer:
             lambda text: terms.coverage(set(self.tokenizer.tokenize(text))),
             SECTION_MIN_COVERAGE,
             SECTION_MIN_HEADING_COVERAGE,
+            lambda text: terms.noun_coverage(set(self.tokenizer.tokenize(text))) >= 1.0,
         )
         if found is None:
             return None

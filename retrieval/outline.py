@@ -68,9 +68,9 @@ class LibraryOutline:
 
     def documents_naming(self, terms: QueryTerms, minimum: float, label_minimum: float, limit: int = 3) -> list[str]:
         """The documents (best first, at most `limit`) with a section whose heading covers `label_minimum` of the
-        question and, with the document's title, `minimum` of it and all its nouns. The nouns are the bar for a
-        document found by its outline alone: 人大常委会…执法检查…哪些方式 is not asked of a chapter on 常务委员会
-        whose sub-headings say nothing of 执法检查, though 人大常委会 is half the question's weight."""
+        question and, with the document's title, `minimum` of it and all its nouns (as `structured.best_section`
+        is asked to): 人大常委会…执法检查…哪些方式 is not asked of a chapter on 常务委员会 whose sub-headings say
+        nothing of 执法检查, though 人大常委会 is half the question's weight."""
         best: dict[str, float] = {}
         for entry in self.entries:
             score = terms.coverage(entry.tokens)

@@ -129,10 +129,15 @@ def heading_label(heading: str) -> str:
 
 
 def best_section(
-    chunk_lists: Sequence[Sequence[Chunk]], coverage: Callable[[str], float], minimum: float, label_minimum: float
+    chunk_lists: Sequence[Sequence[Chunk]],
+    coverage: Callable[[str], float],
+    minimum: float,
+    label_minimum: float,
+    names_all: Callable[[str], bool] = lambda text: True,
 ) -> tuple[Section, float] | None:
-    """The section whose heading (with its document title) best covers the question, if any covers enough and
-    its heading alone covers `label_minimum` (“三联系是哪三个” is not answered by the sub-headings of 工作建议)."""
+    """The section whose heading (with its document title) best covers the question, if any covers enough,
+    its heading alone covers `label_minimum` (“三联系是哪三个” is not answered by the sub-headings of 工作建议),
+    and the two `names_all` the question asks about."""
     best: tuple[Section, float] | None = None
     for chunks in chunk_lists:
         if not chunks:
@@ -143,6 +148,6 @@ def best_section(
             if not label or coverage(label) < label_minimum:
                 continue  # the heading itself must carry the question's words, not just the title
             score = coverage(f"{title} {label}")
-            if score >= minimum and (best is None or score > best[1]):
+            if score >= minimum and (best is None or score > best[1]) and names_all(f"{title} {label}"):
                 best = (section, score)
     return best

@@ -18,8 +18,10 @@ from retrieval.outline import LibraryOutline
 from retrieval.refusal import RefusalModel
 from retrieval.search import SearchOptions
 from retrieval.settings import Settings
+from retrieval.structured import best_section
 from retrieval.terms import QueryTerms
 from retrieval.tokenizer import ChineseTokenizer
+from retrieval.types import Chunk
 
 UNION = """# 某市职工组织条例
 
@@ -358,6 +360,25 @@ def test_a_document_found_by_its_outline_alone_must_name_every_noun(tokenizer: C
     assert about_health.coverage(outline.entries[0].tokens) >= 0.5  # enough without the nouns' bar
     assert outline.documents_naming(about_health, 0.5, 0.2) == []
     assert outline.within({"rules"}).documents_naming(about_results, 0.5, 0.2) == []
+
+
+def test_a_section_answers_only_if_its_heading_names_what_is_asked(tokenizer: ChineseTokenizer) -> None:
+    law = [
+        Chunk(f"c{n}", "law", "第一条 ……", "某市人民代表大会工作条例", ("第一章 人民代表大会", kid), position=n)
+        for n, kid in enumerate(("第一节 组成和任期", "第二节 职权"))
+    ]
+    # “人大代表有哪些权利” in the shared corpus: 人大 and 代表 weigh most, and the chapter's heading and its law's
+    # title carry both; but not 权利, so its 节 are no answer (第七条 代表享有下列权利 is)
+    terms = QueryTerms(weights={"人民代表大会": 3.0, "代表": 3.0, "权利": 2.0}, nouns=frozenset({"代表", "权利"}))
+
+    def coverage(text: str) -> float:
+        return terms.coverage(set(tokenizer.tokenize(text)))
+
+    def names_all(text: str) -> bool:
+        return terms.noun_coverage(set(tokenizer.tokenize(text))) >= 1.0
+
+    assert best_section([law], coverage, 0.5, 0.2) is not None  # coverage alone would answer with the 节
+    assert best_section([law], coverage, 0.5, 0.2, names_all) is None
 
 
 def test_an_enumeration_comes_whole(library: KnowledgeBase) -> None:
