@@ -31,6 +31,7 @@ from retrieval.structured import (
     is_item,
     is_list_intro,
     list_run,
+    place_words,
     title_match,
 )
 from retrieval.synonyms import Thesaurus
@@ -294,9 +295,12 @@ class ExtractiveAnswerer:
         outline: OutlineOf | None = None,
     ) -> Answer | None:
         place = asked_place(question)
-        placed = self._section_answer(question, hits, terms, chunks_of, outline, place) if place is not None else None
-        if placed is not None:
-            return placed
+        if place is not None:
+            # a heading says 工作建议, never 第二项: the place words would only dilute its match
+            section_terms = terms.without(place_words(question, self.tokenizer.tokenize))
+            placed = self._section_answer(question, hits, section_terms, chunks_of, outline, place)
+            if placed is not None:
+                return placed
         article = article_ref(question)
         if article is not None:
             return self._article_answer(question, hits, article, chunks_of)

@@ -44,6 +44,23 @@ def asked_place(question: str) -> int | None:
     return chinese_numeral(match.group(1) or match.group(2))
 
 
+def place_words(question: str, tokenize: Callable[[str], list[str]]) -> frozenset[str]:
+    """The question's tokens that say the place it asks for (第2项, 排在第二's 里排): what a heading cannot hold."""
+    text = normalize(question)
+    match = _PLACE.search(text)
+    if match is None:
+        return frozenset()
+    start, end = match.span()
+    words = set(tokenize(match.group(0)))
+    for token in tokenize(text):
+        at = text.find(token)
+        while at >= 0:
+            if at < end and at + len(token) > start:
+                words.add(token)
+            at = text.find(token, at + 1)
+    return frozenset(words)
+
+
 def _article_of(chunk: Chunk) -> str | None:
     if chunk.heading:
         found = canonical_ordinal(chunk.heading[-1].strip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from retrieval.cilin import Cilin
@@ -29,6 +29,10 @@ class QueryTerms:
     nouns: frozenset[str] = frozenset()
     stand_ins: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 词林 words for an unseen word
     stand_in_credit: float = 0.0
+
+    def without(self, words: frozenset[str]) -> QueryTerms:
+        """The same terms with these words weighing nothing."""
+        return replace(self, weights={t: 0.0 if t in words else w for t, w in self.weights.items()})
 
     @property
     def total(self) -> float:

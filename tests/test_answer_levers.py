@@ -18,7 +18,7 @@ from retrieval.outline import LibraryOutline
 from retrieval.refusal import RefusalModel
 from retrieval.search import SearchOptions
 from retrieval.settings import Settings
-from retrieval.structured import best_section
+from retrieval.structured import best_section, place_words
 from retrieval.terms import QueryTerms
 from retrieval.tokenizer import ChineseTokenizer
 from retrieval.types import Chunk
@@ -314,9 +314,13 @@ ADVICE_REPORT = """关于全市政协系统读书活动的调研报告
 
 推动读书成果进入协商议政。
 """
-DEPUTY_RULES = "# 某市人大代表工作规则\n\n" + "\n\n".join(
-    f"第{n}条 代表可以向本级人民代表大会提出{topic}方面的建议、批评和意见，有关机关应当研究处理并向代表报告工作情况。"
-    for n, topic in zip("一二三四五六七八", ("教育", "医疗", "交通", "环境", "住房", "就业", "养老", "治安"))
+DEPUTY_RULES = (
+    "# 某市人大代表工作规则\n\n"
+    + "\n\n".join(
+        f"第{n}条 代表可以向本级人民代表大会提出{topic}方面的建议、批评和意见，有关机关应当研究处理并向代表报告工作情况。"
+        for n, topic in zip("一二三四五六七八", ("教育", "医疗", "交通", "环境", "住房", "就业", "养老", "治安"))
+    )
+    + "\n\n第九条 有第一条第二项情形的，排在第二的代表先发言；第二项建议由第二组审议。"
 )
 
 
@@ -346,6 +350,14 @@ def test_a_list_question_finds_its_section_by_the_library_outline(outlined: Know
     # a member's 检索范围 bounds the outline too
     rules = next(d.doc_id for d in outlined.documents() if d.doc_id != report)
     assert "健全读书激励机制" not in outlined.ask(question, [rules]).text
+
+
+@pytest.mark.parametrize("question", ["工作建议的第二项是什么？", "工作建议里排在第二的是什么"])
+def test_a_place_asked_of_a_section_is_not_a_word_its_heading_must_hold(outlined: KnowledgeBase, question: str) -> None:
+    answer = outlined.ask(question)
+    assert answer.text.startswith("工作建议的第2项：") and "拓展读书成果运用" in answer.text
+    said = place_words(question, outlined.tokenizer.tokenize)
+    assert said and not said & {"工作", "建议"}  # 第2项; 第二 and 里排 (jieba's cut across 里|排在)
 
 
 def test_a_document_found_by_its_outline_alone_must_name_every_noun(tokenizer: ChineseTokenizer) -> None:
