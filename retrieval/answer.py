@@ -46,6 +46,8 @@ NO_ANSWER_HINT = "可以换个说法、使用文件中的关键词，或在“�
 EMPTY_QUESTION = "请输入一个问题。"
 LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回答仅供参考，请对照原文核实。"
 TYPE_BONUS = 0.25  # a sentence of the asked type beats an equally covering one without (多久 → “三十日内”)
+# …and the rule that lists what a list question asks for (下列义务：) beats one that merely names it (义务、权利和管理)
+LIST_INTRO_BONUS = 0.2
 SECTION_MIN_COVERAGE = 0.5
 SECTION_MIN_HEADING_COVERAGE = 0.2  # …of which the heading itself (without the title) covers this much
 ARTICLE_MIN_TITLE_MATCH = 0.5
@@ -405,6 +407,8 @@ class ExtractiveAnswerer:
                 score += bigram_share(sentence)
                 if asked.typed and typed:
                     score += TYPE_BONUS
+                if whole_lists and asked.introduces(sentence):
+                    score += LIST_INTRO_BONUS
                 if hit.named:
                     score += self.settings.named_answer_bonus
                 found.append(Candidate(rank, position, parts, score, cover, typed))

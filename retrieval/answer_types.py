@@ -248,12 +248,17 @@ class Asked:
 
     kind: AnswerType = AnswerType.NONE
     units: tuple[str, ...] = ()
+    listed: str | None = None  # what a list question lists (有哪些义务 → 义务)
 
     @classmethod
     def of(cls, question: str) -> Asked:
         kind = question_type(question)
         units = asked_units(question) if kind in _UNIT_KINDS else ()
-        return cls(kind, units)
+        return cls(kind, units, listed_noun(question) if kind is AnswerType.LIST else None)
+
+    def introduces(self, sentence: str) -> bool:
+        """The sentence introduces a list of what is asked: “公务员应当履行下列义务：” for 公务员有哪些义务."""
+        return self.listed is not None and f"下列{self.listed}" in sentence
 
     @property
     def typed(self) -> bool:
@@ -266,6 +271,15 @@ class Asked:
         if self.units:  # the unit is the sharper test: 两届 answers 几届 though no count cue names 届
             return has_unit(text, self.units)
         return has_type(text, self.kind)
+
+
+# 有哪些义务, 哪几项职责？: the two to four characters after the asking word, up to the question's end
+_LISTED = re.compile(r"哪(?:些|几[项种类个条]?)([\u4e00-\u9fff]{2,4}?)(?:[？?，,。！!]|呢|吗|啊|$)")
+
+
+def listed_noun(question: str) -> str | None:
+    match = _LISTED.search(normalize(question))
+    return match.group(1) if match else None
 
 
 # Kinds whose answer is an amount: only these carry units (哪几种 asks for a list, not a number of 种).

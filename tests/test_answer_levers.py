@@ -13,6 +13,7 @@ from eval.levers import LeverRunner, WithheldScores, withheld_scores
 from library.files import uploads_from_paths
 from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
+from retrieval.answer_types import Asked
 from retrieval.kb import KnowledgeBase
 from retrieval.outline import LibraryOutline
 from retrieval.refusal import RefusalModel
@@ -317,7 +318,7 @@ ADVICE_REPORT = """关于全市政协系统读书活动的调研报告
 DEPUTY_RULES = (
     "# 某市人大代表工作规则\n\n"
     + "\n\n".join(
-        f"第{n}条 代表可以向本级人民代表大会提出{topic}方面的建议、批评和意见，有关机关应当研究处理并向代表报告工作情况。"
+        f"第{n}条 代表可以向本级人民代表大会提出{topic}方面的建议、批评和意见，有关机关研究处理后向代表报告工作情况。"
         for n, topic in zip("一二三四五六七八", ("教育", "医疗", "交通", "环境", "住房", "就业", "养老", "治安"))
     )
     + "\n\n第九条 有第一条第二项情形的，排在第二的代表先发言；第二项建议由第二组审议。"
@@ -391,6 +392,29 @@ def test_a_section_answers_only_if_its_heading_names_what_is_asked(tokenizer: Ch
 
     assert best_section([law], coverage, 0.5, 0.2) is not None  # coverage alone would answer with the 节
     assert best_section([law], coverage, 0.5, 0.2, names_all) is None
+
+
+SERVANTS = """# 某市公务员管理条例
+
+第三条 公务员的义务、权利和管理，适用本条例。
+
+第十四条 公务员应当履行下列义务：
+（一）忠于宪法，模范遵守、自觉维护宪法和法律；
+（二）忠于国家，维护国家的安全、荣誉和利益；
+（三）忠于人民，全心全意为人民服务。
+
+第十五条 公务员享有下列权利：
+（一）获得履行职责应当具有的工作条件；
+（二）参加培训。
+"""
+
+
+def test_a_list_question_is_answered_by_the_rule_that_lists_what_it_asks(small_library) -> None:
+    kb = small_library({"servants.md": SERVANTS})
+    answer = kb.ask("公务员有哪些义务？")
+    # 第三条 names 义务 among other things; 第十四条 lists them
+    assert answer.text.startswith("第十四条 公务员应当履行下列义务：") and "（三）忠于人民" in answer.text
+    assert Asked.of("公务员有哪些义务？").listed == "义务" and Asked.of("监察委员会有哪几项职责").listed == "职责"
 
 
 def test_an_enumeration_comes_whole(library: KnowledgeBase) -> None:
