@@ -13,6 +13,7 @@ from ingest.chunker import chunk_document
 from ingest.injection import find_instructions
 from ingest.limits import LoadLimits
 from ingest.loaders import LoadError, load
+from ingest.loaders.base import NO_TEXT_ADVICE
 from retrieval.types import Chunk
 
 # Bump when loading, cleaning or chunking changes its output: documents ingested before are then redone.
@@ -71,7 +72,7 @@ def parse(
     report("chunk", 0.0)
     chunks = chunk_document(document, doc_id, chunk_size)
     if not chunks:
-        raise LoadError("没有可提取的文字")
+        raise LoadError("没有可提取的文字", NO_TEXT_ADVICE)
     report("chunk", 1.0)
     numbered = {p.page for p in document.pages if p.page is not None}
     return ParsedDocument(

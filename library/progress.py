@@ -36,6 +36,8 @@ class Outcome:
     chunks: int = 0
     doc_id: str = ""
     existing_id: str = ""  # exists / conflict / replaced: the document already in the library
+    advice: str = ""  # failed: what the organizer can do about it (Chinese)
+    detail: str = ""  # failed: the parsing library's own words (often English), for a details panel and the log
 
     @property
     def label(self) -> str:

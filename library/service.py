@@ -332,7 +332,9 @@ class Library:
                 on_stage=lambda stage, share: hooks.at(name, stage, share),
             )
         except LoadError as exc:
-            return Outcome(name, "failed", reason=exc.reason)
+            if exc.detail:
+                log.info("%s not loaded: %s (%s)", name, exc.reason, exc.detail)
+            return Outcome(name, "failed", reason=exc.reason, advice=exc.advice, detail=exc.detail)
         if replaces is None:
             replaces = twin.doc_id if twin is not None else None  # same bytes, older pipeline: redo in place
         if replaces is None:

@@ -105,7 +105,11 @@ def _outcome_line(outcome: Outcome) -> None:
     if outcome.status in ("added", "replaced"):
         st.success(text)
     elif outcome.status == "failed":
-        st.error(text)
+        # what is wrong, then what to do; the parser's own (often English) words only in a panel below
+        st.error(f"{text}\n\n{outcome.advice}" if outcome.advice else text)
+        if outcome.detail:
+            with st.expander(f"{outcome.name}：技术详情（供排查）"):
+                st.code(outcome.detail, language=None, wrap_lines=True)
     else:
         st.info(text)
 

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path, PurePosixPath
 
 from ingest.limits import LoadLimits, megabytes
-from ingest.loaders.base import Extracted, LoadContext, Loader, LoadError, PageCallback, check_chars
+from ingest.loaders.base import NO_TEXT_ADVICE, Extracted, LoadContext, Loader, LoadError, PageCallback, check_chars
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
 from ingest.loaders.image import load_image
@@ -73,7 +73,7 @@ def load(
     extracted: Extracted = loader(path, data, LoadContext(limits, on_read=on_read, on_ocr=on_page))
     pages = tuple(page for page in extracted.pages if page.text)
     if not pages:
-        raise LoadError("没有可提取的文字")
+        raise LoadError("没有可提取的文字", NO_TEXT_ADVICE)
     check_chars(sum(len(page.text) for page in pages), limits)
     return LoadedDocument(
         source=path.name, title=extracted.title, pages=pages, file_type=file_type, warnings=extracted.warnings
@@ -102,8 +102,14 @@ def _loader_for(path: PurePosixPath) -> tuple[str, Loader]:
     suffix = path.suffix.lower()
     if suffix not in _REGISTRY:
         shown = suffix or "（无扩展名）"
-        raise LoadError(f"不支持的文件类型 {shown}（支持 {_SUPPORTED_LABEL}）")
+        raise LoadError(f"不支持的文件类型 {shown}（支持 {_SUPPORTED_LABEL}）", _unsupported_advice(suffix))
     return _REGISTRY[suffix]
+
+
+def _unsupported_advice(suffix: str) -> str:
+    if suffix in (".doc", ".wps"):
+        return "旧版 Word / WPS 文档请用 Word 或 WPS 打开后“另存为” .docx 格式，再上传。"
+    return "请另存为 PDF、Word（.docx）、文本或网页格式后再上传。"
 
 
 def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
@@ -114,8 +120,12 @@ def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise LoadError("文件不存在") from exc
+    except PermissionError as exc:
+        raise LoadError("无法读取文件：没有读取权限", "请检查文件的访问权限。", exc.strerror or str(exc)) from exc
     except OSError as exc:
-        raise LoadError(f"无法读取文件：{exc.strerror or exc}") from exc
+        raise LoadError(
+            "无法读取文件", "请确认文件没有被其他程序占用、所在磁盘可以访问。", exc.strerror or str(exc)
+        ) from exc
     if not data or data.isspace():  # no copy: strip() would duplicate a 100 MB file
         raise LoadError("文件为空")
     return data

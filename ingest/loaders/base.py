@@ -20,11 +20,15 @@ _TITLE_END = tuple(ch for ch in clean.SENTENCE_END + "，、," if ch not in "）
 
 
 class LoadError(Exception):
-    """A file that cannot be loaded; `reason` is a short Chinese explanation for the user."""
+    """A file that cannot be loaded. `reason` says what is wrong (short, Chinese: the line users see), `advice`
+    what they can do about it, `detail` the parsing library's own words (often English) for the log and a
+    details panel, never the headline."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, advice: str = "", detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.advice = advice
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,15 @@ def too_many_chars(limits: LoadLimits) -> LoadError:
 def check_chars(count: int, limits: LoadLimits) -> None:
     if count > limits.max_document_chars:
         raise too_many_chars(limits)
+
+
+# What to do, shared by several formats.
+RESAVE_AS_UTF8 = "请用记事本或 WPS 打开文件，“另存为”时把编码选为 UTF-8，再上传。"
+UPLOAD_THE_ORIGINAL = "可能是其他格式的文件（如 Word、PDF）改成了这个扩展名：请上传原文件。"
+NO_TEXT_ADVICE = (
+    "文件里找不到文字（如空白文档，或只有图片的 Word）：请确认内容；扫描件请以 PDF 或图片上传，由 OCR 识别。"
+)
+NEEDS_OCR = "请让系统管理员启用 OCR（设置 ocr_enabled），或改为上传带文字的 PDF、Word 或文本版本。"
 
 
 def short(exc: Exception) -> str:

@@ -34,6 +34,8 @@ from retrieval.types import PageText
 logger = logging.getLogger(__name__)
 
 _BODY_PART = "word/document.xml"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DOCX_ADVICE = "请用 Word 或 WPS 打开确认；能打开的话“另存为”新的 .docx 文件再上传，也可导出为 PDF 上传。"
 _TEXT_TAG = qn("w:t")
 
 
@@ -43,7 +45,7 @@ def load_docx(path: PurePosixPath, data: bytes, context: LoadContext) -> Extract
     try:
         lines = list(_docx_lines(doc))
     except Exception as exc:  # malformed XML inside a valid zip
-        raise LoadError(f"DOCX 文件损坏，无法读取内容：{short(exc)}") from exc
+        raise LoadError("DOCX 文件损坏，无法读取内容", DOCX_ADVICE, short(exc)) from exc
     text = clean.clean_text("\n".join(line for line, _ in lines))
     text = clean.collapse_spaced_headings(clean.drop_table_of_contents(text))
     return Extracted(_docx_title(doc, lines) or path.stem, (PageText(text),))
@@ -56,7 +58,7 @@ def _check_package(data: bytes, limits: LoadLimits) -> None:
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise LoadError("DOCX 文件损坏，无法打开") from exc
+        raise LoadError("DOCX 文件损坏，无法打开", _unopened_advice(data), short(exc)) from exc
     problem = archive_problem(infos, limits)
     for info in infos:
         if problem:
@@ -88,7 +90,7 @@ def _count_text(package: zipfile.ZipFile, limits: LoadLimits) -> None:
     except LoadError:
         raise
     except Exception as exc:  # broken deflate stream, CRC mismatch, malformed XML
-        raise LoadError(f"DOCX 文件损坏，无法读取内容：{short(exc)}") from exc
+        raise LoadError("DOCX 文件损坏，无法读取内容", DOCX_ADVICE, short(exc)) from exc
 
 
 def _drop_read_blocks(element: _Element) -> None:
@@ -107,7 +109,13 @@ def _open_docx(data: bytes) -> DocxDocument:
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # not a Word document, missing parts …
-        raise LoadError("DOCX 文件损坏，无法打开") from exc
+        raise LoadError("DOCX 文件损坏，无法打开", _unopened_advice(data), short(exc)) from exc
+
+
+def _unopened_advice(data: bytes) -> str:
+    if data.startswith(_OLE_MAGIC):  # a Word 97-2003 .doc (or .wps) renamed to .docx
+        return "这是旧版 Word（.doc）文件，扩展名却是 .docx：请用 Word 或 WPS 打开后“另存为” .docx 格式，再上传。"
+    return DOCX_ADVICE
 
 
 def _docx_lines(doc: DocxDocument) -> Iterator[tuple[str, str]]:

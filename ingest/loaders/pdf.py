@@ -16,6 +16,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 from ingest import clean
 from ingest.loaders import ocr
 from ingest.loaders.base import (
+    NEEDS_OCR,
     Extracted,
     LoadContext,
     LoadError,
@@ -34,6 +35,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SCAN_REASON = "PDF 没有文字层（可能是扫描件，需要 OCR）"
+ENCRYPTED_ADVICE = (
+    "请用 PDF 阅读器输入密码打开后，另存为（或打印为）不加密的 PDF 再上传；也可向发文单位索取未加密的版本。"
+)
+DAMAGED_ADVICE = "文件可能在下载或复制时中断。请先用 PDF 阅读器打开确认，再重新下载，或从原文档重新导出 PDF 后上传。"
+NOT_A_PDF_ADVICE = (
+    "文件扩展名是 .pdf，内容却不是 PDF：可能是其他格式的文件改了扩展名。请上传原文件，或导出为 PDF 后再上传。"
+)
 # A page with fewer letters than this has no text layer to speak of (a page number, a stray mark).
 _MIN_PAGE_LETTERS = 5
 # A text layer with more than this share of unmappable characters is CID junk: the font has no Unicode map.
@@ -53,23 +61,31 @@ def load_pdf(path: PurePosixPath, data: bytes, context: LoadContext) -> Extracte
         ]
     if (problems.count or broken) and not any(has_usable_text(text) for text in raw):
         # A scan parses cleanly; a damaged file that yields no text must not be called a scan.
-        raise LoadError(f"PDF 文件损坏，无法提取文字（解析时发现 {problems.count + len(broken)} 处错误）")
+        raise LoadError(
+            f"PDF 文件损坏，无法提取文字（解析时发现 {problems.count + len(broken)} 处错误）",
+            DAMAGED_ADVICE,
+            " | ".join(problems.first),
+        )
     ocr_done, warnings = _ocr_pages(data, scanned, raw, context)
     if broken:
         warnings.insert(0, f"{len(broken)} 页内容损坏，无法读取，已跳过")
     if not any(letter_count(text) for text in raw):
-        raise LoadError(_no_text_reason(context, scanned))
+        raise LoadError(*_no_text_reason(context, scanned))
     pages = _clean_pages(raw, ocr_done)
     first_page = next((page.text for page in pages if page.text), "")
     return Extracted(_pdf_title(title_meta, first_page) or path.stem, tuple(pages), tuple(warnings))
 
 
-def _no_text_reason(context: LoadContext, scanned: list[int]) -> str:
+def _no_text_reason(context: LoadContext, scanned: list[int]) -> tuple[str, str]:
+    """What is wrong, and what to do."""
     if not context.limits.ocr_enabled:
-        return SCAN_REASON
+        return SCAN_REASON, NEEDS_OCR
     if scanned:
-        return "PDF 是扫描件，但 OCR 没有识别出文字"
-    return "PDF 没有可提取的文字（既没有文字层，也没有可识别的图片）"
+        return (
+            "PDF 是扫描件，但 OCR 没有识别出文字",
+            "扫描件可能过于模糊或是空白页：请上传更清晰的扫描件，或带文字的版本。",
+        )
+    return "PDF 没有可提取的文字（既没有文字层，也没有可识别的图片）", "请确认文件内容，或上传带文字的 PDF、Word 版本。"
 
 
 def has_usable_text(text: str) -> bool:
@@ -89,15 +105,19 @@ def _open_pdf(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise LoadError("PDF 已加密，需要密码才能打开")
+            raise LoadError("PDF 已加密，需要密码才能打开", ENCRYPTED_ADVICE)
         len(reader.pages)  # parses the page tree: broken files fail here rather than later
     except LoadError:
         raise
     except (DependencyError, FileNotDecryptedError) as exc:
         # DependencyError: AES without the `cryptography` package (a requirement: should not happen).
-        raise LoadError(f"PDF 已加密，无法解密：{short(exc)}") from exc
+        logger.info("PDF cannot be decrypted: %s", exc)
+        raise LoadError("PDF 已加密，无法解密", ENCRYPTED_ADVICE, short(exc)) from exc
     except Exception as exc:  # pypdf raises many types for broken files; none may escape
-        raise LoadError(f"PDF 文件损坏，无法解析：{short(exc)}") from exc
+        logger.info("PDF cannot be parsed: %s", exc)
+        if b"%PDF" not in data[:1024]:
+            raise LoadError("PDF 文件损坏，无法解析：内容不是 PDF 格式", NOT_A_PDF_ADVICE, short(exc)) from exc
+        raise LoadError("PDF 文件损坏，无法解析：文件不完整或结构已损坏", DAMAGED_ADVICE, short(exc)) from exc
     return reader
 
 

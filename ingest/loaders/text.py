@@ -10,7 +10,16 @@ from pathlib import PurePosixPath
 from ingest import clean
 from ingest.charsets import is_common_han, plausible_share
 from ingest.limits import LoadLimits
-from ingest.loaders.base import Extracted, LoadContext, LoadError, check_chars, plain_title, too_many_chars
+from ingest.loaders.base import (
+    RESAVE_AS_UTF8,
+    UPLOAD_THE_ORIGINAL,
+    Extracted,
+    LoadContext,
+    LoadError,
+    check_chars,
+    plain_title,
+    too_many_chars,
+)
 from retrieval.types import PageText
 
 logger = logging.getLogger(__name__)
@@ -54,7 +63,7 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data:  # valid UTF-8 too, but no text file holds NUL: UTF-16 (ASCII-heavy) or binary
         utf16 = _bomless_utf16(data)
         if utf16 is None:
-            raise LoadError("不是文本文件（含有二进制数据）")
+            raise LoadError("不是文本文件（含有二进制数据）", UPLOAD_THE_ORIGINAL)
         return utf16
     text = _decode_utf8(data)
     if text is None:
@@ -105,7 +114,7 @@ def _decode_chinese_legacy(data: bytes) -> str:
         return big5
     if gb is not None:
         return gb  # few Han characters to judge by, or genuinely rare ones: the mainland default
-    raise LoadError("无法识别文本编码（支持 UTF-8、UTF-16、GB18030/GBK 和 Big5）")
+    raise LoadError("无法识别文本编码（支持 UTF-8、UTF-16、GB18030/GBK 和 Big5）", RESAVE_AS_UTF8)
 
 
 def _common_han_share(text: str, codec: str) -> float:
@@ -120,7 +129,7 @@ def _check_textual(text: str) -> str:
     """Reject decoded data that is mostly control, private-use or replacement characters."""
     bad = sum(1 for char in text if _is_bad_char(char))
     if text and bad / len(text) > _MAX_BAD_CHAR_RATIO:
-        raise LoadError("不是文本文件（含有大量不可显示的字符）")
+        raise LoadError("不是文本文件（含有大量不可显示的字符）", f"{UPLOAD_THE_ORIGINAL}若确是文本，{RESAVE_AS_UTF8}")
     return text
 
 
