@@ -14,10 +14,18 @@ HISTORY = "history"
 PICKED = "picked_example"
 
 
-# Chips of the document filter show whole titles (Streamlit cuts them at a fixed width).
+# The document filter shows whole titles: reports often share a long beginning (关于加强……的调研报告（2023年）and
+# （2024年）), and Streamlit cuts a chip after about eight characters and an option at the widget's width. Chips wrap
+# instead; the option list grows wider than the sidebar. Streamlit 1.6x gives a multiselect no say in either (its
+# one format_func labels both chips and options), hence this style, checked in Chromium (test_ask_scope_browser);
+# the box grows with its chips rather than scrolling them out of sight.
 FULL_TITLES_CSS = """<style>
-section[data-testid="stSidebar"] [data-baseweb="tag"] {max-width: none; height: auto;}
-section[data-testid="stSidebar"] [data-baseweb="tag"] span {max-width: none; white-space: normal;}
+.st-key-doc_filter div:has(> [data-testid="stMultiSelectTagsContainer"]) {max-height: none;}
+.st-key-doc_filter [data-tag] {height: auto; max-width: 100%; white-space: normal;}
+.st-key-doc_filter [data-tag] > span[title] {white-space: normal; overflow-wrap: anywhere; line-height: 1.35;
+  padding: 0.2rem 0;}
+[data-testid="stMultiSelectDropdown"] {width: max(var(--trigger-width), min(48rem, 90vw)) !important;}
+[data-testid="stMultiSelectDropdown"] [role="listbox"] [role="presentation"] {width: 100% !important;}
 </style>"""
 
 
@@ -26,7 +34,12 @@ def sidebar(kb: KnowledgeBase) -> list[str] | None:
     with st.sidebar:
         st.html(FULL_TITLES_CSS)
         chosen = st.multiselect(
-            "检索范围", list(titles), format_func=titles.__getitem__, key="doc_filter", placeholder="全部资料"
+            "检索范围",
+            list(titles),
+            format_func=titles.__getitem__,
+            key="doc_filter",
+            placeholder="全部资料",
+            select_all=False,  # none chosen already means all; its label is English (“Select all”)
         )
         model = kb.settings.llm_model if kb.settings.llm_enabled else ""
         st.caption(f"回答方式：{'大模型（' + model + '）' if model else '摘录式（原文句子）'}")
