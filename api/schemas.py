@@ -124,6 +124,8 @@ class OutcomeOut(BaseModel):
     label: str
     title: str
     reason: str
+    advice: str = Field("", description="失败时：管理员可以怎么做（如另存为 UTF-8、导出未加密的 PDF）")
+    detail: str = Field("", description="失败时：解析库的原始说明（常为英文），供排查")
     chunks: int
     doc_id: str
     existing_id: str
@@ -136,6 +138,8 @@ class OutcomeOut(BaseModel):
             label=outcome.label,
             title=outcome.title,
             reason=outcome.reason,
+            advice=outcome.advice,
+            detail=outcome.detail,
             chunks=outcome.chunks,
             doc_id=outcome.doc_id,
             existing_id=outcome.existing_id,

@@ -75,6 +75,8 @@ def print_report(report) -> None:
     for outcome in report.outcomes:
         title = f"《{outcome.title}》" if outcome.title and outcome.status not in ("exists",) else ""
         print(f"[{outcome.label}] {outcome.name} {title}".rstrip())
+        if outcome.advice:
+            print(f"    {outcome.advice}")
     print(report.summary())
 
 

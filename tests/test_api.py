@@ -186,6 +186,7 @@ def test_bad_files_and_oversized_uploads(client: TestClient, organizer: dict) ->
     assert (empty.status_code, empty.json()["status"]) == (422, "failed") and empty.json()["reason"]
     binary = client.post("/documents", files={"file": ("x.txt", bytes(range(256)) * 50)}, headers=organizer)
     assert binary.status_code == 422 and binary.json()["reason"]
+    assert "请上传原文件" in binary.json()["advice"]  # what the organizer can do, as the app says it
     too_big = client.post("/documents", files={"file": ("big.txt", b"a" * (3 * 1024 * 1024))}, headers=organizer)
     assert too_big.status_code == 413 and "上限" in too_big.json()["detail"]
     just_over = client.post("/documents", files={"file": ("big.txt", b"a" * (1024 * 1024 + 10))}, headers=organizer)

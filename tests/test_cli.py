@@ -23,10 +23,12 @@ def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProc
 
 def test_ingest_reports_each_file_and_is_idempotent(tmp_path: Path) -> None:
     write_files(tmp_path / "lib", {**LIBRARY, "bad.xls": "x"})
+    (tmp_path / "lib" / "garbled.txt").write_bytes(bytes(range(256)) * 50)
     first = run(["ingest", str(tmp_path / "lib"), "--quiet"], tmp_path / "data")
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("[已入库（") == 3
     assert "[失败：不支持的文件类型 .xls" in first.stdout
+    assert "请上传原文件" in first.stdout.split("garbled.txt")[1]  # the advice, under the file's line
     second = run(["ingest", str(tmp_path / "lib"), "--quiet"], tmp_path / "data")
     assert second.stdout.count("[已存在（《") == 3 and "已入库 0" in second.stdout
 
