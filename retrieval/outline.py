@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from retrieval.structured import heading_label
+from retrieval.structured import heading_carries, heading_label
 from retrieval.terms import QueryTerms
 from retrieval.tokenizer import canonical_ordinal
 
@@ -25,6 +25,7 @@ class OutlineEntry:
 
     doc_id: str
     label_tokens: Tokens
+    title_tokens: Tokens
     tokens: Tokens
 
 
@@ -56,8 +57,8 @@ class LibraryOutline:
             label = heading_label(heading[-1])
             if len(kids) < 2 or all(canonical_ordinal(kid.strip()) for kid in kids) or not label:
                 continue
-            label_tokens = tokens_of(label)
-            entries.append(OutlineEntry(doc_id, label_tokens, label_tokens | tokens_of(titles[doc_id])))
+            label_tokens, title_tokens = tokens_of(label), tokens_of(titles[doc_id])
+            entries.append(OutlineEntry(doc_id, label_tokens, title_tokens, label_tokens | title_tokens))
         return cls(entries)
 
     def within(self, doc_ids: Collection[str] | None) -> LibraryOutline:
@@ -67,16 +68,17 @@ class LibraryOutline:
         return LibraryOutline(e for e in self.entries if e.doc_id in doc_ids)
 
     def documents_naming(self, terms: QueryTerms, minimum: float, label_minimum: float, limit: int = 3) -> list[str]:
-        """The documents (best first, at most `limit`) with a section whose heading covers `label_minimum` of the
-        question and, with the document's title, `minimum` of it and all its nouns (as `structured.best_section`
-        is asked to): 人大常委会…执法检查…哪些方式 is not asked of a chapter on 常务委员会 whose sub-headings say
-        nothing of 执法检查, though 人大常委会 is half the question's weight."""
+        """The documents (best first, at most `limit`) with a section whose heading carries `label_minimum` of the
+        question (`structured.heading_carries`) and, with the document's title, `minimum` of it and all its nouns
+        (as `structured.best_section` is asked to): 人大常委会…执法检查…哪些方式 is not asked of a chapter on
+        常务委员会 whose sub-headings say nothing of 执法检查, though 人大常委会 is half the question's weight."""
         best: dict[str, float] = {}
         for entry in self.entries:
             score = terms.coverage(entry.tokens)
             if score < minimum:
                 continue
-            if terms.coverage(entry.label_tokens) < label_minimum:
+            label_cover, title_cover = terms.coverage(entry.label_tokens), terms.coverage(entry.title_tokens)
+            if not heading_carries(label_cover, title_cover, score, label_minimum):
                 continue  # the heading itself must carry the question's words, not just the title
             if score > best.get(entry.doc_id, 0.0) and terms.noun_coverage(entry.tokens) >= 1.0:
                 best[entry.doc_id] = score

@@ -160,11 +160,21 @@ def best_section(
         if not chunks:
             continue
         title = chunks[0].title
+        title_cover = coverage(title)
         for section in sections(chunks):
             label = heading_label(section.heading[-1])
-            if not label or coverage(label) < label_minimum:
-                continue  # the heading itself must carry the question's words, not just the title
+            if not label:
+                continue
             score = coverage(f"{title} {label}")
+            if not heading_carries(coverage(label), title_cover, score, label_minimum):
+                continue  # the heading itself must carry the question's words, not just the title
             if score >= minimum and (best is None or score > best[1]) and names_all(f"{title} {label}"):
                 best = (section, score)
     return best
+
+
+def heading_carries(label_cover: float, title_cover: float, cover: float, minimum: float) -> bool:
+    """Whether a heading carries `minimum` of the question: of all of it, or of what its document's title leaves
+    (“调研报告对政协党建提了哪些建议”: 调研报告 and 政协 are the title's; of the rest, 工作建议 carries 建议)."""
+    rest = (cover - title_cover) / (1.0 - title_cover) if title_cover < 1.0 else 0.0
+    return max(label_cover, rest) >= minimum

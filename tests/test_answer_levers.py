@@ -19,7 +19,7 @@ from retrieval.outline import LibraryOutline
 from retrieval.refusal import RefusalModel
 from retrieval.search import SearchOptions
 from retrieval.settings import Settings
-from retrieval.structured import best_section, place_words
+from retrieval.structured import best_section, heading_carries, place_words
 from retrieval.terms import QueryTerms
 from retrieval.tokenizer import ChineseTokenizer
 from retrieval.types import Chunk
@@ -351,6 +351,13 @@ def test_a_list_question_finds_its_section_by_the_library_outline(outlined: Know
     # a member's 检索范围 bounds the outline too
     rules = next(d.doc_id for d in outlined.documents() if d.doc_id != report)
     assert "健全读书激励机制" not in outlined.ask(question, [rules]).text
+
+
+def test_a_heading_needs_to_carry_only_what_its_title_leaves_of_the_question(outlined: KnowledgeBase) -> None:
+    # 调研报告 and 读书活动 are the title's; 工作建议 carries the rest (建议), though little of the whole question
+    answer = outlined.ask("调研报告对读书活动提了哪些建议？")
+    assert answer.text.startswith("工作建议：") and "健全读书激励机制" in answer.text
+    assert heading_carries(0.15, 0.7, 0.85, 0.2) and not heading_carries(0.15, 0.0, 0.15, 0.2)
 
 
 @pytest.mark.parametrize("question", ["工作建议的第二项是什么？", "工作建议里排在第二的是什么"])
