@@ -1,4 +1,5 @@
-"""A question asked of chosen documents: when they hold no answer, the whole library is asked (app and API alike).
+"""A question asked of chosen documents: when they hold no answer, or only a doubtful one, the whole library is
+asked (app and API alike).
 
 A member who narrowed the search wants the answer wherever it is; and a refusal logged then would tell organizers
 the library lacks what it holds. The answer from outside the chosen documents is shown with OUTSIDE_FILTER and
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 
+from retrieval.answer import LOW_CONFIDENCE
 from retrieval.types import Answer
 
 OUTSIDE_FILTER = "所选文件中没有找到相关内容；在其他资料中找到了以下内容："
@@ -39,11 +41,19 @@ def stream_in_scope(
 ) -> Generator[str | Widening, None, ScopedAnswer]:
     """Yields the attempts' streamed text (WIDENING before a second attempt); returns the answer to show."""
     answer = yield from attempt(question, doc_ids)
-    if answer.found or not doc_ids:
+    if not doc_ids or (answer.found and not doubtful(answer)):
         return ScopedAnswer(answer)
     yield WIDENING
     whole = yield from attempt(question, None)
-    return ScopedAnswer(whole, outside_filter=True) if whole.found else ScopedAnswer(answer)
+    # a refusal gives way to any answer; a doubtful answer only to one the library is sure of (“全国政协一届是几年”
+    # asked of 宪法 found 全国人民代表大会每届任期五年, 仅供参考; the 政协章程 says 全国委员会每届任期五年)
+    if whole.found and (not answer.found or not doubtful(whole)):
+        return ScopedAnswer(whole, outside_filter=True)
+    return ScopedAnswer(answer)
+
+
+def doubtful(answer: Answer) -> bool:
+    return LOW_CONFIDENCE in answer.notices
 
 
 def ask_in_scope(
