@@ -54,6 +54,11 @@ class Outcome:
             return f"失败：{self.reason}"
         return STATUS_LABELS[self.status]
 
+    @property
+    def reindex_label(self) -> str:
+        """The line of a re-index (a replacement by the document's own stored file): 已重新解析（12 段）."""
+        return f"已重新解析（{self.chunks} 段）" if self.status == "replaced" else self.label
+
 
 @dataclass
 class Report:

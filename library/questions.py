@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from retrieval.answer import LOW_CONFIDENCE
 from retrieval.catalog import Catalog
 from retrieval.db import Schema, Transaction
 from retrieval.types import Answer
@@ -39,6 +40,10 @@ CREATE INDEX IF NOT EXISTS questions_by_time ON questions(asked_at);
 # Version 2: the member's chosen documents held no answer and the whole library did (shown and logged as
 # answered, so 未解答问题 does not send organizers looking for material the library has).
 OUTSIDE_FILTER = "ALTER TABLE questions ADD COLUMN outside_filter INTEGER NOT NULL DEFAULT 0;\n"
+# Version 3: answered, but marked 仅供参考 (retrieval.answer.LOW_CONFIDENCE): often an unrelated article, so
+# organizers see it beside 未解答问题 as material the library may lack (or a question to ignore). Rows logged
+# before it read 0: their notices were not kept.
+DOUBTFUL = "ALTER TABLE questions ADD COLUMN doubtful INTEGER NOT NULL DEFAULT 0;\n"
 
 
 def _legacy_version(tx: Transaction) -> int:
@@ -46,7 +51,9 @@ def _legacy_version(tx: Transaction) -> int:
     return 1 if tx.has_table("questions") else 0
 
 
-QUESTIONS_SCHEMA = Schema("questions", SCHEMA + OUTSIDE_FILTER, (SCHEMA, OUTSIDE_FILTER), legacy=_legacy_version)
+QUESTIONS_SCHEMA = Schema(
+    "questions", SCHEMA + OUTSIDE_FILTER + DOUBTFUL, (SCHEMA, OUTSIDE_FILTER, DOUBTFUL), legacy=_legacy_version
+)
 UTC_PLUS_8 = timezone(timedelta(hours=8), "UTC+8")
 MAX_COMMENT_CHARS = 2000
 MAX_QUESTION_CHARS = 2000
@@ -67,13 +74,15 @@ class LoggedQuestion:
     rating: int | None
     comment: str
     outside_filter: bool = False  # answered from the whole library: the chosen documents had no answer
+    doubtful: bool = False  # answered, but marked 仅供参考: the library holds nothing that matches the question well
 
     @property
     def outcome(self) -> str:
-        """结果 as organizers read it."""
+        """结果 as organizers read it: 未找到 · 已回答 · 已回答（存疑）· 已回答（所选文件外）…"""
         if not self.found:
             return "未找到"
-        return "已回答（所选文件外）" if self.outside_filter else "已回答"
+        marks = [m for m, on in (("所选文件外", self.outside_filter), ("存疑", self.doubtful)) if on]
+        return f"已回答（{'，'.join(marks)}）" if marks else "已回答"
 
     @property
     def unanswered(self) -> bool:
@@ -87,6 +96,7 @@ class QuestionFilter:
     until: str = ""  # ISO date (inclusive), in `zone`
     refused_only: bool = False
     disliked_only: bool = False
+    doubtful_only: bool = False  # answered 仅供参考
     limit: int = 500
     zone: str = "UTC"  # the organizers' time zone: their day starts at their midnight, not at UTC's
 
@@ -127,12 +137,13 @@ class QuestionLog:
 
     def record(self, answer: Answer, latency_ms: float, user_name: str = "", outside_filter: bool = False) -> int:
         """Log a question and how it was answered; returns the id that feedback refers to. `outside_filter`:
-        the member's chosen documents held no answer and `answer` is the whole library's."""
+        the member's chosen documents held no answer and `answer` is the whole library's. Whether the answer was
+        doubtful (shown 仅供参考) is read from its notices."""
         citations = answer.citations
         rows = self.catalog.execute(
             "INSERT INTO questions(asked_at, question, answer, found, mode, doc_ids, titles, chunk_ids, latency_ms, "
-            "user_name, outside_filter) VALUES (:asked_at, :question, :answer, :found, :mode, :doc_ids, :titles, "
-            ":chunk_ids, :latency_ms, :user_name, :outside_filter) RETURNING id",
+            "user_name, outside_filter, doubtful) VALUES (:asked_at, :question, :answer, :found, :mode, :doc_ids, "
+            ":titles, :chunk_ids, :latency_ms, :user_name, :outside_filter, :doubtful) RETURNING id",
             {
                 "asked_at": _now(),
                 "question": answer.question[:MAX_QUESTION_CHARS],
@@ -145,6 +156,7 @@ class QuestionLog:
                 "latency_ms": round(latency_ms),
                 "user_name": user_name,
                 "outside_filter": int(outside_filter),
+                "doubtful": int(is_doubtful(answer)),
             },
         )
         return int(rows[0]["id"])
@@ -166,7 +178,7 @@ class QuestionLog:
         log.info("feedback %+d on question %d", rating, question_id)
 
     def find(self, where: QuestionFilter = QuestionFilter()) -> list[LoggedQuestion]:
-        """Newest first, filtered by date range, refusals only and/or 👎 only."""
+        """Newest first, filtered by date range, refusals only, 👎 only and/or 仅供参考 answers only."""
         clauses, params = ["1 = 1"], {"limit": where.limit}
         zone = time_zone(where.zone)
         if where.since:
@@ -179,6 +191,8 @@ class QuestionLog:
             clauses.append("found = 0")
         if where.disliked_only:
             clauses.append("rating = -1")
+        if where.doubtful_only:
+            clauses.append("found = 1 AND doubtful = 1")
         rows = self.catalog.execute(
             f"SELECT * FROM questions WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT :limit", params
         )
@@ -188,6 +202,15 @@ class QuestionLog:
         """未解答问题: refusals and 👎, newest first."""
         rows = self.catalog.execute(
             "SELECT * FROM questions WHERE found = 0 OR rating = -1 ORDER BY id DESC LIMIT :limit", {"limit": limit}
+        )
+        return [_record(row) for row in rows]
+
+    def doubtful(self, limit: int = 200) -> list[LoggedQuestion]:
+        """存疑（仅供参考）: answered with a 仅供参考 notice, newest first; not the 👎 ones (in 未解答问题 already)."""
+        rows = self.catalog.execute(
+            "SELECT * FROM questions WHERE found = 1 AND doubtful = 1 AND (rating IS NULL OR rating <> -1) "
+            "ORDER BY id DESC LIMIT :limit",
+            {"limit": limit},
         )
         return [_record(row) for row in rows]
 
@@ -202,11 +225,17 @@ class QuestionLog:
         return [(shown[key], n) for key, n in counts.most_common(limit)]
 
     def most_cited(self, limit: int = 10) -> list[tuple[str, int]]:
-        """Documents cited most often in answers (by title at the time of the answer)."""
+        """Documents cited most often in answers (by title at the time of the answer); 仅供参考 answers do not
+        count: what they cite is often unrelated to the question."""
         counts: Counter[str] = Counter()
-        for row in self.catalog.execute("SELECT titles FROM questions WHERE found = 1 ORDER BY id"):
+        for row in self.catalog.execute("SELECT titles FROM questions WHERE found = 1 AND doubtful = 0 ORDER BY id"):
             counts.update(json.loads(row["titles"]))
         return counts.most_common(limit)
+
+
+def is_doubtful(answer: Answer) -> bool:
+    """An answer shown with the 仅供参考 notice (retrieval.answer.LOW_CONFIDENCE)."""
+    return answer.found and LOW_CONFIDENCE in answer.notices
 
 
 def _question_key(question: str) -> str:
@@ -228,6 +257,7 @@ def _record(row) -> LoggedQuestion:
         rating=row["rating"],
         comment=row["comment"],
         outside_filter=bool(row["outside_filter"]),
+        doubtful=bool(row["doubtful"]),
     )
 
 

@@ -1,4 +1,4 @@
-"""What members ask: the list with filters, most asked, most cited, 未解答问题, export to .xlsx."""
+"""What members ask: 未解答问题 and 存疑（仅供参考）, most asked, most cited, the list with filters, export to .xlsx."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ def render_questions(log: QuestionLog, zone_name: str) -> None:
     st.markdown(f"#### 未解答问题（{len(unanswered)}）")
     st.caption("资料库未找到答案、或委员点了 👎 的问题：可据此补充资料。")
     st.dataframe([_row(q, zone) for q in unanswered], hide_index=True)
+    doubtful = log.doubtful()
+    st.markdown(f"#### 存疑（仅供参考）（{len(doubtful)}）")
+    st.caption(
+        "资料库中没有与问题完全对应的表述，回答标了“仅供参考”的问题：或是资料库缺少相关资料（可据此补充），"
+        "或是与学习无关的问题（可忽略）。"
+    )
+    st.dataframe([_row(q, zone) for q in doubtful], hide_index=True)
 
     left, right = st.columns(2)
     with left:
@@ -39,10 +46,11 @@ def render_questions(log: QuestionLog, zone_name: str) -> None:
 
 
 def _filters(zone_name: str, zone: tzinfo) -> QuestionFilter:
-    dates, refused, disliked = st.columns([2, 1, 1])
+    dates, refused, doubtful, disliked = st.columns([2, 1, 1, 1])
     today = datetime.now(zone).date()
     chosen = dates.date_input("日期范围", value=(today - timedelta(days=30), today), key="questions_dates")
     refused_only = refused.checkbox("只看未找到答案", key="questions_refused")
+    doubtful_only = doubtful.checkbox("只看存疑", key="questions_doubtful", help="回答标了“仅供参考”的问题")
     disliked_only = disliked.checkbox("只看 👎", key="questions_disliked")
     since, until = (*chosen, chosen[-1])[:2] if isinstance(chosen, tuple) and chosen else (None, None)
     return QuestionFilter(
@@ -50,6 +58,7 @@ def _filters(zone_name: str, zone: tzinfo) -> QuestionFilter:
         until=until.isoformat() if until else "",
         refused_only=refused_only,
         disliked_only=disliked_only,
+        doubtful_only=doubtful_only,
         zone=zone_name,
     )
 

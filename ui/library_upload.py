@@ -9,12 +9,14 @@ import time
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit import config
 
 from library.files import uploads_from_upload
 from library.progress import Outcome, ProgressHooks, Report
 from library.roles import User
 from library.service import Library
 from library.web import WebPageError, fetch_page
+from retrieval.settings import Settings
 from ui.upload_jobs import Conflict, JobKind, UploadJob, UploadJobs
 
 ACCEPTED = ["pdf", "docx", "txt", "md", "html", "htm", "png", "jpg", "jpeg", "zip"]
@@ -24,13 +26,22 @@ POLL_SECONDS = 1.0
 BACKGROUND_NOTE = "在后台进行：可以继续操作，也可以关闭页面，稍后回到这里查看结果"
 
 
+def upload_limit_mb(settings: Settings) -> int:
+    """The largest file the picker takes: settings.max_upload_mb (what the library accepts), unless the server's
+    own cap (Streamlit's server.maxUploadSize, 200 MB by default) is lower."""
+    return min(settings.max_upload_mb, int(config.get_option("server.maxUploadSize")))
+
+
 def render_upload(library: Library, user: User, jobs: UploadJobs) -> None:
+    limit = upload_limit_mb(library.settings)
     files = st.file_uploader(
         "选择文件（可多选）：PDF、Word、文本、网页、扫描图片，或打包成 .zip",
         type=ACCEPTED,
         accept_multiple_files=True,
         key=f"upload_files-{st.session_state.get(UPLOADER_ROUND, 0)}",
+        max_upload_size=limit,  # the picker's “Limit … per file” states it, and refuses a larger file at once
     )
+    st.caption(f"每个文件不超过 {limit} MB（.zip 包中的每个文件也是）。")
     replace = st.checkbox("标题相同的文档直接替换旧版本", key="upload_replace")
     if st.button("开始入库", type="primary", disabled=not files, key="upload_start"):
         uploads = [u for f in files for u in uploads_from_upload(f.name, f.getvalue(), library.settings)]
@@ -89,10 +100,10 @@ def _draw_job(job: UploadJob) -> None:
         with st.status(f"未能{job.title}：{job.error}", state="error", expanded=True):
             _draw_bars(job)
         return
-    with st.status(job.report.summary(), state="complete" if job.report.ok else "error", expanded=True):
+    with st.status(job.summary(), state="complete" if job.report.ok else "error", expanded=True):
         _draw_bars(job)
     for outcome in job.report.outcomes:
-        _outcome_line(outcome)
+        _outcome_line(outcome, job.label(outcome))
 
 
 def _draw_bars(job: UploadJob, place=st) -> None:
@@ -100,8 +111,8 @@ def _draw_bars(job: UploadJob, place=st) -> None:
         place.progress(bar.value, text=bar.text)
 
 
-def _outcome_line(outcome: Outcome) -> None:
-    text = f"**{outcome.name}** — {outcome.label}"
+def _outcome_line(outcome: Outcome, label: str) -> None:
+    text = f"**{outcome.name}** — {label}"
     if outcome.status in ("added", "replaced"):
         st.success(text)
     elif outcome.status == "failed":

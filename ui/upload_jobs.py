@@ -67,6 +67,19 @@ class UploadJob:
     def done(self) -> bool:
         return self.finished.is_set()
 
+    def label(self, outcome: Outcome) -> str:
+        """An outcome's line: a re-index says 已重新解析（12 段）, not the 已替换 of the replacement it runs."""
+        return outcome.reindex_label if self.kind == "reindex" else outcome.label
+
+    def summary(self) -> str:
+        """The headline of a finished job: the report's counts, or for a re-index its one outcome and the time."""
+        if self.report is None:
+            return ""
+        if self.kind != "reindex":
+            return self.report.summary()
+        lines = "；".join(self.label(o) for o in self.report.outcomes)
+        return f"{lines}；用时 {self.report.seconds:.1f} 秒"
+
     def conflicts(self) -> list[Conflict]:
         """Its files that met a document of the same title, not yet answered (replace or keep)."""
         if self.report is None:
@@ -86,7 +99,7 @@ class UploadJob:
             self.bars[name] = FileBar(*stage_bar(name, stage, share))
 
         def done(outcome: Outcome) -> None:
-            self.bars[outcome.name] = FileBar(1.0, f"{outcome.name} · {outcome.label}")
+            self.bars[outcome.name] = FileBar(1.0, f"{outcome.name} · {self.label(outcome)}")
 
         return ProgressHooks(file_started=waiting, stage=stage, file_done=done)
 
