@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from quiz.checks import is_near_duplicate
-from quiz.model import QuizError, QuizItem, item_from_dict, item_to_dict
+from quiz.model import QuizError, QuizItem, Source, item_from_dict, item_to_dict
 from quiz.score import QuizResult
+from quiz.spans import strip_labels
+from quiz.text import norm
 from quiz.verdict import judge
 from retrieval.catalog import Catalog
 from retrieval.db import Schema, Transaction
+from retrieval.text import split_sentences, strip_punctuation
+from retrieval.tokenizer import normalize
+from retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
@@ -150,6 +155,139 @@ def require_valid(items: Sequence[QuizItem]) -> None:
         raise QuizError(f"有题目未通过检查，未保存：{'；'.join(failures)}")
 
 
+# --- items of a replaced document ------------------------------------------------------------------------------------
+# A new version of a document has a new content-hash id; the library keeps one document per title (an upload with the
+# title of a stored one replaces it), so the current version of an item's document is the one with its title. An item
+# stays current while that version states, in one passage, the sentences its answer stands in (and those its
+# explanation quotes as 原文), compared without width, case, spaces and punctuation; it is then shown on that passage.
+QUOTE_PREFIXES = ("原文：", "错误的说法原文为：")  # explanations that quote the source (quiz.generate)
+FOLD_CACHE_SIZE = 20_000
+
+
+class _FoldCache:
+    """Folded chunk texts by chunk id: ids are content hashes, so an entry never goes out of date."""
+
+    def __init__(self) -> None:
+        self._folded: dict[str, tuple[str, tuple[int, ...]]] = {}
+
+    def of(self, chunk: Chunk) -> tuple[str, tuple[int, ...]]:
+        found = self._folded.get(chunk.id)
+        if found is None:
+            if len(self._folded) >= FOLD_CACHE_SIZE:
+                self._folded.clear()
+            found = self._folded[chunk.id] = _fold(chunk.text)
+        return found
+
+
+def _fold(text: str) -> tuple[str, tuple[int, ...]]:
+    """quiz.text.norm of `text` (NFKC, lower case, simplified script, no punctuation or spaces), with the position in
+    `text` of each character kept."""
+    folded = normalize(text)
+    if len(folded) == len(text):  # the usual case: one character for one
+        pairs = [(i, ch) for i, ch in enumerate(folded) if strip_punctuation(ch)]
+    else:
+        pairs = [(i, ch) for i, raw in enumerate(text) for ch in strip_punctuation(normalize(raw))]
+    return "".join(ch for _, ch in pairs), tuple(i for i, _ in pairs)
+
+
+def _sentence_bounds(passage: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of the passage, as the generator splits them (quiz.library.sentences_of)."""
+    bounds, position = [], 0
+    for text in split_sentences(passage):
+        start = passage.find(text, position)
+        if start >= 0:
+            bounds.append((start, start + len(text)))
+            position = start + len(text)
+    return bounds
+
+
+def _anchors(item: QuizItem) -> tuple[list[tuple[int, int]], list[str]] | None:
+    """What must still be stated for the item to stand: the stretch of sentences around each answer span (without
+    a leading 第N条 or （一）, which a renumbering changes), and the sentences its explanation quotes from the passage.
+    None when the item has nothing to check against."""
+    passage = item.source.passage
+    bounds = _sentence_bounds(passage)
+    blocks = []
+    for start, end in item.source.answer_spans:
+        over = [(a, b) for a, b in bounds if a < end and start < b]
+        if not over or not 0 <= start < end <= len(passage):
+            return None
+        first = over[0][0]
+        sentence = passage[first : over[0][1]]
+        label = sentence.find(strip_labels(sentence)) if strip_labels(sentence) else 0
+        blocks.append((first + label if first + label <= start else first, over[-1][1]))
+    quote = next((item.explanation.removeprefix(p) for p in QUOTE_PREFIXES if item.explanation.startswith(p)), "")
+    folded = norm(passage)
+    quotes = [norm(q) for q in split_sentences(quote) if norm(q) and norm(q) in folded]
+    return (blocks, quotes) if blocks or quotes else None
+
+
+def _reanchored(item: QuizItem, chunk: Chunk, folds: _FoldCache) -> QuizItem | None:
+    """The item on `chunk` when the chunk states its anchors; its answer spans moved to where they stand there."""
+    anchors = _anchors(item)
+    if anchors is None:
+        return None
+    blocks, quotes = anchors
+    passage, text = item.source.passage, chunk.text
+    if quotes and not all(q in folds.of(chunk)[0] for q in quotes):
+        return None
+    moved: dict[tuple[int, int], tuple[int, int]] = {}
+    for span, (first, last) in zip(item.source.answer_spans, blocks):
+        at = text.find(passage[first:last])
+        if at >= 0:  # the sentences as they were, character for character
+            moved[span] = (at + span[0] - first, at + span[1] - first)
+            continue
+        old, where = _fold(passage[first:last])
+        new, positions = folds.of(chunk)
+        at = new.find(old) if old else -1
+        inside = [j for j, i in enumerate(where) if span[0] <= first + i < span[1]]
+        if at < 0 or not inside:
+            return None
+        moved[span] = (positions[at + inside[0]], positions[at + inside[-1]] + 1)
+    spans = tuple(moved[span] for span in item.source.answer_spans)
+    anchored = item.with_changes(source=Source.of_chunk(chunk, spans))
+    return None if judge(anchored).refusals else anchored  # checked on the new passage, as when it was saved
+
+
+class _Versions:
+    """Which of a set of items are current: each document, and each replaced one's current version, read once."""
+
+    def __init__(self, catalog: Catalog, items: Sequence[QuizItem], folds: _FoldCache):
+        titles: dict[str, str] = {}
+        for item in items:
+            if item.source.doc_id and not titles.get(item.source.doc_id):
+                titles[item.source.doc_id] = item.source.title
+        self.present = {d for d in titles if catalog.document(d) is not None}
+        chunks_by_title: dict[str, list[list[Chunk]]] = {}
+        self.successors: dict[str, list[list[Chunk]]] = {}
+        for doc_id, title in titles.items():
+            if doc_id in self.present or not title:
+                continue
+            if title not in chunks_by_title:  # newest first; normally one document has the title
+                records = reversed(catalog.documents_titled(title))
+                chunks_by_title[title] = [catalog.chunks_of(r.doc_id) for r in records]
+            self.successors[doc_id] = chunks_by_title[title]
+        self.folds = folds
+        self._moved: dict[QuizItem, QuizItem | None] = {}  # an item in several quizzes is looked at once
+
+    def current(self, item: QuizItem) -> QuizItem | None:
+        if item.source.doc_id in self.present:
+            return item
+        if item not in self._moved:
+            self._moved[item] = self._find(item)
+        return self._moved[item]
+
+    def _find(self, item: QuizItem) -> QuizItem | None:
+        for chunks in self.successors.get(item.source.doc_id, ()):
+            # the passage under the same heading first: a sentence repeated elsewhere is shown where it was
+            ordered = sorted(chunks, key=lambda c: c.heading != item.source.heading)
+            for chunk in ordered:
+                anchored = _reanchored(item, chunk, self.folds)
+                if anchored is not None:
+                    return anchored
+        return None
+
+
 class QuizStore:
     """Owns the quiz tables; the catalog's lock makes it safe across Streamlit sessions."""
 
@@ -163,6 +301,7 @@ class QuizStore:
         found = int(catalog.execute("SELECT value FROM meta WHERE key = :key", {"key": SCHEMA_KEY})[0]["value"])
         if found > SCHEMA_VERSION:
             raise RuntimeError(f"试卷数据由更新版本的程序写入（版本 {found}），请升级程序。")
+        self._folds = _FoldCache()  # chunk id (a content hash) → its folded text, for re-anchoring
 
     # --- quizzes
     def save(self, name: str, items: Sequence[QuizItem], user: str = "", materials: Sequence[str] = ()) -> SavedQuiz:
@@ -225,19 +364,26 @@ class QuizStore:
         original = self.get(quiz_id)
         return self.save(name, original.items, user, original.materials)
 
+    def current(self, items: Sequence[QuizItem]) -> tuple[QuizItem | None, ...]:
+        """Each item as the library holds it now: the item itself while its document is there; re-anchored to the
+        current version of a replaced document (_Versions) while that version still states the item's source
+        sentences with its key; None when stale. Read time only: the stored quiz stays as the trainer saved it."""
+        versions = self._versions(items)
+        return tuple(versions.current(item) for item in items)
+
     def stale_positions(self, items: Sequence[QuizItem]) -> tuple[int, ...]:
-        """Positions of the items whose source document left the library: deleted, or replaced (a new version
-        has a new content-hash id). Their stored passage no longer is what the library says."""
-        present = self._present({i.source.doc_id for i in items})
-        return tuple(n for n, item in enumerate(items) if item.source.doc_id not in present)
+        """Positions of the items whose source is gone: the document was deleted, or replaced by a version that no
+        longer states the item's source sentence (with its key). Items of a replaced document whose sentence the
+        new version still holds are current (see current)."""
+        return tuple(n for n, item in enumerate(self.current(items)) if item is None)
 
     def stale_counts(self, quizzes: Sequence[SavedQuiz]) -> dict[int, int]:
         """Each quiz's number of stale items (stale_positions), a picker's worth: every document looked up once."""
-        present = self._present({i.source.doc_id for quiz in quizzes for i in quiz.items})
-        return {quiz.id: sum(i.source.doc_id not in present for i in quiz.items) for quiz in quizzes}
+        versions = self._versions([i for quiz in quizzes for i in quiz.items])
+        return {quiz.id: sum(versions.current(i) is None for i in quiz.items) for quiz in quizzes}
 
-    def _present(self, doc_ids: set[str]) -> set[str]:
-        return {d for d in doc_ids if d and self.catalog.document(d) is not None}
+    def _versions(self, items: Sequence[QuizItem]) -> _Versions:
+        return _Versions(self.catalog, items, self._folds)
 
     def remove_items(self, quiz_id: int, positions: Sequence[int]) -> SavedQuiz:
         """Drop these items; past attempts keep their scores, their per-item marks follow the remaining items."""

@@ -145,8 +145,9 @@ def test_stale_items_are_flagged_and_not_exported_unless_the_trainer_says_how(
         f"/documents/{ids['petitions.md']}", files={"file": ("petitions.md", new_petitions.encode())}, headers=organizer
     )
     assert replaced.json()["status"] == "replaced"
-    stale_numbers = [n for n, item in enumerate(items, start=1) if item.source.doc_id == ids["petitions.md"]]
-    assert 0 < len(stale_numbers) < len(items)
+    # stale: the items of the sentence that changed; the new version still states the others' sentences
+    stale_numbers = [n for n, item in enumerate(items, start=1) if "60日" in item.explanation]
+    assert 0 < len(stale_numbers) < sum(item.source.doc_id == ids["petitions.md"] for item in items)
 
     detail = client.get(url, headers=trainer)
     assert detail.status_code == 200
@@ -154,6 +155,8 @@ def test_stale_items_are_flagged_and_not_exported_unless_the_trainer_says_how(
     assert [q["number"] for q in body["questions"] if q["stale"]] == stale_numbers
     assert [q["stem"] for q in body["questions"]] == [i.stem for i in items]
     assert body["stale"] == len(stale_numbers) and body["items"] == len(items)
+    kept = [q["source"] for q in body["questions"] if not q["stale"] and q["source"]["title"] == "信访事项办理规定"]
+    assert kept and {s["doc_id"] for s in kept} == {replaced.json()["doc_id"]}  # shown on the new version
     assert client.get("/quizzes", headers=trainer).json()[0]["stale"] == len(stale_numbers)
 
     refused = client.get(f"{url}/export", params={"format": "xlsx"}, headers=trainer)
@@ -166,14 +169,16 @@ def test_stale_items_are_flagged_and_not_exported_unless_the_trainer_says_how(
     assert skipped.status_code == 200 and skipped.headers["X-Stale-Items"] == header
     assert load_workbook(io.BytesIO(skipped.content)).active.max_row == len(items) - len(stale_numbers) + 1
     wjx = client.get(f"{url}/export", params={"format": "wjx", "stale": "skip"}, headers=trainer).text
-    assert all(items[n - 1].stem[:8] not in wjx for n in stale_numbers)
-    assert all(i.stem[:8] in wjx for n, i in enumerate(items, start=1) if n not in stale_numbers)
+    claim = {n: item.stem.split("，", 1)[1][:10] for n, item in enumerate(items, start=1)}  # after 根据《…》，
+    assert all(claim[n] not in wjx for n in stale_numbers)
+    assert all(claim[n] in wjx for n in claim if n not in stale_numbers)
 
     everything = client.get(f"{url}/export", params={"format": "xlsx", "stale": "include"}, headers=trainer)
     assert everything.status_code == 200 and everything.headers["X-Stale-Items"] == header
     assert load_workbook(io.BytesIO(everything.content)).active.max_row == len(items) + 1
 
-    client.delete(f"/documents/{ids['rules.md']}", headers=organizer)  # now every item is stale
+    for gone in (ids["rules.md"], replaced.json()["doc_id"]):  # both deleted: now every item is stale
+        assert client.delete(f"/documents/{gone}", headers=organizer).status_code == 200
     nothing = client.get(f"{url}/export", params={"stale": "skip"}, headers=trainer)
     assert nothing.status_code == 409 and "没有可导出的题" in nothing.json()["detail"]
     assert client.get("/quizzes/99999", headers=trainer).status_code == 404

@@ -206,7 +206,7 @@ def two_document_quiz(kb) -> tuple[QuizStore, int, list[QuizItem]]:
 
 
 def replace_petitions(tmp_path: Path, tokenizer) -> None:
-    """A new version of the rules: a new content hash, a new document id."""
+    """A new version of the rules: a new content hash, a new document id; one sentence changed (60日 → 45日)."""
     writer = Library(quiz_settings(tmp_path / "data"), tokenizer=tokenizer, embedder=None)
     try:
         amended = PETITIONS.replace("60日", "45日").encode()
@@ -215,19 +215,34 @@ def replace_petitions(tmp_path: Path, tokenizer) -> None:
         writer.close()
 
 
+def changed_by_the_new_rules(item: QuizItem) -> bool:
+    """An item of the sentence replace_petitions changes (its explanation quotes the original): the only stale ones;
+    the new version still states the other items' sentences."""
+    return "60日" in item.explanation
+
+
+def remove_petitions(kb, tmp_path: Path, tokenizer) -> None:
+    writer = Library(quiz_settings(tmp_path / "data"), tokenizer=tokenizer, embedder=None)
+    try:
+        assert writer.remove([doc_id(kb, PETITION_RULES)]).outcomes[0].status == "removed"
+    finally:
+        writer.close()
+
+
 def test_items_of_a_replaced_document_are_flagged_skipped_and_removable(kb, tmp_path: Path, tokenizer) -> None:
     old_id = doc_id(kb, PETITION_RULES)
     store, quiz_id, items = two_document_quiz(kb)
-    stale = tuple(n for n, i in enumerate(items) if i.source.doc_id == old_id)
-    assert stale and len(stale) < len(items) and store.stale_positions(items) == ()
+    stale = tuple(n for n, i in enumerate(items) if i.source.doc_id == old_id and changed_by_the_new_rules(i))
+    kept = [n for n, i in enumerate(items) if i.source.doc_id == old_id and n not in stale]
+    assert stale and kept and store.stale_positions(items) == ()
     replace_petitions(tmp_path, tokenizer)
     assert doc_id(kb, PETITION_RULES) != old_id
-    assert store.stale_positions(items) == stale
+    assert store.stale_positions(items) == stale  # the items of the rules' other sentences stay
     assert store.get(quiz_id).items == tuple(items)  # nothing changes until the trainer acts
 
     at = as_user(BUILD, User("王老师", "trainer"))
     numbers = "、".join(str(n + 1) for n in stale)
-    said = f"有 {len(stale)} 道题的出处文档已被删除或替换（第 {numbers} 题）"
+    said = f"有 {len(stale)} 道题的出处已失效（第 {numbers} 题）：出处文档已被删除，或替换后的新版本改动了"
     assert any(w.value.startswith(said) for w in at.warning)
 
     member = as_user(TAKE, User("张委员", "member"))
@@ -247,14 +262,14 @@ def test_items_of_a_replaced_document_are_flagged_skipped_and_removable(kb, tmp_
     assert [s.value for s in at.success] == [f"已从试卷「两份资料的小测」删除 {len(stale)} 道出处失效的题。"]
     assert store.get(quiz_id).items == tuple(items[n] for n in fresh)
     assert store.stats(quiz_id).item_shares == (1.0,) * len(fresh)  # the attempt's marks follow the kept items
-    assert not any("出处文档已被删除" in w.value for w in at.warning)
+    assert not any("出处已失效" in w.value for w in at.warning)
 
 
 def test_a_quiz_whose_every_source_is_gone_cannot_be_taken(kb, tmp_path: Path, tokenizer) -> None:
     store = QuizStore(kb.catalog)
     items = single_choices(kb)
     saved = store.save("信访小测", items, "王老师")
-    replace_petitions(tmp_path, tokenizer)
+    remove_petitions(kb, tmp_path, tokenizer)
     member = as_user(TAKE, User("张委员", "member"))
     assert any("出处文档都已被删除或替换，暂时无法作答" in w.value for w in member.warning)
     assert not [b for b in member.button if b.label == "交卷"]
@@ -315,21 +330,24 @@ def test_the_quiz_pickers_count_the_items_a_member_answers_and_tell_trainers_of_
     kb, tmp_path: Path, tokenizer
 ) -> None:
     """The pickers counted items of deleted or replaced documents, which members skip (user walkthrough)."""
-    old_id = doc_id(kb, PETITION_RULES)
     store, quiz_id, items = two_document_quiz(kb)
-    stale = sum(i.source.doc_id == old_id for i in items)
-    whole = store.save("信访小测", single_choices(kb), "李老师")  # every item from the rules
+    stale = sum(map(changed_by_the_new_rules, items))
+    of_the_rules = sum(i.source.doc_id == doc_id(kb, PETITION_RULES) for i in items)
+    whole = store.save("信访小测", single_choices(kb), "李老师")  # every item from the rules, one of 60日
     member, trainer = User("张委员", "member"), User("王老师", "trainer")
     assert picker(TAKE, member) == ["信访小测（3 题）", f"两份资料的小测（{len(items)} 题）"]
     assert picker(BUILD, trainer) == ["信访小测（3 题，李老师）", f"两份资料的小测（{len(items)} 题，王老师）"]
     replace_petitions(tmp_path, tokenizer)
-    assert store.stale_counts(store.list()) == {whole.id: 3, quiz_id: stale}
+    assert store.stale_counts(store.list()) == {whole.id: 1, quiz_id: stale}
     fresh = len(items) - stale
-    assert picker(TAKE, member) == ["信访小测（暂无可作答的题）", f"两份资料的小测（{fresh} 题）"]
-    assert picker(TAKE, trainer) == ["信访小测（0 题，另有 3 题来源已变更）",
+    assert picker(TAKE, member) == ["信访小测（2 题）", f"两份资料的小测（{fresh} 题）"]
+    assert picker(TAKE, trainer) == ["信访小测（2 题，另有 1 题来源已变更）",
                                      f"两份资料的小测（{fresh} 题，另有 {stale} 题来源已变更）"]  # fmt: skip
-    assert picker(BUILD, trainer) == ["信访小测（0 题，另有 3 题来源已变更，李老师）",
+    assert picker(BUILD, trainer) == ["信访小测（2 题，另有 1 题来源已变更，李老师）",
                                       f"两份资料的小测（{fresh} 题，另有 {stale} 题来源已变更，王老师）"]  # fmt: skip
+    remove_petitions(kb, tmp_path, tokenizer)  # deleted: every item of the rules is stale
+    assert picker(TAKE, member) == ["信访小测（暂无可作答的题）", f"两份资料的小测（{len(items) - of_the_rules} 题）"]
+    assert picker(BUILD, trainer)[0] == "信访小测（0 题，另有 3 题来源已变更，李老师）"
 
 
 def picker(script: str, user: User) -> list[str]:

@@ -21,6 +21,7 @@ EDIT_TOAST = "quiz_edit_toast"  # a refusal said once more where the trainer loo
 FORM_REVISIONS = "quiz_form_revisions"  # item index → its form's revision; a new one shows the stored item again
 SAVED_FLASH = "quiz_saved_flash"  # a message that must survive the rerun after a change to a saved quiz
 DEFAULT_COUNTS = {"单选": 5, "多选": 2, "判断": 3, "填空": 5}
+EXPORT_SKIP, EXPORT_INCLUDE = "不导出这些题（默认）", "照原样导出这些题"
 
 
 def choose_materials(generator: QuizGenerator, titles: dict[str, str]) -> tuple[Material, ...]:
@@ -194,9 +195,15 @@ def saved_quizzes(store, user) -> None:
     stale_counts = store.stale_counts(quizzes)
     labels = {q.id: quiz_label(q, stale_counts[q.id], trainer=True, author=True) for q in quizzes}
     chosen = st.selectbox("试卷", quizzes, format_func=lambda q: labels[q.id])
-    stale = store.stale_positions(chosen.items)
+    current = store.current(chosen.items)  # an item of a replaced document whose sentence stands: on the new passage
+    stale = tuple(n for n, item in enumerate(current) if item is None)
     if stale:
         stale_items(store, chosen, stale)
+    moved = sum(now is not None and now.source != item.source for now, item in zip(current, chosen.items))
+    if moved:
+        st.caption(
+            f"有 {moved} 道题的出处文档已换成新版本，新版本中这些题依据的原句未变，照常使用（出处显示新版本的段落）。"
+        )
     stats = store.stats(chosen.id)
     st.caption(f"作答 {stats.attempts} 次，平均得分率 {stats.mean_percent:.0f}%")
     if stats.attempts:
@@ -204,7 +211,7 @@ def saved_quizzes(store, user) -> None:
             {"题号": list(range(1, len(chosen.items) + 1)), "题干": [short_stem(i) for i in chosen.items],
              "答对比例": [f"{s:.0%}" for s in stats.item_shares]}, hide_index=True,
         )  # fmt: skip
-    downloads(chosen)
+    downloads(chosen, current, stale)
     new_name = st.text_input("新名称", chosen.name, key=f"rename-{chosen.id}")
     left, middle, right = st.columns(3)
     try:
@@ -223,7 +230,26 @@ def saved_quizzes(store, user) -> None:
         confirm_delete(store, chosen, stats.attempts, confirm_key)
 
 
-def downloads(chosen) -> None:
+def downloads(chosen, current: tuple[QuizItem | None, ...], stale: tuple[int, ...]) -> None:
+    """Word, Excel, 问卷星 text and its key. Stale items (their answers may no longer hold) are never exported
+    silently: the trainer is told which, and chooses between leaving them out (the default, as members answer the
+    quiz) and exporting them as they are — the API's ?stale=skip|include."""
+    items = tuple(item for item in current if item is not None)
+    if stale:
+        numbers = "、".join(str(n + 1) for n in stale)
+        choice = st.radio(
+            f"导出：有 {len(stale)} 道题的出处已失效（第 {numbers} 题），答案未必仍然成立",
+            (EXPORT_SKIP, EXPORT_INCLUDE),
+            key=f"export-stale-{chosen.id}",
+        )
+        if choice == EXPORT_INCLUDE:
+            items = tuple(item or original for item, original in zip(current, chosen.items))
+            st.caption(f"导出全部 {len(items)} 题，第 {numbers} 题照原样（答案可能已过时）。")
+        elif items:
+            st.caption(f"导出其余 {len(items)} 题（与委员答题时一致），题号重排。")
+        else:
+            st.info("全部题目的出处都已失效，跳过后没有可导出的题。")
+            return
     cols = st.columns(4)
     for col, (fmt, label, mime) in zip(cols, (
         ("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -231,16 +257,17 @@ def downloads(chosen) -> None:
         ("wjx", "问卷星文本", "text/plain"),
     )):  # fmt: skip
         suffix = "txt" if fmt == "wjx" else fmt
-        col.download_button(label, export(chosen.name, chosen.items, fmt), f"{chosen.name}.{suffix}", mime)
-    cols[3].download_button("问卷星答案", wjx_answer_key(chosen.items), f"{chosen.name}.答案.txt", "text/plain")
+        col.download_button(label, export(chosen.name, items, fmt), f"{chosen.name}.{suffix}", mime)
+    cols[3].download_button("问卷星答案", wjx_answer_key(items), f"{chosen.name}.答案.txt", "text/plain")
 
 
 def stale_items(store, chosen, stale: tuple[int, ...]) -> None:
-    """Items whose source document was deleted or replaced: members skip them; the trainer may drop them."""
+    """Items whose source is gone (document deleted, or its new version changed their sentence): members skip
+    them; the trainer may drop them."""
     numbers = "、".join(str(n + 1) for n in stale)
     st.warning(
-        f"有 {len(stale)} 道题的出处文档已被删除或替换（第 {numbers} 题），请删除这些题，或在“出题”中用现有资料"
-        "重新生成。在此之前，委员答题时会跳过这些题，得分只计其余的题。"
+        f"有 {len(stale)} 道题的出处已失效（第 {numbers} 题）：出处文档已被删除，或替换后的新版本改动了这些题依据的"
+        "原句。请删除这些题，或在“出题”中用现有资料重新生成。在此之前，委员答题时会跳过这些题，得分只计其余的题。"
     )
     if st.button(f"删除这 {len(stale)} 道题", key=f"drop-stale-{chosen.id}"):
         try:

@@ -74,15 +74,16 @@ def show_or_take(items: tuple[QuizItem, ...], quiz_key: str, record) -> None:
         st.rerun()
 
 
-def current_items(store, items: tuple[QuizItem, ...]) -> list[int]:
-    """Positions of the items still drawn from the library; a notice when some are left out."""
-    stale = set(store.stale_positions(items))
-    kept = [n for n in range(len(items)) if n not in stale]
-    if stale and kept:
-        st.info(f"有 {len(stale)} 道题的出处文档已被删除或替换，本次不再作答，得分只计其余 {len(kept)} 题。")
+def current_items(store, items: tuple[QuizItem, ...]) -> dict[int, QuizItem]:
+    """The items still drawn from the library, by their position: an item of a replaced document whose sentence the
+    new version still states is shown on the new version's passage; a notice when some are left out."""
+    current = {n: item for n, item in enumerate(store.current(items)) if item is not None}
+    stale = len(items) - len(current)
+    if stale and current:
+        st.info(f"有 {stale} 道题的出处文档已被删除或替换，本次不再作答，得分只计其余 {len(current)} 题。")
     elif stale:
         st.warning("这些题目的出处文档都已被删除或替换，暂时无法作答，请等培训管理员更新。")
-    return kept
+    return current
 
 
 st.title("练习答题")
@@ -100,7 +101,7 @@ with daily:
     else:
         if user:
             st.caption(f"连续练习 {store.streak(name, today)} 天")
-        kept = tuple(items[n] for n in current_items(store, items))
+        kept = tuple(current_items(store, items).values())
         if kept:
             show_or_take(kept, f"daily-{today}", lambda r: store.record(r, name, day=today.isoformat()))
         if user:
@@ -117,12 +118,13 @@ with quizzes:
         stale_counts = store.stale_counts(saved)
         labels = {q.id: quiz_label(q, stale_counts[q.id], trainer) for q in saved}  # the items a member answers
         chosen = st.selectbox("选择试卷", saved, format_func=lambda q: labels[q.id])
-        positions = current_items(store, chosen.items)
+        current = current_items(store, chosen.items)
+        positions = list(current)
         # fewer items, another paper: neither answers nor a result of the full one carry over
         quiz_key = f"quiz-{chosen.id}" + ("" if len(positions) == len(chosen.items) else f"-{len(positions)}")
         if positions:
             show_or_take(
-                tuple(chosen.items[n] for n in positions),
+                tuple(current.values()),
                 quiz_key,
                 lambda r: store.record(r, name, quiz_id=chosen.id, positions=positions),
             )
