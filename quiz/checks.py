@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quiz.model import BLANK, FALSE, ITEM_TYPES, LETTERS, TRUE, QuizItem
-from quiz.text import claim_of, norm, similarity
+from quiz.text import claim_of, norm, same_answer, similarity
 
 if TYPE_CHECKING:
     from quiz.library import LibraryView
@@ -111,14 +111,16 @@ def length_problems(item: QuizItem) -> list[str]:
 
 
 def option_problems(item: QuizItem) -> list[str]:
-    seen: dict[str, str] = {}
+    """Options that are one answer twice: the same words, or the same name with a pointer (各, 本, 该, 有关) or 的
+    more, or an abbreviation and its full form (专委会 ~ 专门委员会, quiz.text.same_answer)."""
+    seen: list[str] = []
     for option in item.options:
-        key = norm(option)
-        if not key:
+        if not norm(option):
             return [f"选项「{option}」是空的"]
-        if key in seen:
-            return [f"选项「{seen[key]}」与「{option}」实质相同"]
-        seen[key] = option
+        twin = next((other for other in seen if same_answer(other, option)), None)
+        if twin is not None:
+            return [f"选项「{twin}」与「{option}」实质相同"]
+        seen.append(option)
     return []
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from quiz.library import LibraryView
 from quiz.spans import BODY_MODIFIERS, Span
-from quiz.text import chinese_number, digit_by_digit, norm, numeral_value
+from quiz.text import chinese_number, digit_by_digit, norm, numeral_value, same_answer
 
 FRACTIONS = ("二分之一", "三分之一", "三分之二", "四分之一", "四分之三", "五分之一", "五分之二", "五分之四", "十分之一")
 NUMBER_FACTORS = (2.0, 0.5, 3.0, 1.5)
@@ -258,14 +258,15 @@ _AMOUNT = re.compile(r"^([\d.〇零一二两三四五六七八九十百千万亿
 
 
 def names_the_same(candidate: str, key: str) -> bool:
-    """A distractor that would also be right: the same amount in other words (百年 = 一百年), or a body or term
-    that holds the key or is held by it (各级党委 ~ 地方各级党委, 全国委员会 ~ 中国人民政治协商会议全国委员会)."""
+    """A distractor that would also be right: the same amount in other words (百年 = 一百年), a body or term
+    that holds the key or is held by it (各级党委 ~ 地方各级党委, 全国委员会 ~ 中国人民政治协商会议全国委员会), or its
+    abbreviation or full form (专门委员会 ~ 专委会: quiz.text.same_answer)."""
     amounts = amount(candidate), amount(key)
     if amounts[0] and amounts[1]:  # amounts compare by value: 15% holds the characters of 5% and is another amount
         (value_x, unit_x), (value_y, unit_y) = amounts
         return unit_x == unit_y and value_x is not None and value_x == value_y
     a, b = norm(SAME_BODY.get(candidate, candidate)), norm(SAME_BODY.get(key, key))
-    if a in b or b in a:
+    if a in b or b in a or same_answer(candidate, key):
         return True
     # the same body at another level: 本级 ~ 地方 ~ 县级人民代表大会, 县级党委 ~ 本级党委 (blind review: the statement
     # stays true or the item has two answers)

@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from retrieval.abbreviations import is_subsequence
+from retrieval.synonyms import SYNONYMS
 from retrieval.text import strip_punctuation
 from retrieval.tokenizer import chinese_numeral, normalize
 
@@ -106,3 +108,48 @@ def set_phrase_ranges(text: str) -> list[tuple[int, int]]:
 
 def overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start < range_end and range_start < end for range_start, range_end in ranges)
+
+
+# -- one answer in other words: 专委会 ~ 专门委员会 ~ 各专门委员会 -----------------------------------------------
+# A pointer before a name (各专委会, 本机关, 该机关, 有关部门) names no other body; 各级 and 本级 are levels, and do.
+_POINTERS = re.compile(r"^(?:有关|该|各(?!级)|本(?!级))")
+
+
+def bare(text: str) -> str:
+    """A name as options compare: normalised, without a pointer before it (各, 本, 该, 有关) and without 的."""
+    key = norm(text).replace("的", "")
+    stripped = _POINTERS.sub("", key, count=1)
+    return stripped if len(stripped) >= 2 else key
+
+
+@lru_cache(maxsize=1)
+def abbreviation_pairs() -> tuple[tuple[str, str], ...]:
+    """(abbreviation, full form), bare, from the question-side thesaurus (retrieval/data/synonyms.txt): its entries
+    whose word starts as its alternative does and takes the rest of its characters from it in order (专委会=专门
+    委员会, 人大=人民代表大会), not a colloquial word for another one (同意=通过, 老百姓=群众). No wider rule: the
+    characters of a name in order with its first and last (中央委员会 in 中央纪律检查委员会, 记过 in 记大过, 二十届
+    in 二十二届) name other bodies and amounts as often as the same one."""
+    pairs = set()
+    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        if "=" not in line or line.lstrip().startswith("#"):
+            continue
+        word, alternatives = line.split("=", 1)
+        short = bare(word)
+        for alternative in alternatives.split(","):
+            full = bare(alternative)
+            if 2 <= len(short) < len(full) and short[0] == full[0] and is_subsequence(short, full):
+                pairs.add((short, full))
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p)))
+
+
+def same_answer(left: str, right: str) -> bool:
+    """Two options that are one answer: equal once pointers and 的 are set aside (各专委会 ~ 专委会), or an
+    abbreviation of the thesaurus and its full form, alone or in the same words (专委会 ~ 各专门委员会)."""
+    a, b = bare(left), bare(right)
+    if a == b:
+        return bool(a)
+    short, full = sorted((a, b), key=len)
+    return any(
+        abbreviation in short and short.replace(abbreviation, whole, 1) == full
+        for abbreviation, whole in abbreviation_pairs()
+    )
