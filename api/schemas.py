@@ -150,7 +150,7 @@ class QuizOut(BaseModel):
     id: int
     name: str
     items: int
-    stale: int = Field(0, description="出处文档已被删除或替换的题数（详情中 stale 为 true 的题）")
+    stale: int = Field(0, description="出处文档已删除、或新版本不再含原句的题数（详情中 stale 为 true 的题）")
     materials: list[str]
     created_by: str
     created_at: str
@@ -175,7 +175,10 @@ class QuizItemOut(BaseModel):
     explanation: str
     source: QuizSourceOut
     stale: bool = Field(
-        description="出处文档已被删除或替换：原文可能已变，委员答题时跳过此题，导出时默认拒绝（见导出接口）"
+        description=(
+            "出处文档已删除，或替换后的新版本不再含出题原句与答案：委员答题时跳过此题，"
+            "导出时默认拒绝（见导出接口）；新版本仍含原句的题已自动指向新段落，不算过期"
+        )
     )
 
     @classmethod

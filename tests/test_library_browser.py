@@ -200,7 +200,7 @@ def test_reindexing_runs_in_the_background_with_a_bar(tmp_path: Path) -> None:
         bar.first.wait_for()
         page.get_by_label("按标题筛选").fill("委员")  # work elsewhere on the page while it runs: a rerun
         page.get_by_label("按标题筛选").press("Enter")
-        documents.get_by_text(f"{rules.name} — 已替换").wait_for(timeout=180_000)
+        documents.get_by_text(f"{rules.name} — 已重新解析").wait_for(timeout=180_000)
         page.screenshot(path=str(ARTIFACTS / "browser-reindex.png"), full_page=True)
     titles = [d.title for d in Catalog(tmp_path / "data" / "catalog.sqlite3").documents()]
     assert titles.count("委员学习制度汇编") == 1

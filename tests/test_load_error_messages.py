@@ -60,7 +60,7 @@ def _outcome_page() -> None:
 
     from ui.library_upload import _outcome_line
 
-    _outcome_line(st.session_state["outcome"])
+    _outcome_line(st.session_state["outcome"], st.session_state["outcome"].label)
 
 
 def test_the_page_shows_what_to_do_and_the_detail_apart(library: Library) -> None:

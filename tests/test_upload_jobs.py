@@ -95,6 +95,6 @@ def test_reindexing_runs_as_a_job_of_its_own_kind(library: Library) -> None:
     job = jobs.start(UploadJob("管理员", "重新解析《条例》", kind="reindex", doc_id=added.doc_id), reindex)
     assert finished(job).report is not None and not job.error
     (outcome,) = job.report.outcomes
-    assert outcome.status == "replaced" and job.bars["law.md"].text == f"law.md · {outcome.label}"
+    assert outcome.status == "replaced" and job.bars["law.md"].text == f"law.md · {outcome.reindex_label}"
     assert jobs.of("管理员", "reindex") == [job] and jobs.of("管理员", "upload") == [upload]
     assert not jobs.reindexing("管理员", added.doc_id)
