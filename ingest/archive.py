@@ -15,7 +15,7 @@ import zlib
 from typing import NamedTuple
 
 from ingest.limits import LoadLimits, megabytes
-from ingest.loaders import SUPPORTED_SUFFIXES, display_name
+from ingest.loaders import SUPPORTED_SUFFIXES, display_name, unsupported_type
 from ingest.names import safe_relative, zip_member_name
 from ingest.zipguard import archive_problem, member_problem
 
@@ -28,6 +28,7 @@ class ArchiveEntry(NamedTuple):
     name: str  # "材料.zip/子目录/通知.pdf": shown to users
     data: bytes | None  # None when refused
     reason: str = ""  # why it was refused, in Chinese
+    advice: str = ""  # what to do about it, when there is something to do
 
 
 def is_archive(name: str) -> bool:
@@ -75,7 +76,7 @@ def _entry(archive: zipfile.ZipFile, member: str, info: zipfile.ZipInfo, limits:
     if suffix in ARCHIVE_SUFFIXES:
         return ArchiveEntry(member, None, "压缩包中的压缩包不展开，请先解压")
     if suffix not in SUPPORTED_SUFFIXES:
-        return ArchiveEntry(member, None, f"不支持的文件类型 {suffix or '（无扩展名）'}")
+        return ArchiveEntry(member, None, *unsupported_type(suffix))
     problem = member_problem(info, limits)
     if problem:
         return ArchiveEntry(member, None, problem)

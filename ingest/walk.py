@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ingest.archive import ArchiveEntry, expand, is_archive
 from ingest.limits import LoadLimits, megabytes
-from ingest.loaders import SUPPORTED_SUFFIXES, display_name
+from ingest.loaders import SUPPORTED_SUFFIXES, display_name, unsupported_type
 from ingest.names import fs_name
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ class SourceFile(NamedTuple):
     name: str  # shown to users: "corpus/子目录/通知.pdf", "材料.zip/通知.pdf"
     data: bytes | None  # None when refused
     reason: str = ""  # why it was refused, in Chinese
+    advice: str = ""  # what to do about it, when there is something to do
 
 
 def collect(paths: Sequence[Path], limits: LoadLimits | None = None) -> list[SourceFile]:
@@ -114,7 +115,7 @@ class _Walker:
             return
         suffix = os.path.splitext(shown)[1].lower()
         if not is_archive(shown) and suffix not in SUPPORTED_SUFFIXES:
-            self._refuse(shown, f"不支持的文件类型 {suffix or '（无扩展名）'}")
+            self._refuse(shown, *unsupported_type(suffix))
             return
         real = os.path.realpath(path)
         if real in self._seen:
@@ -132,9 +133,9 @@ class _Walker:
         else:
             self.files.append(SourceFile(shown, data))
 
-    def _refuse(self, shown: str, reason: str) -> None:
+    def _refuse(self, shown: str, reason: str, advice: str = "") -> None:
         logger.info("skipped %s: %s", shown, reason)
-        self.files.append(SourceFile(shown, None, reason))
+        self.files.append(SourceFile(shown, None, reason, advice))
 
 
 def _read_capped(path: str, cap: int) -> tuple[bytes | None, str]:
@@ -172,4 +173,4 @@ def _under(shown: str, entry: ArchiveEntry) -> SourceFile:
     """An archive entry named from the folder given ("corpus/材料.zip/通知.pdf"), not just the zip's name."""
     label = display_name(shown)
     name = shown + entry.name[len(label) :] if entry.name.startswith(label) else entry.name
-    return SourceFile(name, entry.data, entry.reason)
+    return SourceFile(name, entry.data, entry.reason, entry.advice)

@@ -15,7 +15,7 @@ def uploads_from_paths(paths: Iterable[Path], settings: Settings | None = None) 
     from ingest.walk import collect
 
     limits = (settings or Settings()).load_limits
-    return [Upload(f.name, f.data, f.reason) for f in collect(list(paths), limits)]
+    return [Upload(f.name, f.data, f.reason, f.advice) for f in collect(list(paths), limits)]
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -36,7 +36,9 @@ def uploads_from_upload(name: str, data: bytes, settings: Settings) -> list[Uplo
         return [Upload(name, data)]
     from ingest.archive import expand
 
-    return [Upload(entry.name, entry.data, entry.reason) for entry in expand(name, data, settings.load_limits)]
+    return [
+        Upload(entry.name, entry.data, entry.reason, entry.advice) for entry in expand(name, data, settings.load_limits)
+    ]
 
 
 def _hidden(relative: Path) -> bool:

@@ -52,6 +52,7 @@ class Upload:
     name: str
     data: bytes | None
     reason: str = ""
+    advice: str = ""
 
 
 class Library:
@@ -315,7 +316,7 @@ class Library:
         """Parse, check the duplicate policy, embed and store vectors: everything before the commit."""
         name = display_name(upload.name)
         if upload.data is None:
-            return Outcome(name, "failed", reason=upload.reason or "无法读取文件")
+            return Outcome(name, "failed", reason=upload.reason or "无法读取文件", advice=upload.advice)
         limit = self.settings.max_upload_mb * 1024 * 1024
         if len(upload.data) > limit:
             return Outcome(name, "failed", reason=f"文件超过 {self.settings.max_upload_mb} MB 的上限")

@@ -13,6 +13,7 @@ import pytest
 
 from ingest.archive import ArchiveEntry, expand
 from ingest.limits import LoadLimits
+from ingest.loaders import unsupported_type
 from ingest.walk import SourceFile, collect
 
 NOTICE = "关于召开政协会议的通知\n\n各位委员：会议定于下周召开。".encode()
@@ -76,7 +77,7 @@ def test_unsupported_nested_hidden_and_control_character_members() -> None:
         ]
     )
     assert expand("mixed.zip", data) == [
-        ArchiveEntry("mixed.zip/a.exe", None, "不支持的文件类型 .exe"),
+        ArchiveEntry("mixed.zip/a.exe", None, *unsupported_type(".exe")),
         ArchiveEntry("mixed.zip/badname.txt", NOTICE),
         ArchiveEntry("mixed.zip/inner.zip", None, "压缩包中的压缩包不展开，请先解压"),
     ]
@@ -137,7 +138,7 @@ def test_folder_walk_is_sorted_skips_hidden_and_reports_everything(tmp_path: Pat
         SourceFile("corpus/b.txt", NOTICE),
         SourceFile("corpus/pack.zip/inner.txt", NOTICE),
         SourceFile("corpus/sub/c.pdf", b"%PDF-1.4"),
-        SourceFile("corpus/table.xls", None, "不支持的文件类型 .xls"),
+        SourceFile("corpus/table.xls", None, *unsupported_type(".xls")),
     ]
 
 

@@ -28,6 +28,7 @@ def test_ingest_reports_each_file_and_is_idempotent(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("[已入库（") == 3
     assert "[失败：不支持的文件类型 .xls" in first.stdout
+    assert "另存为" in first.stdout.split("bad.xls")[1].split("\n")[1]  # what to do, as for a single upload
     assert "请上传原文件" in first.stdout.split("garbled.txt")[1]  # the advice, under the file's line
     second = run(["ingest", str(tmp_path / "lib"), "--quiet"], tmp_path / "data")
     assert second.stdout.count("[已存在（《") == 3 and "已入库 0" in second.stdout

@@ -101,9 +101,15 @@ def display_name(name: str) -> str:
 def _loader_for(path: PurePosixPath) -> tuple[str, Loader]:
     suffix = path.suffix.lower()
     if suffix not in _REGISTRY:
-        shown = suffix or "（无扩展名）"
-        raise LoadError(f"不支持的文件类型 {shown}（支持 {_SUPPORTED_LABEL}）", _unsupported_advice(suffix))
+        raise LoadError(*unsupported_type(suffix))
     return _REGISTRY[suffix]
+
+
+def unsupported_type(suffix: str) -> tuple[str, str]:
+    """Why a file of this suffix is refused and what to do: the same words wherever it is refused
+    (a single upload, a folder walked by the CLI, a member of a zip)."""
+    shown = suffix or "（无扩展名）"
+    return f"不支持的文件类型 {shown}（支持 {_SUPPORTED_LABEL}）", _unsupported_advice(suffix)
 
 
 def _unsupported_advice(suffix: str) -> str:

@@ -79,9 +79,7 @@ def _count_text(package: zipfile.ZipFile, limits: LoadLimits) -> None:
     chars = 0
     try:
         with package.open(_BODY_PART) as body:
-            parser = etree.iterparse(
-                body, events=("end",), tag=_TEXT_TAG, resolve_entities=False, no_network=True
-            )
+            parser = etree.iterparse(body, events=("end",), tag=_TEXT_TAG, resolve_entities=False, no_network=True)
             for _, element in parser:  # lxml filters the tag in C: only text runs reach Python
                 chars += len(element.text or "")
                 if chars > limits.max_document_chars:
