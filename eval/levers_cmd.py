@@ -68,11 +68,17 @@ POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2")
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
+    # everyday questions off the library's topics (weather, recipes, phones), written in session 13 after a
+    # walkthrough met them answered: odd ids tuned on with the dev set, even ids held out
+    offtopic = load_qa_jsonl(DATA / "offtopic_qa.jsonl")
     return {
         "dev": load_qa_jsonl(DATA / "dev_qa.jsonl")
         + load_qa_jsonl(DATA / "dev_laws_qa.jsonl")
-        + load_qa_jsonl(DATA / "dev2_laws_qa.jsonl"),
-        "heldout": load_qa_jsonl(DATA / "test_qa.jsonl") + load_qa_jsonl(DATA / "heldout_laws_qa.jsonl"),
+        + load_qa_jsonl(DATA / "dev2_laws_qa.jsonl")
+        + offtopic[0::2],
+        "heldout": load_qa_jsonl(DATA / "test_qa.jsonl")
+        + load_qa_jsonl(DATA / "heldout_laws_qa.jsonl")
+        + offtopic[1::2],
         # written blind in session 7 over the eight distractor laws, after all the tuning: never tuned on
         "fresh": load_qa_jsonl(DATA / "heldout3_laws_qa.jsonl"),
         # written blind in session 8 over the 33 corpus texts, split by id: odd ids tuned on, even ids never

@@ -70,6 +70,10 @@ class Cilin:
     def _synonyms(self) -> dict[str, tuple[str, ...]]:
         return _load(self._path) if self._path is not None else {}
 
+    def knows(self, word: str) -> bool:
+        """The word is in 词林: a word of the language, not a colloquial fragment (交了, 得批)."""
+        return word in self._synonyms
+
     def synonyms(self, word: str, known: Callable[[str], bool] = lambda _: True) -> tuple[str, ...]:
         """Up to MAX_ALTERNATIVES synonyms of a word that pass `known` (e.g. document frequency > 0)."""
         return tuple(alt for alt in self._synonyms.get(word, ()) if known(alt))[:MAX_ALTERNATIVES]

@@ -45,6 +45,10 @@ class Evidence:
     # synonyms of them: 设立 for “手机怎么设置铃声” shares nothing with it. Refused outright (no question of the
     # five QA sets is such, answerable or not; a library of one report met several).
     no_question_word: float = 0.0
+    # 1 when the question uses a word of the language the library never uses (感冒, 下雨: retrieval.terms)
+    foreign: float = 0.0
+    # 1 when the best passage says only one of the question's several words (天气 of 明天北京天气怎么样)
+    lone_match: float = 0.0
 
     def vector(self, names: tuple[str, ...] | None = None) -> np.ndarray:
         return np.array([getattr(self, name) for name in names or FEATURES], dtype=np.float64)

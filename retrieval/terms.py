@@ -29,6 +29,9 @@ class QueryTerms:
     nouns: frozenset[str] = frozenset()
     stand_ins: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 词林 words for an unseen word
     stand_in_credit: float = 0.0
+    # words of the language (in 词林) the library never uses, nor any synonym of them, that weigh nothing
+    # as colloquial phrasing would: 感冒, 下雨, 失眠 — a subject the library does not treat
+    foreign: frozenset[str] = frozenset()
 
     def without(self, words: frozenset[str]) -> QueryTerms:
         """The same terms with these words weighing nothing."""
@@ -95,6 +98,15 @@ class QueryTerms:
     def noun_coverage(self, tokens: set[str]) -> float:
         total = sum(self.weights[t] for t in self.nouns)
         return sum(self.weights[t] * self._credit(t, tokens) for t in self.nouns) / total if total else 1.0
+
+    def words_covered(self, tokens: set[str]) -> tuple[int, int]:
+        """How many of the question's words the tokens say, of how many (its foreign words among them, though
+        they weigh nothing): a word whose covered pieces are all that is covered counts once (党建工作 with 党建
+        and 工作)."""
+        words = [t for t, w in self.weights.items() if w > 0 or t in self.foreign]
+        whole = [t for t in words if not any(t != other and t in other for other in words)]
+        said = [t for t in words if self.covers(t, tokens)]
+        return sum(1 for t in said if not any(t != other and t in other for other in said)), len(whole)
 
     def missing_max(self, tokens: set[str]) -> float:
         total = self.total
@@ -191,6 +203,7 @@ def weigh_terms(
     stand_ins = _stand_ins(synonyms, lexical, alternatives, refined) if stand_in_credit > 0 else {}
     weights: dict[str, float] = {}
     unseen: set[str] = set()
+    foreign: set[str] = set()
     for term, cls in classes.items():
         own = lexical.idf(term)
         idf = max([own, *(_idf(lexical, alt, own > 0) for alt in alternatives.get(term, ()))])
@@ -198,17 +211,14 @@ def weigh_terms(
             weights[term] = idf * _class_factor(term, cls, refined)
         elif term in stand_ins:
             weights[term] = max(lexical.idf(word) for word in stand_ins[term]) * _class_factor(term, cls, refined)
-        elif (
-            cls == "noun"
-            and len(term) > 1
-            and not any(part in term for part in known)
-            and not (refined and term[0] in _MODALS)
-        ):
+        elif cls == "noun" and _unheard(term, known, refined):
             weights[term] = unseen_weight
             unseen.add(term)
         else:
             # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count
             weights[term] = 0.0
+            if cls != "function" and _unheard(term, known, refined) and _in_dictionary(term, cilin, synonyms):
+                foreign.add(term)
     return QueryTerms(
         weights,
         {t: alts for t, alts in alternatives.items() if alts},
@@ -218,7 +228,19 @@ def weigh_terms(
         frozenset(t for t, cls in classes.items() if cls == "noun" and weights.get(t, 0) > 0),
         stand_ins,
         stand_in_credit,
+        frozenset(foreign),
     )
+
+
+def _unheard(term: str, known: set[str], refined: bool) -> bool:
+    """A word of the question the library never uses, none of its pieces either (得批 and 能管 are a modal
+    and a verb the library may well use)."""
+    return len(term) > 1 and not any(part in term for part in known) and not (refined and term[0] in _MODALS)
+
+
+def _in_dictionary(term: str, cilin: Cilin | None, synonyms: dict[str, tuple[str, ...]]) -> bool:
+    """A word of the language (not a fragment such as 交了) none of whose 词林 synonyms the library uses."""
+    return cilin is not None and cilin.knows(term) and not synonyms.get(term)
 
 
 def _cilin_synonyms(classes: dict[str, str], lexical: LexicalIndex, cilin: Cilin | None) -> dict[str, tuple[str, ...]]:

@@ -9,7 +9,7 @@ import pytest
 from conftest import LIBRARY, PROJECT, add_folder, write_files
 
 from library.service import Library
-from retrieval.answer import NO_ANSWER
+from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
 from retrieval.fusion import fuse, rrf_fusion, weighted_fusion
 from retrieval.kb import KnowledgeBase
 from retrieval.search import SearchOptions
@@ -177,3 +177,35 @@ def test_a_count_asked_with_its_measure_word_is_answered(kb: KnowledgeBase, libr
     for question in ("委员每年要读几本书？", "每年要写几篇心得？"):
         answer = kb.ask(question)
         assert answer.found and "不少于八本" in answer.text, question
+
+
+OFF_TOPIC_RULES = (
+    "某市政协委员工作规定\n\n"
+    "第一条 市政协组织委员赴上海学习基层协商民主经验。\n\n"
+    "第二条 委员应当关注创新药产业发展，围绕生物医药提出提案。\n\n"
+    "第三条 委员每年阅读书目不少于八本，撰写读书心得不少于两篇。\n\n"
+    "第四条 委员应当围绕重污染天气治理开展民主监督。\n\n"
+    "第五条 委员赴上海调研期间应当严格遵守中央八项规定精神。\n"
+)
+
+
+@pytest.mark.parametrize("question", ["明天上海会下雨吗？", "感冒了喝什么药好得快？"])
+def test_an_everyday_question_off_the_library_is_refused(
+    kb: KnowledgeBase, library: Library, tmp_path: Path, question: str
+) -> None:
+    """下雨 and 感冒 are words of the language the library never uses; the passage shares one other word (上海,
+    药) by chance. The whole question weighed only that word, so it was answered with full coverage
+    (walkthrough, session 12: 明天北京天气怎么样 at 0.935 without 仅供参考)."""
+    add_folder(library, write_files(tmp_path / "rules", {"rules.txt": OFF_TOPIC_RULES})[0].parent)
+    assert not kb.ask(question).found
+    heard = kb.ask("听说委员每年要读几本书？")  # 听说 is foreign too, but the passage says several words
+    assert heard.found and "不少于八本" in heard.text
+
+
+def test_a_passage_saying_one_of_the_question_words_is_doubtful(
+    kb: KnowledgeBase, library: Library, tmp_path: Path
+) -> None:
+    add_folder(library, write_files(tmp_path / "rules", {"rules.txt": OFF_TOPIC_RULES})[0].parent)
+    scattered = kb.ask("上海的天气怎么样？")  # 天气 in one article, 上海 in two others: none says both
+    assert scattered.found and LOW_CONFIDENCE in scattered.notices
+    assert LOW_CONFIDENCE not in kb.ask("委员每年阅读书目不少于几本？").notices
