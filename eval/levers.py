@@ -53,6 +53,7 @@ BEFORE: dict[str, object] = {
     "list_boost": 0.0,
     "answer_typing": False,
     "sentence_bigram_weight": 0.0,
+    "answer_value_clause_weight": 0.0,
     "structured_answers": False,
     "clause_answers": False,
     "calibrated_refusal": False,
@@ -89,6 +90,10 @@ def levers(shipped: Settings) -> list[Lever]:
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),
         Lever("passages listing what a list question asks", {"list_boost": value("list_boost")}),
         Lever("answer sentences by shared bigrams", {"sentence_bigram_weight": value("sentence_bigram_weight")}),
+        Lever(
+            "typed sentences by the clause holding the value",
+            {"answer_value_clause_weight": value("answer_value_clause_weight")},
+        ),
         Lever("structure-aware answers", {"structured_answers": True}),
         Lever("clause answers", {"clause_answers": True}),
         Lever("calibrated refusal", {"calibrated_refusal": True}),

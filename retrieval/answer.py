@@ -388,6 +388,15 @@ class ExtractiveAnswerer:
     def _has_type(self, text: str, asked: Asked) -> bool:
         return asked.held_by(text, self.tokenizer.has_person_name)
 
+    def _value_clause_bonus(self, sentence: str, terms: QueryTerms, asked: Asked) -> float:
+        """More for a sentence whose clause holding the asked value says more of the question: “留置时间不得超过
+        三个月” says 留置 beside its duration, “强制到案持续的时间不得超过二十四小时” only 时间."""
+        weight = self.settings.answer_value_clause_weight
+        if asked.kind is AnswerType.LIST or weight <= 0:
+            return 0.0
+        clauses = [c for c in re.split(r"[，,；;]", sentence) if c and self._has_type(c, asked)]
+        return weight * max((terms.coverage(set(self.tokenizer.tokenize(c))) for c in clauses), default=0.0)
+
     def _floor(self) -> float:
         """The coverage below which nothing is answered: the calibrated model decides above a lower floor."""
         if self.settings.calibrated_refusal and self.refusal_model is not None:
@@ -425,7 +434,7 @@ class ExtractiveAnswerer:
                 score = terms.coverage(tokens | title) + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
                 score += bigram_share(sentence)
                 if asked.typed and typed:
-                    score += TYPE_BONUS
+                    score += TYPE_BONUS + self._value_clause_bonus(sentence, terms, asked)
                 if whole_lists and asked.introduces(sentence):
                     score += LIST_INTRO_BONUS
                 if hit.named:

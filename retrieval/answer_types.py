@@ -54,7 +54,14 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|多长|多少时间|期限是|有效期|一届干|一届是|任期"
         ),
     ),
-    (AnswerType.DATE, re.compile(r"什么时候|何时|哪天|哪一天|哪一年|哪年|哪个月|几月|几号|什么时间|哪个时间")),
+    (
+        AnswerType.DATE,
+        re.compile(
+            r"什么时候|何时|哪天|哪一天|哪一年|哪年|哪个月|几月|几号|什么时间|哪个时间"
+            # a clock time, not 几点意见 (how many points)
+            r"|几点(?:钟|到|至|前|后|以前|以后|之前|之后)|(?:早上|上午|中午|下午|晚上|夜里|凌晨)几点"
+        ),
+    ),
     (
         AnswerType.LIST,
         re.compile(
@@ -89,7 +96,12 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|" + _NUM + r"\s*倍的?(?:工资|报酬)|百分之|%"),
     AnswerType.COUNT: re.compile(_NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%)|百分之|分之|半数|过半"),
     AnswerType.DATE: re.compile(
-        r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|" + _NUM + r"\s*月|[上中下]旬|年底|年初"
+        r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|"
+        + _NUM
+        + r"\s*月|[上中下]旬|年底|年初"
+        + r"|"
+        + _NUM
+        + r"\s*(?:时|点钟)(?![期候间代])"
     ),
     AnswerType.BODY: re.compile(
         r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"
@@ -105,6 +117,8 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
 }
 
 
+# 第七十四条, 第三章: where a sentence stands, not a count it states
+_ARTICLE_NUMBER = re.compile(r"第[零〇一二两三四五六七八九十百千万0-9]+[条章节款项编]")
 _BLANK = re.compile(r"[（(]\s*[）)]|_{2,}")
 
 
@@ -128,7 +142,7 @@ def has_type(sentence: str, answer_type: AnswerType) -> bool:
     if answer_type is AnswerType.NONE:
         return True
     pattern = _SENTENCE_CUES[answer_type]
-    text = normalize(sentence)
+    text = _ARTICLE_NUMBER.sub("", normalize(sentence))
     if answer_type is AnswerType.LIST:
         return text.count("、") >= 2 or bool(pattern.search(text.strip()))
     return bool(pattern.search(text))

@@ -39,6 +39,9 @@ from retrieval.types import Chunk
         ("团里那几个党员在国外的组织生活怎么弄？", AnswerType.NONE),
         ("一年开几回会？", AnswerType.COUNT),
         ("想当国家主席，宪法对年龄有啥要求？", AnswerType.AGE),
+        # a clock time (the answer says 二十二时); 几点意见 counts points
+        ("游戏公司晚上几点到几点不能给未成年人提供游戏？", AnswerType.DATE),
+        ("报告提出了几点意见？", AnswerType.COUNT),
     ],
 )
 def test_question_types(question: str, expected: AnswerType) -> None:
@@ -67,6 +70,14 @@ def test_sentence_types() -> None:
     assert has_type("会场一律不摆花草、不制作背景板。", AnswerType.RULE)  # a rule without 应当/不得
     assert not has_type("会场摆放了花草。", AnswerType.RULE)
     assert has_type("任何一句话", AnswerType.NONE)
+    assert has_type("不得在每日二十二时至次日八时向未成年人提供网络游戏服务", AnswerType.DATE)
+    assert not has_type("同时加强监管。", AnswerType.DATE)
+
+
+def test_an_article_number_is_no_count() -> None:
+    """第七十四条 held a count (七十四条), so the article beside the asked hours won as of the asked type."""
+    assert not has_type("第七十四条 网络产品和服务提供者不得向未成年人提供诱导其沉迷的产品和服务。", AnswerType.COUNT)
+    assert has_type("第七十四条 代表人数不得超过5人。", AnswerType.COUNT)
 
 
 def test_asking_words_are_the_interrogative_phrases() -> None:

@@ -94,9 +94,7 @@ def test_list_replace_and_remove(tmp_path: Path) -> None:
     assert unknown.returncode == 1 and "没有这个文档" in unknown.stdout
 
 
-def test_another_process_sees_adds_and_removes_from_its_next_query(
-    tmp_path: Path, tokenizer, embedder
-) -> None:
+def test_another_process_sees_adds_and_removes_from_its_next_query(tmp_path: Path, tokenizer, embedder) -> None:
     """The app's reader stays open while the CLI writes: it serves the new text, never the removed one."""
     from retrieval.kb import KnowledgeBase
     from retrieval.settings import Settings

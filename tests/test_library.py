@@ -56,9 +56,7 @@ def test_same_bytes_again_are_reported_as_existing_and_change_nothing(
     assert (kb.catalog.chunk_ids(), kb.index.vectors.count(), kb.catalog.generation()) == before
 
 
-def test_same_title_new_bytes_is_a_conflict_until_replace_is_asked(
-    library: Library, kb: KnowledgeBase
-) -> None:
+def test_same_title_new_bytes_is_a_conflict_until_replace_is_asked(library: Library, kb: KnowledgeBase) -> None:
     first = library.add("law.md", LAW.encode())
     newer = LAW.replace("任期五年", "任期四年").encode()
     conflict = library.add("law-2024.md", newer)

@@ -124,4 +124,3 @@ def test_a_number_is_the_key_of_one_item_of_a_quiz(tmp_path: Path, tokenizer: Ch
     finally:
         kb.close()
     assert answers.count("30日") == 1  # five deadlines of 30日: the first item gives the others away
-

@@ -59,7 +59,9 @@ def _sentences(text: str):
 def test_an_item_of_a_list_is_cited_with_what_the_list_is_of() -> None:
     from quiz.generate import cited, list_frame
 
-    targets = _sentences("今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。")  # noqa: E501
+    targets = _sentences(
+        "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。"
+    )
     prices = next(s for s in targets if "居民消费价格" in s.text)
     assert cited(prices, "居民消费价格涨幅____左右。").startswith("根据《政府工作报告》（今年发展主要预期目标），")
     seats = _sentences(

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import LIBRARY, PROJECT, add_folder, write_files
+from conftest import LIBRARY, NO_SHARED, PROJECT, SHARED, add_folder, write_files
 
 from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
@@ -226,3 +226,13 @@ def test_a_right_answer_from_a_well_covering_passage_carries_no_warning(
     add_folder(library, PROJECT / "corpus")
     answer = kb.ask(question)
     assert answer.found and expected in answer.text and LOW_CONFIDENCE not in answer.notices
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "jianchafa-2024.md").is_file(), reason=NO_SHARED)
+def test_the_value_said_of_what_is_asked_comes_first(kb: KnowledgeBase, library: Library, tmp_path: Path) -> None:
+    """“需要采取管护或者留置措施的，强制到案持续的时间不得超过二十四小时” came first: it says 留置 and a duration,
+    but the duration's clause is about 强制到案 (walkthrough, session 12: 留置 answered without 三个月 first)."""
+    law = SHARED / "corpus" / "jianchafa-2024.md"
+    library.add(law.name, law.read_bytes())
+    answer = kb.ask("留置最长多长时间？")
+    assert answer.found and answer.text.startswith("第四十八条 留置时间不得超过三个月")
