@@ -94,7 +94,10 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.AGE: re.compile(_NUM + r"\s*(?:周岁|岁)"),
     AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|" + _NUM + r"\s*倍的?(?:工资|报酬)|百分之|%"),
-    AnswerType.COUNT: re.compile(_NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%)|百分之|分之|半数|过半"),
+    # an amount of money answers 多少 too (价格上限是多少 → 18万元)
+    AnswerType.COUNT: re.compile(
+        _NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|万元|亿元)|百分之|分之|半数|过半"
+    ),
     AnswerType.DATE: re.compile(
         r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|"
         + _NUM
@@ -102,6 +105,7 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
         + r"|"
         + _NUM
         + r"\s*(?:时|点钟)(?![期候间代])"
+        + r"|之日起?|当日|次日"  # 自作出之日起生效: a date the text states by an event
     ),
     AnswerType.BODY: re.compile(
         r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"

@@ -36,8 +36,9 @@ class Evidence:
     rarest_covered: float  # the question's heaviest term (or its alternative) is in the best passage
     noun_cover: float  # coverage of the question's nouns alone in the best passage (verbs are often colloquial)
     missing_max: float  # weight share of the heaviest term the best passage lacks (one missing concept: 起征点)
-    # 1 when the question asks for money, a person or an age and no top sentence holds one: refused outright
-    # (dev: 4 unanswerable questions such, no answerable one).
+    # 1 when the question asks for money, a person or an age and no top sentence holds one (dev: 4 unanswerable
+    # questions such, no answerable one), or for a number, a duration or a date and no sentence holds any:
+    # refused outright.
     strict_type_missing: float = 0.0
     # 1 when the question asks for an amount in a unit (多少名, 几年, 百分之几) and no top sentence holds one
     unit_missing: float = 0.0

@@ -236,3 +236,33 @@ def test_the_value_said_of_what_is_asked_comes_first(kb: KnowledgeBase, library:
     library.add(law.name, law.read_bytes())
     answer = kb.ask("留置最长多长时间？")
     assert answer.found and answer.text.startswith("第四十八条 留置时间不得超过三个月")
+
+
+VALUE_RULES = (
+    "某市机关事务管理办法\n\n"
+    "第七条 市人民政府应当开通统一的妇女权益保护服务热线，及时受理、移送有关侵害妇女合法权益的投诉。\n\n"
+    "第八条 公务用车配备新能源轿车的，价格不超过18万元。\n\n"
+    "第九条 政务处分决定自作出之日起生效。\n"
+)
+
+
+@pytest.mark.parametrize("question", ["妇女权益保护服务热线的电话号码是多少？", "妇女权益保护服务热线是哪一年开通的？"])
+def test_a_number_or_date_no_passage_states_is_refused(
+    kb: KnowledgeBase, library: Library, tmp_path: Path, question: str
+) -> None:
+    """The article on the hotline states neither its number nor a year: it was answered at 0.68 (fresh sets)."""
+    add_folder(library, write_files(tmp_path / "rules", {"rules.txt": VALUE_RULES})[0].parent)
+    assert not kb.ask(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("公务用车配新能源轿车，价格上限是多少？", "18万元"), ("政务处分决定从什么时候起生效？", "自作出之日起生效")],
+)
+def test_an_amount_in_yuan_or_a_date_by_an_event_answers(
+    kb: KnowledgeBase, library: Library, tmp_path: Path, question: str, expected: str
+) -> None:
+    """多少 is answered by 18万元 and 什么时候 by 自作出之日起: values of the asked kind, not refused as missing."""
+    add_folder(library, write_files(tmp_path / "rules", {"rules.txt": VALUE_RULES})[0].parent)
+    answer = kb.ask(question)
+    assert answer.found and expected in answer.text
