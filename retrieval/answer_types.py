@@ -86,7 +86,8 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (AnswerType.COUNT, re.compile(r"几")),
 )
 # 几 that asks nothing: 好几家 (several), 那几个党员 (those), 十几 / 几十 (a rough number), 几乎 (almost)
-_INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])")
+# …and 要是哪位委员… / 如果谁…: anyone, in a condition — the question asks what follows (能不能申请复议)
+_INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])|(?:要是|如果|假如|万一|若是?)(?:哪位|谁)")
 
 _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: re.compile(

@@ -42,6 +42,8 @@ from retrieval.types import Chunk
         # a clock time (the answer says 二十二时); 几点意见 counts points
         ("游戏公司晚上几点到几点不能给未成年人提供游戏？", AnswerType.DATE),
         ("报告提出了几点意见？", AnswerType.COUNT),
+        # anyone, in a condition: the question asks whether (fresh2 c040 was refused for want of a name)
+        ("要是哪位委员被常委会给了警告处分，本人觉得冤枉，能不能申请复议？", AnswerType.RULE),
     ],
 )
 def test_question_types(question: str, expected: AnswerType) -> None:
