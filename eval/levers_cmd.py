@@ -64,7 +64,7 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
-POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2")
+POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3")
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -84,6 +84,9 @@ def policy_sets() -> dict[str, list[QAItem]]:
         # written blind in session 8 over the 33 corpus texts, split by id: odd ids tuned on, even ids never
         "dev3": load_qa_jsonl(DATA / "dev3_corpus_qa.jsonl"),
         "fresh2": load_qa_jsonl(DATA / "heldout4_corpus_qa.jsonl"),
+        # written blind by a helper in session 13 over the 33 corpus texts (it saw neither code nor other sets),
+        # measured once at the session's end: never tuned on
+        "fresh3": load_qa_jsonl(DATA / "heldout5_corpus_qa.jsonl"),
     }
 
 
