@@ -23,10 +23,12 @@ from retrieval.refusal import Evidence, RefusalModel
 from retrieval.sentences import with_list_items
 from retrieval.settings import Settings
 from retrieval.structured import (
+    DashRun,
     article_chunks,
     article_ref,
     asked_place,
     best_section,
+    dash_runs,
     heading_label,
     is_item,
     is_list_intro,
@@ -49,6 +51,8 @@ TYPE_BONUS = 0.25  # a sentence of the asked type beats an equally covering one 
 # …and the rule that lists what a list question asks for (下列义务：) beats one that merely names it (义务、权利和管理)
 LIST_INTRO_BONUS = 0.2
 SECTION_MIN_COVERAGE = 0.5
+DASH_LIST_HITS = 3  # a run of “——” items answers a list question when one of these passages is part of it
+DASH_LIST_NOUNS = 0.75  # …and it says the question's nouns (特点 only by its 词林 synonym 特征 counts in part)
 SECTION_MIN_HEADING_COVERAGE = 0.2  # …of which the heading itself (without the title) covers this much
 ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
@@ -331,8 +335,37 @@ class ExtractiveAnswerer:
         if article is not None:
             return self._article_answer(question, hits, article, chunks_of)
         if asked.kind is AnswerType.LIST:
-            return self._section_answer(question, hits, terms, chunks_of, outline)
+            section = self._section_answer(question, hits, terms, chunks_of, outline)
+            return section if section is not None else self._dash_list_answer(question, hits, terms, chunks_of)
         return None
+
+    def _dash_list_answer(
+        self, question: str, hits: Sequence[Hit], terms: QueryTerms, chunks_of: ChunksOf
+    ) -> Answer | None:
+        """“中国式现代化有哪些特征”: the run of “——” paragraphs a top passage is part of, when the run (its
+        introducing sentence, heading and items) covers the question: each item's first sentence, cited."""
+        top = hits[:DASH_LIST_HITS]
+        best: tuple[DashRun, float] | None = None
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in top):
+            for run in dash_runs(chunks_of(doc_id), split_sentences):
+                if not any(run.touches(h.chunk) for h in top):
+                    continue
+                tokens = set(self.tokenizer.tokenize(run.text))
+                cover = terms.coverage(tokens)
+                covers = cover >= SECTION_MIN_COVERAGE and terms.noun_coverage(tokens) >= DASH_LIST_NOUNS
+                if covers and (best is None or cover > best[1]):
+                    best = (run, cover)
+        if best is None:
+            return None
+        run = best[0]
+        first = run.items[0][1]
+        opening = run.intro[0] if run.intro else heading_label(first.heading[-1]) if first.heading else ""
+        lead = f"{opening.rstrip('：:。')}：" if opening else ""
+        items = [f"{text.rstrip('。；;')}[{number}]" for number, (text, _) in enumerate(run.items, start=1)]
+        citations = tuple(
+            Citation(number, chunk, (text,), 1.0) for number, (text, chunk) in enumerate(run.items, start=1)
+        )
+        return Answer(question, lead + "；".join(items) + "。", citations, found=True, mode="extractive")
 
     def _article_answer(self, question: str, hits: Sequence[Hit], article: str, chunks_of: ChunksOf) -> Answer | None:
         """“宪法第三十五条讲的什么”: the document the question names (by title), then that article, whole."""

@@ -178,3 +178,75 @@ def heading_carries(label_cover: float, title_cover: float, cover: float, minimu
     (“调研报告对政协党建提了哪些建议”: 调研报告 and 政协 are the title's; of the rest, 工作建议 carries 建议)."""
     rest = (cover - title_cover) / (1.0 - title_cover) if title_cover < 1.0 else 0.0
     return max(label_cover, rest) >= minimum
+
+
+DASH = "——"
+MIN_DASH_ITEMS = 2
+MAX_DASH_ITEMS = 12
+
+
+@dataclass(frozen=True)
+class DashRun:
+    """Paragraphs led by “——” in a row (报告: ——中国式现代化是人口规模巨大的现代化。…), with the paragraph that
+    introduces them: each item's first sentence states it, the rest argues it."""
+
+    intro: tuple[str, Chunk] | None
+    items: tuple[tuple[str, Chunk], ...]
+
+    def touches(self, chunk: Chunk) -> bool:
+        return any(c.id == chunk.id for _, c in self._parts)
+
+    @property
+    def text(self) -> str:
+        """What the run says of itself: the introducing sentence, the items' heading, the items."""
+        first = self.items[0][1]
+        heading = heading_label(first.heading[-1]) if first.heading else ""
+        return heading + "".join(text for text, _ in self._parts)
+
+    @property
+    def _parts(self) -> tuple[tuple[str, Chunk], ...]:
+        return ((self.intro,) if self.intro else ()) + self.items
+
+
+def dash_runs(chunks: Sequence[Chunk], split: Callable[[str], list[str]]) -> list[DashRun]:
+    """The document's runs of at least two “——” paragraphs, across chunk boundaries, each item by its first
+    sentence and introduced by the last sentence before it. A paragraph a chunk boundary cut continues its item;
+    a dated byline (——2024年3月5日在…) alone is no run."""
+    runs: list[DashRun] = []
+    intro: tuple[str, Chunk] | None = None
+    items: list[tuple[str, Chunk]] = []
+    for text, chunk, continues in _paragraphs(chunks):
+        if items and chunk.heading != items[-1][1].heading:
+            _close(runs, intro, items)  # a new section: its heading introduces what follows
+            intro, items = None, []
+        if text.startswith(DASH) and len(text) > len(DASH):
+            item = (split(text[len(DASH) :]) or [text])[0]
+            if all(item != seen for seen, _ in items):  # overlapping chunks cut an item twice
+                items.append((item, chunk))
+        elif items and continues:
+            continue  # the rest of an item a chunk boundary cut off
+        else:
+            _close(runs, intro, items)
+            intro, items = ((split(text) or [text])[-1], chunk), []
+    _close(runs, intro, items)
+    return runs
+
+
+def _close(runs: list[DashRun], intro: tuple[str, Chunk] | None, items: list[tuple[str, Chunk]]) -> None:
+    if len(items) < MIN_DASH_ITEMS:
+        return
+    if intro is not None and intro[1].heading != items[0][1].heading:
+        intro = None  # a heading stands between: it introduces the items (（三）基本原则), not the sentence above
+    runs.append(DashRun(intro, tuple(items[:MAX_DASH_ITEMS])))
+
+
+def _paragraphs(chunks: Sequence[Chunk]) -> list[tuple[str, Chunk, bool]]:
+    """(paragraph, its chunk, whether it opens a chunk and so may continue the previous chunk's last one)."""
+    found: list[tuple[str, Chunk, bool]] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        for number, paragraph in enumerate(p.strip() for p in chunk.text.split("\n")):
+            if paragraph and paragraph not in seen:  # overlapping chunks repeat a paragraph
+                seen.add(paragraph)
+                found.append((paragraph, chunk, number == 0))
+    return found

@@ -611,3 +611,48 @@ def test_withheld_document_makes_an_on_topic_question_the_library_must_refuse(li
     assert runner.run([truant], {}, RefusalModel.load()).answer_right == 1.0  # answered with its document
     scores = withheld_scores(runner, [truant, shared, unanswerable], {}, RefusalModel.load())
     assert scores == WithheldScores(questions=1, refused=1.0, doubtful=0.0)
+
+
+# a paragraph's argument, long enough that each section is its own passage (the chunker joins short ones)
+ARGUMENT = (
+    "我们坚持问题导向，聚焦群众急难愁盼，完善工作机制，强化督促检查，"
+    "确保各项任务落到实处、见到实效，让人民群众有更多获得感、幸福感、安全感。"
+)
+DASH_REPORT = f"""# 某市城市发展报告
+
+## 一、总体要求
+
+城市发展取得了新的进展。城市发展，是人民城市的发展，既有各地城市发展的共同特征，更有本市自己的特色。
+
+——城市发展是以人民为中心的发展。我们坚持人民城市人民建、人民城市为人民。{ARGUMENT}
+
+——城市发展是绿色低碳的发展。我们坚持节约优先、保护优先，推动生产生活方式绿色转型。{ARGUMENT}
+
+——城市发展是开放合作的发展。我们坚持引进来和走出去并重，提升城市开放水平。{ARGUMENT}
+
+## 二、基本原则
+
+——坚持党的全面领导。把党的领导贯穿城市工作各方面全过程。{ARGUMENT}
+
+——坚持改革创新。破除制约城市发展的体制机制障碍。{ARGUMENT}
+
+——坚持系统观念。统筹城市规划、建设、管理各个环节。{ARGUMENT}
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "items"),
+    [
+        ("城市发展有哪些特色？", "更有本市自己的特色：", ("以人民为中心", "绿色低碳", "开放合作")),
+        ("城市工作要坚持哪些基本原则？", "基本原则：", ("坚持党的全面领导", "坚持改革创新", "坚持系统观念")),
+    ],
+)
+def test_a_list_said_in_dash_paragraphs_is_answered_whole(small_library, question, lead, items) -> None:
+    """Reports list their theses as “——” paragraphs (二十大报告: ——中国式现代化是人口规模巨大的现代化。…): a
+    member asking 中国式现代化有哪些特点 got one sentence of the first and the sentence above them (session 13)."""
+    kb = small_library({"report.md": DASH_REPORT})
+    answer = kb.ask(question)
+    assert answer.found and lead in answer.text
+    assert all(f"{item}" in answer.text for item in items)
+    assert len(answer.citations) == len(items)
+    assert "我们坚持" not in answer.text  # each item by its thesis, not its argument
