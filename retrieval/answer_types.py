@@ -97,7 +97,9 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: re.compile(_NUM + r"\s*(?:元|万元|亿元)|" + _NUM + r"\s*倍的?(?:工资|报酬)|百分之|%"),
     # an amount of money answers 多少 too (价格上限是多少 → 18万元)
     AnswerType.COUNT: re.compile(
-        _NUM + r"\s*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|万元|亿元)|百分之|分之|半数|过半"
+        _NUM
+        + r"\s*(?:万|亿)*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|斤|公斤|吨|亩|公顷|平方米|公里|千瓦)"
+        + r"|百分之|分之|半数|过半"
     ),
     AnswerType.DATE: re.compile(
         r"(?:19|20)[0-9]{2}\s*年|[〇一二三四五六七八九零]{4}年|"
@@ -105,7 +107,7 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
         + r"\s*月|[上中下]旬|年底|年初"
         + r"|"
         + _NUM
-        + r"\s*(?:时|点钟)(?![期候间代])"
+        + r"\s*(?:时|点钟|点半)(?![期候间代])"
         + r"|之日起?|当日|次日"  # 自作出之日起生效: a date the text states by an event
     ),
     AnswerType.BODY: re.compile(
@@ -124,6 +126,19 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
 
 # 第七十四条, 第三章: where a sentence stands, not a count it states
 _ARTICLE_NUMBER = re.compile(r"第[零〇一二两三四五六七八九十百千万0-9]+[条章节款项编]")
+# a figure: digits, or a Chinese numeral before a measure word (三个月, 十一点半, 两届; not 统一, 万一)
+_NUMBER = re.compile(
+    r"[0-9]|[零〇一二两三四五六七八九十百千万半]+\s*(?:万|亿)*"
+    r"[个人名位次件项条户倍家所种类票元斤吨亩年月日天周时点分秒岁届期批轮座处张本篇份部台辆套层级档米升度块场成]"
+)
+
+
+def states_a_number(sentence: str) -> bool:
+    """Any figure at all, article numbers aside: with none among the passages, a 多少 / 几年 / 哪一年 question has
+    no answer there, whatever unit the text would have used (1.3万亿斤 is no count the cues know)."""
+    return bool(_NUMBER.search(_ARTICLE_NUMBER.sub("", normalize(sentence))))
+
+
 _BLANK = re.compile(r"[（(]\s*[）)]|_{2,}")
 
 

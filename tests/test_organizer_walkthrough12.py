@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 APP = str(PROJECT / "app.py")
 PASSWORD = "correct-horse-1"
 SURE = "政协委员每届任期几年？"  # law.md 第三条
-DOUBTFUL = "乡村振兴的粮食产量目标是多少？"  # farm.md has a 粮食产量 sentence but no 目标: answered 仅供参考
+DOUBTFUL = "乡村振兴的粮食收购价格是多少？"  # farm.md states 粮食产量, no 价格: answered 仅供参考
 REFUSED = "怎样烤制意大利披萨饼？"
 ORGANIZER = User("zhang", "organizer")
 

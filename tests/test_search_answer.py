@@ -242,7 +242,8 @@ VALUE_RULES = (
     "某市机关事务管理办法\n\n"
     "第七条 市人民政府应当开通统一的妇女权益保护服务热线，及时受理、移送有关侵害妇女合法权益的投诉。\n\n"
     "第八条 公务用车配备新能源轿车的，价格不超过18万元。\n\n"
-    "第九条 政务处分决定自作出之日起生效。\n"
+    "第九条 政务处分决定自作出之日起生效。\n\n"
+    "第十条 全年粮食产量保持在1.3万亿斤以上。\n"
 )
 
 
@@ -257,7 +258,11 @@ def test_a_number_or_date_no_passage_states_is_refused(
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("公务用车配新能源轿车，价格上限是多少？", "18万元"), ("政务处分决定从什么时候起生效？", "自作出之日起生效")],
+    [
+        ("公务用车配新能源轿车，价格上限是多少？", "18万元"),
+        ("政务处分决定从什么时候起生效？", "自作出之日起生效"),
+        ("全年粮食产量目标是多少？", "1.3万亿斤"),  # a unit no cue knows: any figure spares the refusal
+    ],
 )
 def test_an_amount_in_yuan_or_a_date_by_an_event_answers(
     kb: KnowledgeBase, library: Library, tmp_path: Path, question: str, expected: str
