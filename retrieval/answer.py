@@ -58,7 +58,6 @@ ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
 OutlineOf = Callable[[], LibraryOutline]  # built only when a list question needs it
-# Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
 # 仅供参考 beyond the calibrated threshold: a passage saying under this share of the question's weight, or one
 # lacking the question's most specific word unless the model is this sure. Chosen on the dev sets against the
 # rule it replaced (any unseen noun, or the specific word missing, always doubtful): right answers warned 65 → 60
@@ -69,6 +68,7 @@ DOUBT_UNLESS_SURE = 0.9
 # passages holds one of the asked kind nor any figure at all (five QA sets: 4 unanswerable questions such, none
 # answerable; the figure test spares units the cues lack: 1.3万亿斤, 十一点半).
 VALUE_TYPES = frozenset({AnswerType.COUNT, AnswerType.DURATION, AnswerType.DATE})
+# Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
 STRICT_TYPES = frozenset({AnswerType.MONEY, AnswerType.PERSON, AnswerType.AGE})
 # …and the amount or age must be in a sentence covering the question nearly as well as the best one does
 STRICT_RELATIVE_COVER = 0.8
