@@ -58,11 +58,11 @@ ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
 OutlineOf = Callable[[], LibraryOutline]  # built only when a list question needs it
-# 仅供参考 beyond the calibrated threshold: a passage saying under this share of the question's weight, or one
-# lacking the question's most specific word unless the model is this sure. Chosen on the dev sets against the
-# rule it replaced (any unseen noun, or the specific word missing, always doubtful): right answers warned 65 → 60
-# of 218 there, 65 → 52 of 125 held out, while wrong or unanswerable ones warned 44 → 48 of 58 and 41 → 41 of 53.
-DOUBT_COVERAGE = 0.6
+# 仅供参考 beyond the calibrated threshold: a passage saying under answer_confident_coverage of the question's
+# weight, or one lacking the question's most specific word unless the model is this sure. Chosen on the dev sets
+# against the rule it replaced (any unseen noun, or the specific word missing, always doubtful): right answers
+# warned 65 → 60 of 218 there, 65 → 52 of 125 held out, while wrong or unanswerable ones warned 44 → 48 of 58 and
+# 41 → 41 of 53.
 DOUBT_UNLESS_SURE = 0.9
 # Asked values no answer can do without: a 多少 / 几年 / 哪一年 question is refused when no sentence among the
 # passages holds one of the asked kind nor any figure at all (five QA sets: 4 unanswerable questions such, none
@@ -179,7 +179,7 @@ class ExtractiveAnswerer:
         # the passage says little of the question (待遇 of 委员任期满了以后待遇怎么安排 is in no text), one of its
         # several words, or not its most specific one: the answer may be about something else
         doubtful = (
-            evidence.coverage < DOUBT_COVERAGE
+            evidence.coverage < self.settings.answer_confident_coverage
             or evidence.lone_match
             or (not evidence.rarest_covered and probability < DOUBT_UNLESS_SURE)
         )
