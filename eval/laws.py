@@ -34,6 +34,15 @@ HELDOUT_DOCS = (
     "宪法相关法/人民陪审员法(2018-04-27).md",
     "社会法/反家庭暴力法(2015-12-27).md",
 )
+# A fourth held-out set (heldout6_laws_qa.jsonl), written blind by a helper in session 14 over five laws no
+# other set uses: their questions are reported, never tuned on.
+HELDOUT6_DOCS = (
+    "行政法/献血法(1997-12-29).md",
+    "行政法/消防法(2021-04-29).md",
+    "社会法/退役军人保障法(2020-11-11).md",
+    "行政法/噪声污染防治法(2021-12-24).md",
+    "民法商法/农村土地承包法(2018-12-29).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -48,4 +57,4 @@ DISTRACTORS = (
 
 def law_files(root: Path = LAWS) -> list[Path]:
     """The law files that exist here (none when ../shared/datasets/laws is missing)."""
-    return [root / name for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *DISTRACTORS) if (root / name).is_file()]
+    return [root / name for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *DISTRACTORS) if (root / name).is_file()]

@@ -64,7 +64,7 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
-POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3")
+POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4")
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -87,6 +87,8 @@ def policy_sets() -> dict[str, list[QAItem]]:
         # written blind by a helper in session 13 over the 33 corpus texts (it saw neither code nor other sets),
         # measured once at the session's end: never tuned on
         "fresh3": load_qa_jsonl(DATA / "heldout5_corpus_qa.jsonl"),
+        # written blind by a helper in session 14 over five laws added to the library for it: never tuned on
+        "fresh4": load_qa_jsonl(DATA / "heldout6_laws_qa.jsonl"),
     }
 
 

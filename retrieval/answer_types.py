@@ -230,7 +230,11 @@ _UNIT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("套",),
     ("座",),
 )
-_UNIT_OF = {unit: group for group in _UNIT_GROUPS for unit in group}
+# Classifiers of things count whatever the text counts them by: 几份委托 is answered by 不得超过三人, 几件 by 三项.
+_THING_CLASSIFIERS = ("件", "项", "份", "张", "本", "款", "台", "辆", "套", "座", "场", "家", "所", "户", "批", "起")
+_UNIT_OF = {unit: group for group in _UNIT_GROUPS for unit in group} | {
+    unit: (*_THING_CLASSIFIERS, "名", "位", "人") for unit in _THING_CLASSIFIERS
+}
 _PERCENT = ("%", "百分之", "分之", "成")
 _ASKED_UNIT = re.compile(
     r"(?:多少|几)个?(工作日|周岁|个月|小时|星期|万元|亿元|分钟|公尺|厘米|公分|公里|千米|公斤|千克|学时|课时|"

@@ -214,6 +214,8 @@ def weigh_terms(
         elif cls == "noun" and _unheard(term, known, refined):
             weights[term] = unseen_weight
             unseen.add(term)
+            if _in_dictionary(term, cilin, synonyms):  # 贴膜, 霉味: a thing of the language, not a fragment (首歌)
+                foreign.add(term)
         else:
             # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count
             weights[term] = 0.0

@@ -189,11 +189,20 @@ OFF_TOPIC_RULES = (
 )
 
 
-@pytest.mark.parametrize("question", ["明天上海会下雨吗？", "感冒了喝什么药好得快？"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "明天上海会下雨吗？",
+        "感冒了喝什么药好得快？",
+        # 拖鞋: a noun of the language the library never names, not a segmentation fragment (首歌 of 哪首歌);
+        # five QA sets: 4 unanswerable questions such were answered with 仅供参考, now refused; no right answer lost
+        "民主监督的时候可以穿拖鞋吗？",
+    ],
+)
 def test_an_everyday_question_off_the_library_is_refused(
     kb: KnowledgeBase, library: Library, tmp_path: Path, question: str
 ) -> None:
-    """下雨 and 感冒 are words of the language the library never uses; the passage shares one other word (上海,
+    """下雨 and 感冒 are words of the language the library never uses (拖鞋 too); the passage shares one other word (上海,
     药) by chance. The whole question weighed only that word, so it was answered with full coverage
     (walkthrough, session 12: 明天北京天气怎么样 at 0.935 without 仅供参考)."""
     add_folder(library, write_files(tmp_path / "rules", {"rules.txt": OFF_TOPIC_RULES})[0].parent)
