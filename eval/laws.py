@@ -57,4 +57,8 @@ DISTRACTORS = (
 
 def law_files(root: Path = LAWS) -> list[Path]:
     """The law files that exist here (none when ../shared/datasets/laws is missing)."""
-    return [root / name for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *DISTRACTORS) if (root / name).is_file()]
+    return [
+        root / name
+        for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *DISTRACTORS)
+        if (root / name).is_file()
+    ]

@@ -35,6 +35,7 @@ _SEARCH_FIELDS = (
     "heading_boost",
     "type_boost",
     "list_boost",
+    "phrase_boost",
     "dense_weight",
 )
 # The pre-issue behaviour: every lever off.
@@ -51,6 +52,7 @@ BEFORE: dict[str, object] = {
     "named_answer_bonus": 0.0,
     "type_boost": 0.0,
     "list_boost": 0.0,
+    "phrase_boost": 0.0,
     "answer_typing": False,
     "sentence_bigram_weight": 0.0,
     "answer_value_clause_weight": 0.0,
@@ -68,7 +70,14 @@ class Lever:
 
 def levers(shipped: Settings) -> list[Lever]:
     """Each lever with the value it ships at (or the tried value when it ships off)."""
-    tried = {"bigram_weight": 0.3, "static_weight": 0.2, "title_boost": 0.2, "heading_boost": 0.2, "type_boost": 0.3}
+    tried = {
+        "bigram_weight": 0.3,
+        "static_weight": 0.2,
+        "title_boost": 0.2,
+        "heading_boost": 0.2,
+        "type_boost": 0.3,
+        "phrase_boost": 0.3,
+    }
 
     def value(name: str) -> object:
         current = getattr(shipped, name)
@@ -89,6 +98,7 @@ def levers(shipped: Settings) -> list[Lever]:
         Lever("answer typing (with units)", {"answer_typing": True}),
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),
         Lever("passages listing what a list question asks", {"list_boost": value("list_boost")}),
+        Lever("passages saying the question word for word", {"phrase_boost": value("phrase_boost")}),
         Lever("answer sentences by shared bigrams", {"sentence_bigram_weight": value("sentence_bigram_weight")}),
         Lever(
             "typed sentences by the clause holding the value",

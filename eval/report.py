@@ -209,8 +209,9 @@ fresh2's failures were read in session 13); **fresh3** = `heldout5_corpus_qa.jso
 written blind by a helper in session 13, never tuned on); **fresh4** = `heldout6_laws_qa.jsonl` (30 + 10 over five
 laws no other set uses, written blind by a helper in session 14, never tuned on); dev and held-out also hold 20
 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all over the shared corpus plus 28 laws
-(`eval/laws.py`: the twenty question laws and eight distractors on neighbouring topics). **CMRC** = the 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and
-dev3) only; the refusal model is fitted on dev. *answer right* = found, at most 300
+(`eval/laws.py`: the twenty question laws and eight distractors on neighbouring topics). **CMRC** = the
+1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and dev3) only; the refusal model is
+fitted on dev. *answer right* = found, at most 300
 characters without markers, and containing the gold short answer (the evidence span when there is none); *false
 refusals* = share of answerable questions refused; *ms/q* = search + answer per question in this harness (search
 results are shared between the answer levers, so compare ms/q within a search setting; latency targets are in the

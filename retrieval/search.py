@@ -13,6 +13,7 @@ from retrieval.document_names import DocumentNames, name_starts, titles_of
 from retrieval.fusion import fuse
 from retrieval.list_heads import ListOf, list_heads
 from retrieval.outline import LibraryOutline
+from retrieval.phrases import QuestionPhrases
 from retrieval.query import weighted_bm25, weighted_query
 from retrieval.settings import Settings
 from retrieval.store import Index
@@ -49,6 +50,7 @@ class SearchOptions:
     cilin_stand_in: float = 0.0  # weight of the 词林 synonyms of a word the library never uses
     named_boost: float = 0.0  # extra score for passages of a document the question names (个保法, 二十大报告)
     list_boost: float = 0.0  # ×(1 + this) for a passage listing what a list question asks for (哪几种处罚)
+    phrase_boost: float = 0.0  # extra score × the share of the question a passage says word for word
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -69,11 +71,13 @@ class SearchOptions:
             settings.cilin_stand_in,
             settings.named_boost,
             settings.list_boost,
+            settings.phrase_boost,
         )
 
     @property
     def boosted(self) -> bool:
-        return self.title_boost > 0 or self.heading_boost > 0 or self.type_boost > 0 or self.list_boost > 0
+        boosts = (self.title_boost, self.heading_boost, self.type_boost, self.list_boost, self.phrase_boost)
+        return any(boost > 0 for boost in boosts)
 
 
 class HybridSearcher:
@@ -225,6 +229,7 @@ class HybridSearcher:
         asked = Asked.of(query) if options.type_boost > 0 or options.list_boost > 0 else Asked()
         typed = options.type_boost > 0 and asked.kind in BOOSTED_TYPES
         listed = self.list_of(query) if options.list_boost > 0 and asked.kind is AnswerType.LIST else None
+        phrases = QuestionPhrases.of(self.index.tokenizer, query) if options.phrase_boost > 0 else None
 
         def share(text: str) -> float:
             present = self._field_tokens.get(text)
@@ -243,6 +248,8 @@ class HybridSearcher:
                     score += options.type_boost
                 if listed and listed.held_by(chunk.text):
                     score *= 1 + options.list_boost
+                if phrases is not None:
+                    score += options.phrase_boost * phrases.share_said(chunk.text)
             boosted.append((cid, score))
         return sorted(boosted, key=lambda item: (-item[1], item[0]))
 

@@ -26,7 +26,7 @@ STOPWORDS = DATA_DIR / "stopwords.txt"
 RULES_VERSION = "4"  # 4: traditional characters folded to simplified
 
 
-def _is_word(token: str) -> bool:
+def is_word(token: str) -> bool:
     """True for tokens that carry letters, digits or CJK characters (not punctuation or space)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in token)
 
@@ -232,7 +232,7 @@ class ChineseTokenizer:
                 continue
             for word in self._jieba.cut(piece):
                 word = word.strip()
-                if word and _is_word(word) and word not in self.stopwords:
+                if word and is_word(word) and word not in self.stopwords:
                     tokens.extend(self._subwords(word))
                     tokens.append(word)
         return tokens

@@ -202,8 +202,8 @@ OFF_TOPIC_RULES = (
 def test_an_everyday_question_off_the_library_is_refused(
     kb: KnowledgeBase, library: Library, tmp_path: Path, question: str
 ) -> None:
-    """下雨 and 感冒 are words of the language the library never uses (拖鞋 too); the passage shares one other word (上海,
-    药) by chance. The whole question weighed only that word, so it was answered with full coverage
+    """下雨, 感冒 and 拖鞋 are words of the language the library never uses; the passage shares one other word
+    (上海, 药) by chance. The whole question weighed only that word, so it was answered with full coverage
     (walkthrough, session 12: 明天北京天气怎么样 at 0.935 without 仅供参考)."""
     add_folder(library, write_files(tmp_path / "rules", {"rules.txt": OFF_TOPIC_RULES})[0].parent)
     assert not kb.ask(question).found
