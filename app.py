@@ -13,9 +13,10 @@ from ui import auth, resources
 from ui.progress_bridge import file_progress_hooks
 
 HERE = Path(__file__).resolve().parent
-# (page file, title, icon, url path). A page is listed once its file exists.
+# (page file, title, icon, url path). A page is listed once its file exists. The first is the default page,
+# served at / whatever its url path: /ask is a hidden alias that switches to it, so a bookmark of it works.
 PAGES = (
-    ("ui/ask.py", "学习问答", ":material/forum:", "ask"),
+    ("ui/ask.py", "学习问答", ":material/forum:", "home"),
     ("ui/quiz_build.py", "智能组卷", ":material/quiz:", "quiz"),
     ("ui/quiz_take.py", "练习答题", ":material/edit_note:", "practice"),
     ("ui/library.py", "资料库管理", ":material/library_books:", "library"),
@@ -30,6 +31,7 @@ pages = [
     for number, (path, title, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
+alias = st.Page(lambda: st.switch_page(pages[0]), title="学习问答", url_path="ask", visibility="hidden")
 auth.keep_login()
 auth.sidebar_account()
-st.navigation(pages).run()
+st.navigation([*pages, alias]).run()

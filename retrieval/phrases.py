@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.tokenizer import ChineseTokenizer, is_word, normalize, word_class
 
@@ -47,7 +48,7 @@ class QuestionPhrases:
         total = self.content_chars
         if total == 0:
             return 0.0
-        text = _BLANK.sub("", normalize(passage))
+        text = _plain(passage)
         covered, start, n = 0, 0, len(self.words)
         while start < n:
             end = self._run_end(start, text)
@@ -69,3 +70,10 @@ class QuestionPhrases:
                 break
             phrase, end = longer, end + 1
         return end
+
+
+@lru_cache(maxsize=8192)
+def _plain(passage: str) -> str:
+    """The passage folded as questions are, without blanks; remembered, as the head passages of a library recur
+    across questions and folding is most of the cost (2 of 3.5 ms for 30 passages)."""
+    return _BLANK.sub("", normalize(passage))

@@ -29,8 +29,8 @@ class QueryTerms:
     nouns: frozenset[str] = frozenset()
     stand_ins: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 词林 words for an unseen word
     stand_in_credit: float = 0.0
-    # words of the language (in 词林) the library never uses, nor any synonym of them, that weigh nothing
-    # as colloquial phrasing would: 感冒, 下雨, 失眠 — a subject the library does not treat
+    # words of the language (in 词林) the library never uses, nor any synonym of them: verbs that weigh nothing
+    # as colloquial phrasing would (感冒, 下雨, 失眠) and unseen nouns (拖鞋, 白酒) — a subject it does not treat
     foreign: frozenset[str] = frozenset()
 
     def without(self, words: frozenset[str]) -> QueryTerms:
@@ -214,7 +214,7 @@ def weigh_terms(
         elif cls == "noun" and _unheard(term, known, refined):
             weights[term] = unseen_weight
             unseen.add(term)
-            if _in_dictionary(term, cilin, synonyms):  # 贴膜, 霉味: a thing of the language, not a fragment (首歌)
+            if _in_dictionary(term, cilin, synonyms):  # 拖鞋, 白酒: a thing of the language, not a fragment (首歌)
                 foreign.add(term)
         else:
             # unseen phrasing, a one-character noun (事, 人), or an unseen compound whose known pieces count

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, write_files
 
-from eval.browser import CHROMIUM, chromium_page, streamlit_app
+from eval.browser import CHAT_INPUT, CHROMIUM, chromium_page, streamlit_app
 
 ARTIFACTS = PROJECT / "test-artifacts"
 FIRST = "关于加强新时代市政协委员履职能力建设情况的调研报告（2023年度第一批）"
@@ -61,3 +61,19 @@ def test_long_titles_with_the_same_beginning_read_differently(tmp_path: Path) ->
             assert not chip.evaluate(CUT), chip.get_attribute("title")  # the whole title shows
             assert chip.inner_text().replace("\n", "") == chip.get_attribute("title")
         page.screenshot(path=str(ARTIFACTS / "browser-scope-chips.png"))
+
+
+def test_a_bookmark_of_the_ask_page_opens_it(tmp_path: Path) -> None:
+    """学习问答 is the default page, served at /: its own path /ask showed Streamlit's “Page not found” dialog
+    (walkthrough, session 13)."""
+    corpus = tmp_path / "corpus"
+    write_files(corpus, {"2023.txt": FIRST + "\n\n" + BODY.format(year=2023, n=12)})
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"SHUXIANG_DATA_DIR": str(tmp_path / "data"), "SHUXIANG_CORPUS_DIR": str(corpus)}
+    with streamlit_app(env, ARTIFACTS / "browser-ask-bookmark.log") as (url, _), chromium_page() as page:
+        page.set_default_timeout(30_000)
+        page.goto(f"{url}/ask")
+        page.locator(CHAT_INPUT).wait_for()
+        page.wait_for_timeout(1000)  # the dialog, when it comes, follows the first render
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_role("heading", name="学习问答").count() >= 1
