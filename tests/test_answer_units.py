@@ -51,8 +51,8 @@ def test_question_types(question: str, expected: AnswerType) -> None:
 
 
 def test_the_unit_asked_is_not_taken_from_several() -> None:
-    assert "份" in asked_units("他已经替好几家代投了，一个人最多能接几份委托？")
-    assert "家" in asked_units("他已经替好几家代投了，一个人最多能接几份委托？")  # 份 and 家 both count things
+    # 好几家 is “several”: the unit asked is the 年 of 几年
+    assert asked_units("他已经替好几家代投了，前后一共代了几年？") == ("年", "周年")
 
 
 def test_a_count_of_things_is_answered_in_whatever_the_text_counts_by() -> None:
