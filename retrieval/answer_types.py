@@ -28,7 +28,8 @@ class AnswerType(StrEnum):
     NONE = "none"
 
 
-_NUM = r"(?:[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万半]+)"
+_CHINESE_NUMERAL = "[零〇一二两三四五六七八九十百千万半]"
+_NUM = r"(?:[0-9]+(?:\.[0-9]+)?|" + _CHINESE_NUMERAL + "+)"
 # Question cues, tried in this order: the first that matches names the type.
 _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
@@ -128,7 +129,7 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
 _ARTICLE_NUMBER = re.compile(r"第[零〇一二两三四五六七八九十百千万0-9]+[条章节款项编]")
 # a figure: digits, or a Chinese numeral before a measure word (三个月, 十一点半, 两届; not 统一, 万一)
 _NUMBER = re.compile(
-    r"[0-9]|[零〇一二两三四五六七八九十百千万半]+\s*(?:万|亿)*"
+    r"[0-9]|" + _CHINESE_NUMERAL + r"+\s*(?:万|亿)*"
     r"[个人名位次件项条户倍家所种类票元斤吨亩年月日天周时点分秒岁届期批轮座处张本篇份部台辆套层级档米升度块场成]"
 )
 
@@ -192,22 +193,16 @@ _UNIT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("元", "万元", "亿元", "块", "钱"),
     ("岁", "周岁"),
     ("小时",),
-    ("件",),
-    ("项",),
     ("条",),
     ("次",),
     ("倍",),
     ("折",),
-    ("户",),
     ("期",),
     ("届",),
     ("级", "等"),
     ("种", "类"),
-    ("家",),
-    ("所",),
-    ("批",),
     ("周", "星期"),
-    # measure words of length, weight, points and things: a closed class, listed whole rather than as met
+    # measure words of time, length, weight and points: a closed class, listed whole rather than as met
     ("分钟",),
     ("秒",),
     ("分",),
@@ -218,19 +213,10 @@ _UNIT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("公斤", "千克"),
     ("吨",),
     ("升",),
-    ("张",),
-    ("本",),
-    ("起",),
-    ("款",),
-    ("辆",),
-    ("台",),
-    ("份",),
-    ("场",),
     ("轮",),
-    ("套",),
-    ("座",),
 )
-# Classifiers of things count whatever the text counts them by: 几份委托 is answered by 不得超过三人, 几件 by 三项.
+# Classifiers of things count whatever the text counts them by: 几份委托 is answered by 不得超过三人, 几件 by 三项
+# (each answers the others and a number of people; a number of people asked, 几名, still wants people).
 _THING_CLASSIFIERS = ("件", "项", "份", "张", "本", "款", "台", "辆", "套", "座", "场", "家", "所", "户", "批", "起")
 _UNIT_OF = {unit: group for group in _UNIT_GROUPS for unit in group} | {
     unit: (*_THING_CLASSIFIERS, "名", "位", "人") for unit in _THING_CLASSIFIERS
