@@ -43,6 +43,15 @@ HELDOUT6_DOCS = (
     "行政法/噪声污染防治法(2021-12-24).md",
     "民法商法/农村土地承包法(2018-12-29).md",
 )
+# A fifth held-out set (heldout7_laws_qa.jsonl), written blind by a helper in session 15 over five more laws
+# (tax, anti-fraud, tourism, e-commerce, accessibility) while fresh4's results were read and tuned on.
+HELDOUT7_DOCS = (
+    "经济法/个人所得税法(2018-08-31).md",
+    "社会法/反电信网络诈骗法(2022-09-02).md",
+    "经济法/旅游法(2018-10-26).md",
+    "民法商法/电子商务法(2018-08-31).md",
+    "社会法/无障碍环境建设法(2023-06-28).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -59,6 +68,6 @@ def law_files(root: Path = LAWS) -> list[Path]:
     """The law files that exist here (none when ../shared/datasets/laws is missing)."""
     return [
         root / name
-        for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *DISTRACTORS)
+        for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *HELDOUT7_DOCS, *DISTRACTORS)
         if (root / name).is_file()
     ]

@@ -64,7 +64,7 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
-POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4")
+POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4", "fresh5")
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -89,6 +89,7 @@ def policy_sets() -> dict[str, list[QAItem]]:
         "fresh3": load_qa_jsonl(DATA / "heldout5_corpus_qa.jsonl"),
         # written blind by a helper in session 14 over five laws added to the library for it: never tuned on
         "fresh4": load_qa_jsonl(DATA / "heldout6_laws_qa.jsonl"),
+        "fresh5": load_qa_jsonl(DATA / "heldout7_laws_qa.jsonl"),
     }
 
 
