@@ -36,6 +36,7 @@ _SEARCH_FIELDS = (
     "type_boost",
     "list_boost",
     "phrase_boost",
+    "definition_boost",
     "dense_weight",
 )
 # The pre-issue behaviour: every lever off.
@@ -53,6 +54,7 @@ BEFORE: dict[str, object] = {
     "type_boost": 0.0,
     "list_boost": 0.0,
     "phrase_boost": 0.0,
+    "definition_boost": 0.0,
     "answer_typing": False,
     "sentence_bigram_weight": 0.0,
     "answer_value_clause_weight": 0.0,
@@ -77,6 +79,7 @@ def levers(shipped: Settings) -> list[Lever]:
         "heading_boost": 0.2,
         "type_boost": 0.3,
         "phrase_boost": 0.3,
+        "definition_boost": 0.3,
     }
 
     def value(name: str) -> object:
@@ -99,6 +102,7 @@ def levers(shipped: Settings) -> list[Lever]:
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),
         Lever("passages listing what a list question asks", {"list_boost": value("list_boost")}),
         Lever("passages saying the question word for word", {"phrase_boost": value("phrase_boost")}),
+        Lever("definitions of the term asked (“消防设施”包括哪些)", {"definition_boost": value("definition_boost")}),
         Lever("answer sentences by shared bigrams", {"sentence_bigram_weight": value("sentence_bigram_weight")}),
         Lever(
             "typed sentences by the clause holding the value",

@@ -17,6 +17,7 @@ from retrieval.answer_types import AnswerType, Asked, asking_words, states_a_num
 from retrieval.bigram_leg import char_bigrams, question_bigrams
 from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
+from retrieval.definitions import AskedTerms
 from retrieval.lexical import LexicalIndex, index_text
 from retrieval.outline import LibraryOutline
 from retrieval.refusal import Evidence, RefusalModel
@@ -50,6 +51,8 @@ LOW_CONFIDENCE = "资料库中没有与问题完全对应的表述，以下回�
 TYPE_BONUS = 0.25  # a sentence of the asked type beats an equally covering one without (多久 → “三十日内”)
 # …and the rule that lists what a list question asks for (下列义务：) beats one that merely names it (义务、权利和管理)
 LIST_INTRO_BONUS = 0.2
+# …and the sentence defining the term a question asks the meaning of (噪声敏感建筑物，是指…) beats the rules using it
+DEFINITION_BONUS = 0.25
 SECTION_MIN_COVERAGE = 0.5
 DASH_LIST_HITS = 3  # a run of “——” items answers a list question when one of these passages is part of it
 DASH_LIST_NOUNS = 0.75  # …and it says the question's nouns (特点 only by its 词林 synonym 特征 counts in part)
@@ -454,6 +457,7 @@ class ExtractiveAnswerer:
         top_score = max(h.score for h in hits) or 1.0
         bigram_share = self._bigram_share(question)
         whole_lists = self.settings.structured_answers and asked.kind is AnswerType.LIST
+        defined = AskedTerms.of(self.tokenizer, question) if self.settings.definition_boost > 0 else None
         found: list[Candidate] = []
         for rank, hit in enumerate(hits):
             if chunk_cover[rank] < floor:
@@ -467,7 +471,9 @@ class ExtractiveAnswerer:
                 cover = terms.coverage(tokens)
                 if cover == 0:
                     continue
-                parts = self._parts(sentences, position, whole_lists)
+                defines = bool(defined) and defined.defined_in(sentence)
+                # a definition among the law's 用语的含义 is its own item, not the whole list of terms
+                parts = self._parts(sentences, position, whole_lists and not defines)
                 typed = self._has_type("".join(parts), asked)
                 # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
                 score = terms.coverage(tokens | title) + 0.3 * chunk_cover[rank] + 0.1 * hit.score / top_score
@@ -476,6 +482,8 @@ class ExtractiveAnswerer:
                     score += TYPE_BONUS + self._value_clause_bonus(sentence, terms, asked)
                 if whole_lists and asked.introduces(sentence):
                     score += LIST_INTRO_BONUS
+                if defines:
+                    score += DEFINITION_BONUS
                 if hit.named:
                     score += self.settings.named_answer_bonus
                 found.append(Candidate(rank, position, parts, score, cover, typed))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from retrieval.answer_types import AnswerType, Asked
 from retrieval.cilin import Cilin
+from retrieval.definitions import AskedTerms
 from retrieval.derived_legs import DerivedLegs
 from retrieval.document_names import DocumentNames, name_starts, titles_of
 from retrieval.fusion import fuse
@@ -51,6 +52,7 @@ class SearchOptions:
     named_boost: float = 0.0  # extra score for passages of a document the question names (个保法, 二十大报告)
     list_boost: float = 0.0  # ×(1 + this) for a passage listing what a list question asks for (哪几种处罚)
     phrase_boost: float = 0.0  # extra score × the share of the question a passage says word for word
+    definition_boost: float = 0.0  # extra score for a passage defining the term a question asks the meaning of
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -72,11 +74,19 @@ class SearchOptions:
             settings.named_boost,
             settings.list_boost,
             settings.phrase_boost,
+            settings.definition_boost,
         )
 
     @property
     def boosted(self) -> bool:
-        boosts = (self.title_boost, self.heading_boost, self.type_boost, self.list_boost, self.phrase_boost)
+        boosts = (
+            self.title_boost,
+            self.heading_boost,
+            self.type_boost,
+            self.list_boost,
+            self.phrase_boost,
+            self.definition_boost,
+        )
         return any(boost > 0 for boost in boosts)
 
 
@@ -230,6 +240,7 @@ class HybridSearcher:
         typed = options.type_boost > 0 and asked.kind in BOOSTED_TYPES
         listed = self.list_of(query) if options.list_boost > 0 and asked.kind is AnswerType.LIST else None
         phrases = QuestionPhrases.of(self.index.tokenizer, query) if options.phrase_boost > 0 else None
+        defined = AskedTerms.of(self.index.tokenizer, query) if options.definition_boost > 0 else None
 
         def share(text: str) -> float:
             present = self._field_tokens.get(text)
@@ -250,6 +261,8 @@ class HybridSearcher:
                     score *= 1 + options.list_boost
                 if phrases is not None:
                     score += options.phrase_boost * phrases.share_said(chunk.text)
+                if defined and defined.defined_in(chunk.text):
+                    score += options.definition_boost
             boosted.append((cid, score))
         return sorted(boosted, key=lambda item: (-item[1], item[0]))
 
