@@ -35,7 +35,15 @@ def words() -> ChineseTokenizer:
 
 @pytest.mark.parametrize(
     ("said_apart", "word"),
-    [("上回献完血", "献血"), ("他当过兵", "当兵"), ("离了婚", "离婚"), ("请个假", "请假"), ("受过伤", "受伤")],
+    [
+        ("上回献完血", "献血"),
+        ("他当过兵", "当兵"),
+        ("离了婚", "离婚"),
+        ("请个假", "请假"),
+        ("受过伤", "受伤"),
+        ("他当了三年兵", "当兵"),
+        ("无偿献过好几次血", "献血"),
+    ],
 )
 def test_a_word_said_apart_is_a_token(words: ChineseTokenizer, said_apart: str, word: str) -> None:
     assert word in words.tokenize(said_apart)
@@ -43,7 +51,14 @@ def test_a_word_said_apart_is_a_token(words: ChineseTokenizer, said_apart: str, 
 
 @pytest.mark.parametrize(
     ("text", "not_a_word"),
-    [("一个人", "一人"), ("为了解决", "为解"), ("为了人民", "为人"), ("每个月", "每月"), ("做完工作", "做工")],
+    [
+        ("一个人", "一人"),
+        ("为了解决", "为解"),
+        ("为了人民", "为人"),
+        ("每个月", "每月"),
+        ("做完工作", "做工"),
+        ("第一次会议", "第会"),
+    ],
 )
 def test_a_particle_that_belongs_to_a_word_joins_nothing(words: ChineseTokenizer, text: str, not_a_word: str) -> None:
     assert not_a_word not in words.tokenize(text)
