@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from retrieval.tokenizer import ChineseTokenizer, normalize, word_class
 
@@ -40,7 +41,7 @@ class AskedTerms:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    @property
+    @cached_property  # one question, its terms tested against 30 passages and their sentences
     def _pattern(self) -> re.Pattern[str]:
         alternatives = "|".join(_DEFINES.format(term=re.escape(term)) for term in self.terms)
         return re.compile(alternatives)
