@@ -140,6 +140,8 @@ def _split_ordinals(text: str) -> list[tuple[str, bool]]:
 # A separable verb-object word with an aspect particle, a measure word or a count of times inside: 献完血, 当过兵,
 # 离了婚, 请个假, 当了三年兵, 献过好几次血.
 _TIMES = r"[一二三四五六七八九十两几好多]{1,3}[次回年个天趟遍]"
+_COMMON_PAIR = 1000  # jieba frequency of 通过, 超过, 为了, 除了, 算了, 跟着: words, not verb + particle
+_NOT_VERB_OBJECT = frozenset("一二三四五六七八九十百千万两几零〇年月日天时周岁次")
 _SEPARATED = re.compile(rf"(?=([\u4e00-\u9fff])([了过完着](?:{_TIMES})?|{_TIMES}|个)([\u4e00-\u9fff]))")
 
 
@@ -247,17 +249,19 @@ class ChineseTokenizer:
     def _rejoined(self, text: str) -> list[str]:
         """The separable words said apart (上回献完血 → 献血, 当过兵 → 当兵): jieba cuts 回献 / 完血, so the
         word the texts use is lost. Not when the particle's right pair is a word (一个人 keeps 个人, 为了解决 keeps
-        了解, 每个月 keeps 个月), nor after a function word ending in 了 or 个 (为了人民 is no 为人, 这个事 no 这事);
-        当过 and 当了 are in jieba's dictionary, yet 当过兵 and 当了三年兵 are 当兵."""
+        了解, 每个月 keeps 个月), nor after a common word ending in the particle (通过, 超过, 为了, 这个: 通过国家
+        is no 通国), nor around numerals and units (每三个月 is no 每月); 当过 and 当了 are rare words in jieba's
+        dictionary, so 当过兵 and 当了三年兵 are 当兵."""
         found = []
         for match in _SEPARATED.finditer(text):
             verb, middle, noun = match.groups()
             joined = verb + noun
             if (
                 self._jieba.FREQ.get(joined)
-                and not (middle[0] == "了" and verb in "为除罢算好对得")
+                and (self._jieba.FREQ.get(verb + middle[0]) or 0) < _COMMON_PAIR
                 and not (middle[0] == "个" and self._jieba.FREQ.get(verb + middle[0]))
                 and not self._jieba.FREQ.get(middle[-1] + noun)
+                and not (_NOT_VERB_OBJECT & {verb, noun})
                 and joined not in self.stopwords
             ):
                 found.append(joined)

@@ -58,6 +58,9 @@ def test_a_word_said_apart_is_a_token(words: ChineseTokenizer, said_apart: str, 
         ("每个月", "每月"),
         ("做完工作", "做工"),
         ("第一次会议", "第会"),
+        ("通过国家审查", "通国"),
+        ("每三个月报告一次", "每月"),
+        ("上一年年底", "上年"),
     ],
 )
 def test_a_particle_that_belongs_to_a_word_joins_nothing(words: ChineseTokenizer, text: str, not_a_word: str) -> None:
