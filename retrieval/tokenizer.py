@@ -95,7 +95,8 @@ _CN_DIGITS = {
     "九": 9,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_ORDINAL = re.compile(r"第([零〇一二两三四五六七八九十百千]+|\d+)\s*([编章节条款项])")
+_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千"
+_ORDINAL = re.compile(rf"第([{_NUMERAL_CHARS}]+|\d+)\s*([编章节条款项])")
 
 
 def chinese_numeral(text: str) -> int | None:
@@ -140,8 +141,8 @@ def _split_ordinals(text: str) -> list[tuple[str, bool]]:
 # A separable verb-object word with an aspect particle, a measure word or a count of times inside: 献完血, 当过兵,
 # 离了婚, 请个假, 当了三年兵, 献过好几次血.
 _TIMES = r"[一二三四五六七八九十两几好多]{1,3}[次回年个天趟遍]"
-_COMMON_PAIR = 1000  # jieba frequency of 通过, 超过, 为了, 除了, 算了, 跟着: words, not verb + particle
-_NOT_VERB_OBJECT = frozenset("一二三四五六七八九十百千万两几零〇年月日天时周岁次")
+_COMMON_PAIR = 1000  # jieba frequency of 通过, 超过, 为了, 跟着, 一个, 哪个: words, not verb + particle
+_NOT_VERB_OBJECT = frozenset(f"{_NUMERAL_CHARS}万几年月日天时周岁次")
 _SEPARATED = re.compile(rf"(?=([\u4e00-\u9fff])([了过完着](?:{_TIMES})?|{_TIMES}|个)([\u4e00-\u9fff]))")
 
 
@@ -259,7 +260,6 @@ class ChineseTokenizer:
             if (
                 self._jieba.FREQ.get(joined)
                 and (self._jieba.FREQ.get(verb + middle[0]) or 0) < _COMMON_PAIR
-                and not (middle[0] == "个" and self._jieba.FREQ.get(verb + middle[0]))
                 and not self._jieba.FREQ.get(middle[-1] + noun)
                 and not (_NOT_VERB_OBJECT & {verb, noun})
                 and joined not in self.stopwords
