@@ -42,6 +42,7 @@ def words() -> ChineseTokenizer:
         ("请个假", "请假"),
         ("受过伤", "受伤"),
         ("他当了三年兵", "当兵"),
+        ("被判过刑", "判刑"),  # 被判 is a rare dictionary entry: it does not hold the verb
         ("无偿献过好几次血", "献血"),
     ],
 )
@@ -61,6 +62,13 @@ def test_a_word_said_apart_is_a_token(words: ChineseTokenizer, said_apart: str, 
         ("通过国家审查", "通国"),
         ("每三个月报告一次", "每月"),
         ("上一年年底", "上年"),
+        # jieba's cut holds the verb or the noun in another word: 判处, 至少, 实行; 以上, 工作日, 家暴, 一次性
+        ("判处十年以上有期徒刑", "处以"),
+        ("每年至少一次将处理情况报告委托人", "少将"),
+        ("国家实行九年义务教育制度", "行义"),
+        ("自受理之日起五个工作日内", "起工"),
+        ("挨了家暴去法院", "挨家"),
+        ("发给其遗属一次性抚恤金", "属性"),
     ],
 )
 def test_a_particle_that_belongs_to_a_word_joins_nothing(words: ChineseTokenizer, text: str, not_a_word: str) -> None:
