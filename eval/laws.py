@@ -52,6 +52,15 @@ HELDOUT7_DOCS = (
     "民法商法/电子商务法(2018-08-31).md",
     "社会法/无障碍环境建设法(2023-06-28).md",
 )
+# A sixth held-out set (heldout8_laws_qa.jsonl), written blind by a helper in session 16 over five more laws
+# (legal aid, sport, post, maternal health, work safety) while fresh5's results were read and tuned on.
+HELDOUT8_DOCS = (
+    "行政法/法律援助法(2021-08-20).md",
+    "行政法/体育法(2022-06-24).md",
+    "经济法/邮政法(2015-04-24).md",
+    "行政法/母婴保健法(2017-11-04).md",
+    "社会法/安全生产法(2021-06-10).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -68,6 +77,8 @@ def law_files(root: Path = LAWS) -> list[Path]:
     """The law files that exist here (none when ../shared/datasets/laws is missing)."""
     return [
         root / name
-        for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *HELDOUT7_DOCS, *DISTRACTORS)
+        for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *HELDOUT7_DOCS, *HELDOUT8_DOCS,
+            *DISTRACTORS,
+        )
         if (root / name).is_file()
     ]

@@ -64,7 +64,7 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
-POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4", "fresh5")
+POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -89,7 +89,10 @@ def policy_sets() -> dict[str, list[QAItem]]:
         "fresh3": load_qa_jsonl(DATA / "heldout5_corpus_qa.jsonl"),
         # written blind by a helper in session 14 over five laws added to the library for it: never tuned on
         "fresh4": load_qa_jsonl(DATA / "heldout6_laws_qa.jsonl"),
+        # written blind in session 15; its failures were read and tuned on from session 16
         "fresh5": load_qa_jsonl(DATA / "heldout7_laws_qa.jsonl"),
+        # written blind by a helper in session 16 over five more laws: never tuned on
+        "fresh6": load_qa_jsonl(DATA / "heldout8_laws_qa.jsonl"),
     }
 
 

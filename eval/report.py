@@ -208,9 +208,11 @@ corpus texts, 60 + 20, written blind in session 8 and split by id: 30 + 10 tuned
 fresh2's failures were read in session 13); **fresh3** = `heldout5_corpus_qa.jsonl` (30 + 10 over the corpus texts,
 written blind by a helper in session 13, never tuned on); **fresh4** = `heldout6_laws_qa.jsonl` (30 + 10 over five
 laws no other set uses, written blind by a helper in session 14; its failures were read and tuned on from session
-15); **fresh5** = `heldout7_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 15,
-never tuned on); dev and held-out also hold 20 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all
-over the shared corpus plus 33 laws (`eval/laws.py`: the twenty-five question laws and eight distractors on
+15); **fresh5** = `heldout7_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 15;
+its failures were read and tuned on from session 16); **fresh6** = `heldout8_laws_qa.jsonl` (30 + 10 over five
+more laws, written blind by a helper in session 16, never tuned on); dev and held-out also hold 20 off-topic
+questions each (`offtopic_qa.jsonl`, odd / even ids); all
+over the shared corpus plus 38 laws (`eval/laws.py`: the thirty question laws and eight distractors on
 neighbouring topics). **CMRC** = the
 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and dev3) only; the refusal model is
 fitted on dev. *answer right* = found, at most 300
