@@ -44,6 +44,9 @@ from retrieval.types import Chunk
         ("报告提出了几点意见？", AnswerType.COUNT),
         # anyone, in a condition: the question asks whether (fresh2 c040 was refused for want of a name)
         ("要是哪位委员被常委会给了警告处分，本人觉得冤枉，能不能申请复议？", AnswerType.RULE),
+        # as many as one likes: whether that is allowed (办理电话卡不得超出…限制的数量), not a count
+        ("一个人想办多少张手机卡就能办多少张吗？", AnswerType.RULE),
+        ("一个人最多能办多少张手机卡？", AnswerType.COUNT),
     ],
 )
 def test_question_types(question: str, expected: AnswerType) -> None:
