@@ -89,7 +89,8 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 # 几 that asks nothing: 好几家 (several), 那几个党员 (those), 十几 / 几十 (a rough number), 几乎 (almost)
 # …and 要是哪位委员… / 如果谁…: anyone, in a condition — the question asks what follows (能不能申请复议)
 _INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])|(?:要是|如果|假如|万一|若是?)(?:哪位|谁)")
-# 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes (not 几点到几点: a span) — the question asks whether that is allowed
+# 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes, a question whether that is allowed
+# (not 几点到几点: a span)
 _FREE_CHOICE = re.compile(r"(多少|几|什么时候)([^，。？！?!,]{0,6}就[^，。？！?!,]{0,6}?)\1")
 
 _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {

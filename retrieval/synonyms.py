@@ -75,8 +75,10 @@ class Thesaurus:
         table = abbreviations_of(library) if library is not None and abbreviations else None
         spelled = {t: table.expansions(t) for t in tokens} if table is not None else {}
         replaced = [t for t in spelled if table is not None and table.replaces(t)]
-        # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会)
-        kept = [t for t in tokens if not any(t in abbreviation for abbreviation in replaced)]
+        # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会), and those of a word the
+        # thesaurus says otherwise: 手机卡 is 电话卡, its 手机 no word of the question's own
+        worded = [*replaced, *(t for t in tokens if t in self._entries)]
+        kept = [t for t in tokens if not any(t in word and t != word for word in worded) and t not in replaced]
         extra = [
             word
             for t in tokens

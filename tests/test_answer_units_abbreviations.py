@@ -15,6 +15,7 @@ from retrieval.abbreviations import abbreviations_of, is_subsequence
 from retrieval.answer_types import Asked, asked_units, has_unit
 from retrieval.kb import KnowledgeBase
 from retrieval.settings import Settings
+from retrieval.synonyms import Thesaurus
 from retrieval.tokenizer import ChineseTokenizer
 
 VILLAGE = """# 某省村民自治条例
@@ -115,10 +116,18 @@ def test_abbreviations_are_spelled_out_with_the_librarys_words(library: Knowledg
     assert table.expansions("红烧肉") == ()  # nor is a word it cannot spell
 
 
-def test_an_abbreviation_finds_the_passages_that_spell_it_out(library: KnowledgeBase) -> None:
+def without_domain_thesaurus(kb: KnowledgeBase, empty: Path) -> KnowledgeBase:
+    """The library's own spellings alone (the domain thesaurus also knows 村委会 = 村民委员会)."""
+    empty.write_text("", encoding="utf-8")
+    kb.thesaurus = kb.searcher.thesaurus = Thesaurus(kb.tokenizer, empty)
+    return kb
+
+
+def test_an_abbreviation_finds_the_passages_that_spell_it_out(library: KnowledgeBase, tmp_path: Path) -> None:
     question = "村委会由几个人组成？"  # the library writes 村民委员会, and uses 村委会 once, in another article
-    on = library.search(question, k=1)
-    off = view(library, abbreviations=False).search(question, k=1)
+    empty = tmp_path / "synonyms.txt"
+    on = without_domain_thesaurus(view(library), empty).search(question, k=1)
+    off = without_domain_thesaurus(view(library, abbreviations=False), empty).search(question, k=1)
     assert "三至七人" in on[0].chunk.text
     assert "三至七人" not in off[0].chunk.text
 

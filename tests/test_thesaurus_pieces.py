@@ -1,0 +1,56 @@
+"""A question word the domain thesaurus says otherwise (手机卡 → 电话卡) stands whole: the pieces jieba's search mode
+cuts from it (手机) are no words of the question, and do not pull in passages about phones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from quiz_library import build_library
+
+from retrieval.kb import KnowledgeBase
+from retrieval.synonyms import Thesaurus
+from retrieval.tokenizer import ChineseTokenizer
+
+PHONES_AT_SCHOOL = "\n\n".join(
+    [
+        "# 未成年人保护法（节选）",
+        "第三十三条 未经学校允许，未成年学生不得将手机等智能终端产品带入课堂，带入学校的应当统一管理。",
+        "第三十四条 学校应当合理安排未成年学生的学习时间，保障其休息、娱乐和体育锻炼的时间。",
+    ]
+)
+PHONE_CARDS = "\n\n".join(
+    [
+        "# 反电信网络诈骗法（节选）",
+        "第九条 电信业务经营者应当依法全面落实电话用户真实身份信息登记制度。",
+        "第十条 办理电话卡不得超出国家有关规定限制的数量。",
+        "第十一条 电信业务经营者对监测识别的涉诈异常电话卡用户应当重新进行实名核验。",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def words() -> ChineseTokenizer:
+    return ChineseTokenizer()
+
+
+def test_the_pieces_of_a_word_the_thesaurus_knows_are_not_searched(words: ChineseTokenizer) -> None:
+    tokens = words.tokenize("想办多少张手机卡就能办多少张吗")
+    assert "手机" in tokens  # jieba's search mode cuts it…
+    expanded = Thesaurus(words).expand(tokens)
+    assert "手机" not in expanded  # …but 手机卡 is 电话卡 here
+    assert "电话卡" in expanded
+
+
+@pytest.fixture
+def phone_library(tmp_path: Path, words: ChineseTokenizer):
+    kb = build_library(tmp_path, words, {"minors.md": PHONES_AT_SCHOOL, "fraud.md": PHONE_CARDS})
+    yield kb
+    kb.close()
+
+
+def test_a_question_on_phone_cards_is_answered_from_the_phone_card_rule(phone_library: KnowledgeBase) -> None:
+    answer = phone_library.ask("手机卡能随便办吗？")
+    assert answer.found
+    assert "不得超出国家有关规定限制的数量" in answer.text
+    assert "课堂" not in answer.text
