@@ -77,7 +77,13 @@ def law_files(root: Path = LAWS) -> list[Path]:
     """The law files that exist here (none when ../shared/datasets/laws is missing)."""
     return [
         root / name
-        for name in (*DEV_DOCS, *DEV2_DOCS, *HELDOUT_DOCS, *HELDOUT6_DOCS, *HELDOUT7_DOCS, *HELDOUT8_DOCS,
+        for name in (
+            *DEV_DOCS,
+            *DEV2_DOCS,
+            *HELDOUT_DOCS,
+            *HELDOUT6_DOCS,
+            *HELDOUT7_DOCS,
+            *HELDOUT8_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()
