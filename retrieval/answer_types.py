@@ -113,6 +113,7 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
         + _NUM
         + r"\s*(?:时|点钟|点半)(?![期候间代])"
         + r"|之日起?|当日|次日"  # 自作出之日起生效: a date the text states by an event
+        + r"|时间为|之时"  # 收货人签收时间为交付时间: a moment the text states by an event
     ),
     AnswerType.BODY: re.compile(
         r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"

@@ -85,6 +85,8 @@ def test_sentence_types() -> None:
     assert has_type("任何一句话", AnswerType.NONE)
     assert has_type("不得在每日二十二时至次日八时向未成年人提供网络游戏服务", AnswerType.DATE)
     assert not has_type("同时加强监管。", AnswerType.DATE)
+    # a moment the text names by an event answers 什么时候算交货 (fresh5 l7q38 was refused for want of a date)
+    assert has_type("采用快递物流方式交付的，收货人签收时间为交付时间。", AnswerType.DATE)
 
 
 def test_an_article_number_is_no_count() -> None:
