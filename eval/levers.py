@@ -249,13 +249,13 @@ def withheld_scores(
     )
 
 
-# The target is ≤ 5 % false refusals; the threshold is picked on the dev set with room to spare, since a
-# threshold fitted to 233 answerable questions moves on new ones (the coverage floor alone refuses some).
+# The target is ≤ 5 % false refusals; the threshold is picked on the fitted sets with room to spare, since a
+# threshold fitted to a few hundred answerable questions moves on new ones (the coverage floor alone refuses some).
 MAX_FALSE_REFUSALS = 0.04
 
 
 def fit_refusal(runner: LeverRunner, items: Sequence[QAItem], overrides: dict[str, object]) -> RefusalModel:
-    """Fit the refusal model on these items (the dev set only): label = the library answers the question.
+    """Fit the refusal model on these items (the sets read and tuned on): label = the library answers the question.
 
     The model carries the refusal threshold with the best refusal F1 that keeps false refusals of
     answerable questions (all refusals counted, the coverage floor's too) at or below MAX_FALSE_REFUSALS.

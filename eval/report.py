@@ -223,7 +223,8 @@ benchmark). “before” is this code with every lever off: the domain thesaurus
 issue are in it too, and so are the later fixes that are not switches (thesaurus phrases matched by their pieces,
 section answers only for headings that carry the question, the document title counted in a sentence's match, a
 duration needing a number, measure words as units). The refusal model (sign-constrained, its threshold saved with
-it) is refitted on dev whenever the evidence changes (`python -m eval levers --calibrate`). All rows use the
+it) is refitted whenever the evidence changes (`python -m eval levers --calibrate`), from session 16 on every
+set read and tuned on (dev, dev3, fresh4, fresh5; before, on dev alone). All rows use the
 BM25-based legs without the dense leg (embedding_model none): with only the English fallback model here it adds
 nothing (sections 1 and 4). The static-vector row uses fastText vectors trained on the laws and the corpus
 (`eval/train_vectors.py`, trained by the first run into data/eval-cache/)."""
