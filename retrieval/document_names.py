@@ -133,18 +133,26 @@ class DocumentNames:
 
     def named(self, question: str, starts: Iterable[int]) -> list[str]:
         """Doc ids of the documents the question names (empty when it names none the library holds)."""
-        taken: list[tuple[int, int]] = []
         named: list[str] = []
+        for _, doc_ids in self._names_in(question, starts):
+            named += [doc_id for doc_id in doc_ids if doc_id not in named]
+        return named
+
+    def name_spans(self, question: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+        """Where the question names a document of the library (start, end)."""
+        return [span for span, _ in self._names_in(question, starts)]
+
+    def _names_in(self, question: str, starts: Iterable[int]) -> list[tuple[tuple[int, int], list[str]]]:
+        taken: list[tuple[tuple[int, int], list[str]]] = []
         for start, end in candidate_names(question, starts):
-            if any(s <= start and end <= e for s, e in taken):
+            if any(s <= start and end <= e for (s, e), _ in taken):
                 continue  # part of a longer name already matched (劳动合同法 holds 合同法)
             name = short_title(question[start:end])  # 中华人民共和国宪法 is asked as 宪法
             fits = [t for t in self._holding(name) if spells(name, t, self._everyday)]
             doc_ids = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
             if 0 < len(doc_ids) <= MAX_NAMED:
-                taken.append((start, end))
-                named += [doc_id for doc_id in doc_ids if doc_id not in named]
-        return named
+                taken.append(((start, end), doc_ids))
+        return taken
 
 
 def _of_the_year(fits: list[Title], around: str) -> list[Title]:

@@ -101,6 +101,7 @@ class HybridSearcher:
         self._field_tokens: dict[str, frozenset[str]] = {}
         self._names: tuple[object, DocumentNames] | None = None
         self._outline: tuple[object, LibraryOutline] | None = None
+        self._documents: tuple[object, dict[str, str]] | None = None
         self.defaults = SearchOptions.from_settings(index.settings)
 
     def bm25_leg(
@@ -209,6 +210,25 @@ class HybridSearcher:
         text = normalize(query)
         return self.document_names().named(text, name_starts(text, self.index.tokenizer.tagged_words(text)))
 
+    def _chunk_documents(self) -> dict[str, str]:
+        """chunk id → doc id of the library; rebuilt when the library changes."""
+        lexical = self.index.lexical()
+        if self._documents is None or self._documents[0] is not lexical:
+            state = lexical.state
+            self._documents = (lexical, dict(zip(state.chunk_ids, state.doc_ids, strict=True)))
+        return self._documents[1]
+
+    def _without_names(self, query: str) -> str:
+        """The question without the document names it says (消防法里说的“消防设施”包括哪些 → 里说的“消防设施”
+        包括哪些), or whole when nothing else is left to search for."""
+        text = normalize(query)
+        spans = self.document_names().name_spans(text, name_starts(text, self.index.tokenizer.tagged_words(text)))
+        if not spans:
+            return query
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + "，" + text[end:]
+        return text if self.index.tokenizer.query_tokens(text) else query
+
     def _with_named_documents(
         self,
         fused: list[tuple[str, float]],
@@ -220,8 +240,13 @@ class HybridSearcher:
     ) -> list[tuple[str, float]]:
         """A question that names a document (个保法是哪天开始施行的) is asked about it: the same search within it,
         its passages raised by named_boost, merged with the whole library's ranking."""
-        within = self._legs(query, n, named, options, lexical_only=True)  # a few documents: words decide
+        # a few documents: words decide, but not the words of their name, which all their passages say
+        asked = self._without_names(query)
+        within = self._legs(asked, n, named, options, lexical_only=True)
         merged = dict(fused)
+        if asked != query:  # their passages rank by what is asked of them, not by the name they all share
+            documents, named_ids = self._chunk_documents(), set(named)
+            merged = {cid: score for cid, score in merged.items() if documents.get(cid) not in named_ids}
         for cid, score in fuse(within, weights, options.fusion, options.rrf_k):
             merged[cid] = max(merged.get(cid, 0.0), score + options.named_boost)
         return sorted(merged.items(), key=lambda item: (-item[1], item[0]))

@@ -1,0 +1,56 @@
+"""A question naming a document (爱国主义教育法从哪天起施行) is searched within it for what it asks: the words of the
+name are in all its passages and would rank them by how often they repeat the name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from quiz_library import build_library
+
+from retrieval.kb import KnowledgeBase
+
+PATRIOTIC = "\n\n".join(
+    [
+        "# 中华人民共和国爱国主义教育法",
+        "第一条 为了加强新时代爱国主义教育，传承和弘扬爱国主义精神，制定本法。",
+        "第二条 爱国主义教育坚持思想引领、文化涵育，爱国主义教育应当融入学校教育、家庭教育和社会教育。",
+        "第三条 国家将爱国主义教育纳入国民教育体系，各级各类学校应当将爱国主义教育贯穿学校教育全过程。",
+        "第四条 中央爱国主义教育主管部门负责全国爱国主义教育工作的指导、监督和统筹协调。",
+        "第五条 本法自2024年1月1日起施行。",
+    ]
+)
+# Other laws: each has its own 施行 article, as every law does, so 施行 is an everyday word of the library while
+# 爱国主义 is rare in it and weighs much.
+TOPICS = ("全民阅读", "公共图书馆", "非物质文化遗产", "博物馆", "档案", "公共文化服务", "体育", "旅游")
+OTHERS = {
+    f"other{n}.md": "\n\n".join(
+        [
+            f"# 某市{topic}条例",
+            f"第一条 为了促进{topic}事业发展，制定本条例。",
+            f"第二条 市人民政府应当将{topic}工作纳入国民经济和社会发展规划。",
+            f"第三条 本条例自20{10 + n}年3月1日起施行。",
+        ]
+    )
+    for n, topic in enumerate(TOPICS)
+}
+
+
+@pytest.fixture
+def patriotic_library(tmp_path: Path):
+    kb = build_library(tmp_path, files={"patriotic.md": PATRIOTIC, **OTHERS})
+    yield kb
+    kb.close()
+
+
+def test_a_named_law_is_searched_for_what_is_asked_of_it(patriotic_library: KnowledgeBase) -> None:
+    hits = patriotic_library.search("爱国主义教育法从哪天起施行？", k=3)
+    assert hits[0].chunk.text.startswith("第五条")
+
+
+def test_the_name_is_left_out_only_for_the_search_within_the_named_document(
+    patriotic_library: KnowledgeBase,
+) -> None:
+    searcher = patriotic_library.searcher
+    assert "爱国主义" not in searcher._without_names("爱国主义教育法从哪天起施行？")
+    assert searcher._without_names("国家为什么要开展爱国主义教育？") == "国家为什么要开展爱国主义教育？"
