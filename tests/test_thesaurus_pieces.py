@@ -29,22 +29,17 @@ PHONE_CARDS = "\n\n".join(
 )
 
 
-@pytest.fixture(scope="module")
-def words() -> ChineseTokenizer:
-    return ChineseTokenizer()
-
-
-def test_the_pieces_of_a_word_the_thesaurus_knows_are_not_searched(words: ChineseTokenizer) -> None:
-    tokens = words.tokenize("想办多少张手机卡就能办多少张吗")
+def test_the_pieces_of_a_word_the_thesaurus_knows_are_not_searched(tokenizer: ChineseTokenizer) -> None:
+    tokens = tokenizer.tokenize("想办多少张手机卡就能办多少张吗")
     assert "手机" in tokens  # jieba's search mode cuts it…
-    expanded = Thesaurus(words).expand(tokens)
+    expanded = Thesaurus(tokenizer).expand(tokens)
     assert "手机" not in expanded  # …but 手机卡 is 电话卡 here
     assert "电话卡" in expanded
 
 
 @pytest.fixture
-def phone_library(tmp_path: Path, words: ChineseTokenizer):
-    kb = build_library(tmp_path, words, {"minors.md": PHONES_AT_SCHOOL, "fraud.md": PHONE_CARDS})
+def phone_library(tmp_path: Path, tokenizer: ChineseTokenizer):
+    kb = build_library(tmp_path, tokenizer, {"minors.md": PHONES_AT_SCHOOL, "fraud.md": PHONE_CARDS})
     yield kb
     kb.close()
 
