@@ -104,6 +104,14 @@ def candidate_names(question: str, starts: Iterable[int]) -> list[tuple[int, int
     return sorted(set(spans), key=lambda span: (span[0] - span[1], span[0]))
 
 
+@dataclass(frozen=True)
+class Naming:
+    """The (start, end) spans where a question names documents of the library, and their doc ids."""
+
+    spans: tuple[tuple[int, int], ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+
 class DocumentNames:
     """The library's titles, matched against questions."""
 
@@ -133,26 +141,22 @@ class DocumentNames:
 
     def named(self, question: str, starts: Iterable[int]) -> list[str]:
         """Doc ids of the documents the question names (empty when it names none the library holds)."""
-        named: list[str] = []
-        for _, doc_ids in self._names_in(question, starts):
-            named += [doc_id for doc_id in doc_ids if doc_id not in named]
-        return named
+        return list(self.naming(question, starts).doc_ids)
 
-    def name_spans(self, question: str, starts: Iterable[int]) -> list[tuple[int, int]]:
-        """Where the question names a document of the library (start, end)."""
-        return [span for span, _ in self._names_in(question, starts)]
-
-    def _names_in(self, question: str, starts: Iterable[int]) -> list[tuple[tuple[int, int], list[str]]]:
-        taken: list[tuple[tuple[int, int], list[str]]] = []
+    def naming(self, question: str, starts: Iterable[int]) -> Naming:
+        """Where the question names documents of the library, and which."""
+        spans: list[tuple[int, int]] = []
+        doc_ids: list[str] = []
         for start, end in candidate_names(question, starts):
-            if any(s <= start and end <= e for (s, e), _ in taken):
+            if any(s <= start and end <= e for s, e in spans):
                 continue  # part of a longer name already matched (劳动合同法 holds 合同法)
             name = short_title(question[start:end])  # 中华人民共和国宪法 is asked as 宪法
             fits = [t for t in self._holding(name) if spells(name, t, self._everyday)]
-            doc_ids = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
-            if 0 < len(doc_ids) <= MAX_NAMED:
-                taken.append(((start, end), doc_ids))
-        return taken
+            found = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
+            if 0 < len(found) <= MAX_NAMED:
+                spans.append((start, end))
+                doc_ids += [doc_id for doc_id in found if doc_id not in doc_ids]
+        return Naming(tuple(spans), tuple(doc_ids))
 
 
 def _of_the_year(fits: list[Title], around: str) -> list[Title]:

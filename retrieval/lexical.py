@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -127,6 +128,11 @@ class LexicalIndex:
             [list(dict.fromkeys(tokens))], k=k, show_progress=False, weight_mask=mask, n_threads=1
         )
         return [(self.state.chunk_ids[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0]
+
+    @cached_property
+    def document_of(self) -> dict[str, str]:
+        """chunk id → doc id (built on first use, once per index: a library change loads a new one)."""
+        return dict(zip(self.state.chunk_ids, self.state.doc_ids, strict=True))
 
     def document_frequency(self, token: str) -> int:
         """In how many chunks a token occurs (read off the sparse score matrix: no scan)."""

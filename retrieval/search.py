@@ -10,7 +10,7 @@ from retrieval.answer_types import AnswerType, Asked
 from retrieval.cilin import Cilin
 from retrieval.definitions import AskedTerms
 from retrieval.derived_legs import DerivedLegs
-from retrieval.document_names import DocumentNames, name_starts, titles_of
+from retrieval.document_names import DocumentNames, Naming, name_starts, titles_of
 from retrieval.fusion import fuse
 from retrieval.list_heads import ListOf, list_heads
 from retrieval.outline import LibraryOutline
@@ -101,7 +101,6 @@ class HybridSearcher:
         self._field_tokens: dict[str, frozenset[str]] = {}
         self._names: tuple[object, DocumentNames] | None = None
         self._outline: tuple[object, LibraryOutline] | None = None
-        self._documents: tuple[object, dict[str, str]] | None = None
         self.defaults = SearchOptions.from_settings(index.settings)
 
     def bm25_leg(
@@ -162,10 +161,10 @@ class HybridSearcher:
             "static": options.static_weight,
         }
         fused = fuse(legs, weights, options.fusion, options.rrf_k)
-        named = self.named_documents(query) if options.named_boost > 0 and not doc_ids else []
-        if named:
-            fused = self._with_named_documents(fused, query, named, n, weights, options)
-        return self._to_hits(fused, legs, k, query, options, frozenset(named))
+        naming = self._naming(query) if options.named_boost > 0 and not doc_ids else Naming()
+        if naming.doc_ids:
+            fused = self._with_named_documents(fused, query, naming, n, weights, options)
+        return self._to_hits(fused, legs, k, query, options, frozenset(naming.doc_ids))
 
     def _legs(
         self, query: str, n: int, doc_ids: Sequence[str] | None, options: SearchOptions, lexical_only: bool = False
@@ -207,25 +206,19 @@ class HybridSearcher:
         return self.document_names().missing(normalize(query)) if "《" in query else []
 
     def named_documents(self, query: str) -> list[str]:
+        return list(self._naming(query).doc_ids)
+
+    def _naming(self, query: str) -> Naming:
         text = normalize(query)
-        return self.document_names().named(text, name_starts(text, self.index.tokenizer.tagged_words(text)))
+        return self.document_names().naming(text, name_starts(text, self.index.tokenizer.tagged_words(text)))
 
-    def _chunk_documents(self) -> dict[str, str]:
-        """chunk id → doc id of the library; rebuilt when the library changes."""
-        lexical = self.index.lexical()
-        if self._documents is None or self._documents[0] is not lexical:
-            state = lexical.state
-            self._documents = (lexical, dict(zip(state.chunk_ids, state.doc_ids, strict=True)))
-        return self._documents[1]
-
-    def _without_names(self, query: str) -> str:
+    def _without_names(self, query: str, naming: Naming) -> str:
         """The question without the document names it says (消防法里说的“消防设施”包括哪些 → 里说的“消防设施”
         包括哪些), or whole when nothing else is left to search for."""
-        text = normalize(query)
-        spans = self.document_names().name_spans(text, name_starts(text, self.index.tokenizer.tagged_words(text)))
-        if not spans:
+        if not naming.spans:
             return query
-        for start, end in sorted(spans, reverse=True):
+        text = normalize(query)  # the spans are positions in the normalized question
+        for start, end in sorted(naming.spans, reverse=True):
             text = text[:start] + "，" + text[end:]
         return text if self.index.tokenizer.query_tokens(text) else query
 
@@ -233,7 +226,7 @@ class HybridSearcher:
         self,
         fused: list[tuple[str, float]],
         query: str,
-        named: list[str],
+        naming: Naming,
         n: int,
         weights: dict[str, float],
         options: SearchOptions,
@@ -241,12 +234,12 @@ class HybridSearcher:
         """A question that names a document (个保法是哪天开始施行的) is asked about it: the same search within it,
         its passages raised by named_boost, merged with the whole library's ranking."""
         # a few documents: words decide, but not the words of their name, which all their passages say
-        asked = self._without_names(query)
-        within = self._legs(asked, n, named, options, lexical_only=True)
+        asked = self._without_names(query, naming)
+        within = self._legs(asked, n, list(naming.doc_ids), options, lexical_only=True)
         merged = dict(fused)
         if asked != query:  # their passages rank by what is asked of them, not by the name they all share
-            documents, named_ids = self._chunk_documents(), set(named)
-            merged = {cid: score for cid, score in merged.items() if documents.get(cid) not in named_ids}
+            documents = self.index.lexical().document_of
+            merged = {cid: score for cid, score in merged.items() if documents.get(cid) not in naming.doc_ids}
         for cid, score in fuse(within, weights, options.fusion, options.rrf_k):
             merged[cid] = max(merged.get(cid, 0.0), score + options.named_boost)
         return sorted(merged.items(), key=lambda item: (-item[1], item[0]))

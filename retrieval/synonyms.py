@@ -5,6 +5,7 @@ Only questions are expanded (search and answer coverage); the index never change
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -68,6 +69,13 @@ class Thesaurus:
             return abbreviations_of(library).alternatives(token)
         return found
 
+    def covered_pieces(self, tokens: Iterable[str], wholes: Iterable[str] = ()) -> set[str]:
+        """The tokens that are pieces of a token the thesaurus says otherwise, or of one of `wholes`: 手机卡 is
+        电话卡, so its 手机 is no word of the question's own — the whole word and its alternatives stand for it."""
+        tokens = list(tokens)
+        words = [*wholes, *(t for t in tokens if self._entries.get(t))]
+        return {t for t in tokens if any(t in word and t != word for word in words)}
+
     def expand(self, tokens: list[str], library: LexicalIndex | None = None, abbreviations: bool = False) -> list[str]:
         """The tokens followed by the words of their alternatives, whole and in pieces (for the BM25 query: the
         texts' 中国人民政治协商会议 yields 政治, 协商, 会议, never 政治协商会议). With `abbreviations`, the
@@ -75,10 +83,9 @@ class Thesaurus:
         table = abbreviations_of(library) if library is not None and abbreviations else None
         spelled = {t: table.expansions(t) for t in tokens} if table is not None else {}
         replaced = [t for t in spelled if table is not None and table.replaces(t)]
-        # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会), and those of a word the
-        # thesaurus says otherwise: 手机卡 is 电话卡, its 手机 no word of the question's own
-        worded = [*replaced, *(t for t in tokens if t in self._entries)]
-        kept = [t for t in tokens if not any(t in word and t != word for word in worded) and t not in replaced]
+        # …and so are the pieces jieba's search mode cut from it (村委, 委会 of 村委会)
+        covered = self.covered_pieces(tokens, replaced)
+        kept = [t for t in tokens if t not in covered and t not in replaced]
         extra = [
             word
             for t in tokens

@@ -198,8 +198,7 @@ def weigh_terms(
     unseen_weight = unseen_factor * math.log(1 + (n + 0.5) / 0.5)
     library = lexical if abbreviations else None
     alternatives = {t: thesaurus.alternatives(t, library) for t in classes} if thesaurus else {}
-    # the question's words the domain thesaurus says otherwise: their pieces (手机 of 手机卡) are not words of theirs
-    worded = [t for t in classes if thesaurus.alternatives(t)] if thesaurus else []
+    covered = thesaurus.covered_pieces(classes) if thesaurus else set()
     known = {t for t in classes if lexical.document_frequency(t) > 0}
     synonyms = _cilin_synonyms(classes, lexical, cilin) if cilin_credit > 0 or stand_in_credit > 0 else {}
     stand_ins = _stand_ins(synonyms, lexical, alternatives, refined) if stand_in_credit > 0 else {}
@@ -207,7 +206,7 @@ def weigh_terms(
     unseen: set[str] = set()
     foreign: set[str] = set()
     for term, cls in classes.items():
-        if any(term in word and term != word for word in worded):
+        if term in covered:
             weights[term] = 0.0  # 手机 of 手机卡 (= 电话卡): the whole word and its alternatives stand for it
             continue
         own = lexical.idf(term)
