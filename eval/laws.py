@@ -61,6 +61,15 @@ HELDOUT8_DOCS = (
     "行政法/母婴保健法(2017-11-04).md",
     "社会法/安全生产法(2021-06-10).md",
 )
+# A seventh held-out set (heldout9_laws_qa.jsonl), written blind by a helper in session 17 over five more laws
+# (public order, food waste, mental health, degrees, the Red Cross) while fresh6's results were read and tuned on.
+HELDOUT9_DOCS = (
+    "行政法/治安管理处罚法(2012-10-26).md",
+    "经济法/反食品浪费法(2021-04-29).md",
+    "行政法/精神卫生法(2018-04-27).md",
+    "社会法/学位法(2024-04-26).md",
+    "社会法/红十字会法(2017-02-24).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -84,6 +93,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT6_DOCS,
             *HELDOUT7_DOCS,
             *HELDOUT8_DOCS,
+            *HELDOUT9_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()
