@@ -35,6 +35,7 @@ from retrieval.structured import (
     is_list_intro,
     list_run,
     place_words,
+    rule_run,
     title_match,
 )
 from retrieval.synonyms import Thesaurus
@@ -509,7 +510,11 @@ class ExtractiveAnswerer:
             if start < position and is_list_intro(sentences[start]):
                 # an item alone is a condition without its rule (“（二）出借居民身份证的；” → 给予警告…)
                 return sentences[start], sentences[position]
-        return with_list_items(sentences, position)
+        parts = with_list_items(sentences, position)
+        if len(parts) > 1:
+            return parts
+        start, end = rule_run(sentences, position)
+        return tuple(sentences[start:end])
 
     def _choose(self, candidates: list[Candidate]) -> list[Candidate]:
         ranked = sorted(candidates, key=lambda c: -c.score)

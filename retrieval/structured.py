@@ -20,6 +20,8 @@ _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[0-
 _ORDINAL_PREFIX = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|[0-9]+[.、．])\s*")
 LIST_INTRO_ENDS = ("：", ":")
 MAX_LIST_CHARS = 420
+MAX_RULE_CHARS = 150  # a rule cut at its semicolons is read whole up to here
+_SEMICOLONS = ("；", ";")
 
 
 def article_ref(question: str) -> str | None:
@@ -95,6 +97,22 @@ def is_item(sentence: str) -> bool:
 
 def is_list_intro(sentence: str) -> bool:
     return sentence.rstrip().endswith(LIST_INTRO_ENDS)
+
+
+def rule_run(sentences: Sequence[str], position: int, max_chars: int = MAX_RULE_CHARS) -> tuple[int, int]:
+    """(start, end) of a rule that semicolons cut into sentences: one that ends in ； and is no list item goes on to
+    the full stop (…在传染期内的，医师应当提出医学意见；准备结婚的男女双方应当暂缓结婚。) when all of it fits."""
+    end, size = position + 1, len(sentences[position])
+    if is_item(sentences[position]):
+        return position, end
+    while sentences[end - 1].rstrip().endswith(_SEMICOLONS):
+        if end == len(sentences) or is_item(sentences[end]):
+            return position, position + 1
+        size += len(sentences[end])
+        if size > max_chars:
+            return position, position + 1
+        end += 1
+    return position, end
 
 
 def list_run(sentences: Sequence[str], position: int, max_chars: int = MAX_LIST_CHARS) -> tuple[int, int]:
