@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from retrieval.affinity import library_affinity
 from retrieval.answer_types import AnswerType, Asked, asking_words, states_a_number
 from retrieval.bigram_leg import char_bigrams, question_bigrams
 from retrieval.cilin import Cilin
@@ -244,7 +245,9 @@ class ExtractiveAnswerer:
         chosen = self._choose(candidates)
         answer = self._compose(question, hits, chosen, display_terms, terms, asked)
         answer = replace(answer, highlight_terms=highlight)
-        return Draft(answer, self._evidence(hits, chunk_cover, candidates, chosen, terms, asked))
+        evidence = self._evidence(hits, chunk_cover, candidates, chosen, terms, asked)
+        evidence = replace(evidence, affinity=library_affinity(terms, lexical, self.tokenizer.everyday_share))
+        return Draft(answer, evidence)
 
     def _evidence(
         self,

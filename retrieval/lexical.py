@@ -134,6 +134,11 @@ class LexicalIndex:
         """chunk id → doc id (built on first use, once per index: a library change loads a new one)."""
         return dict(zip(self.state.chunk_ids, self.state.doc_ids, strict=True))
 
+    @cached_property
+    def word_occurrences(self) -> int:
+        """(token, chunk) pairs of the library: its size in distinct words per passage, summed."""
+        return int(self._bm25.scores["indptr"][-1]) if self._bm25 is not None else 0
+
     def document_frequency(self, token: str) -> int:
         """In how many chunks a token occurs (read off the sparse score matrix: no scan)."""
         if self._bm25 is None:

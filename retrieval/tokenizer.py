@@ -228,6 +228,11 @@ class ChineseTokenizer:
         for word in words:
             self._jieba.add_word(word)
 
+    def everyday_share(self, word: str) -> float:
+        """The word's share of everyday Chinese, by jieba's dictionary counts (0 when the dictionary lacks it)."""
+        self._ensure_ready()
+        return (self._jieba.FREQ.get(word) or 0) / self._jieba.total
+
     def tokenize(self, text: str) -> list[str]:
         """Search-mode tokens: "书香政协活动" → ["书香", "政协", "书香政协", "活动"], stopwords removed.
 
