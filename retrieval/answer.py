@@ -215,7 +215,7 @@ class ExtractiveAnswerer:
         terms = weigh_terms(
             self.tokenizer.term_classes(question),
             lexical,
-            self.thesaurus,
+            self.thesaurus.for_question(question) if self.thesaurus is not None else None,
             self.cilin if settings.cilin_weight > 0 or settings.cilin_stand_in > 0 else None,
             settings.cilin_weight,
             asking_words(question) if settings.answer_typing else (),

@@ -116,11 +116,18 @@ class HybridSearcher:
         if (cilin_weight <= 0 and cilin_stand_in <= 0) or self.cilin is None:
             tokens = self.index.tokenizer.tokenize(query)
             if self.thesaurus is not None:
-                tokens = self.thesaurus.expand(tokens, lexical, abbreviations)
+                tokens = self.thesaurus.for_question(query).expand(tokens, lexical, abbreviations)
             return lexical.search(tokens, k, doc_ids)
         tokenizer = self.index.tokenizer
         weights = weighted_query(
-            query, tokenizer, lexical, self.thesaurus, self.cilin, cilin_weight, abbreviations, cilin_stand_in
+            query,
+            tokenizer,
+            lexical,
+            self.thesaurus.for_question(query) if self.thesaurus is not None else None,
+            self.cilin,
+            cilin_weight,
+            abbreviations,
+            cilin_stand_in,
         )
         return weighted_bm25(lexical, weights, k, doc_ids)
 

@@ -5,11 +5,14 @@ Only questions are expanded (search and answer coverage); the index never change
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
 from retrieval.abbreviations import abbreviations_of
+from retrieval.answer_types import AnswerType, question_type
 from retrieval.lexical import LexicalIndex
 from retrieval.tokenizer import DATA_DIR, ChineseTokenizer
 
@@ -38,6 +41,12 @@ def pieces(text: str, tokens: list[str]) -> list[str]:
     return found
 
 
+# Asked with 什么时候 / 哪天, these words ask a law's effective date (消防法是什么时候开始实行的), which every law
+# states one way: 本法自…起施行.
+_TAKES_EFFECT = re.compile(r"生效|实行|执行|实施")
+EFFECTIVE = ("施行",)
+
+
 class Thesaurus:
     def __init__(self, tokenizer: ChineseTokenizer, path: Path = SYNONYMS):
         self._tokenizer = tokenizer
@@ -61,6 +70,18 @@ class Thesaurus:
         if len(parts) > 1:
             return (text, *parts)  # the phrase, or all of its pieces
         return (parts[0],) if parts and text not in tokens else (text,)  # one token stands for it
+
+    def for_question(self, question: str) -> Thesaurus:
+        """This thesaurus for one question: when it asks when something takes effect, its 实行 / 生效 / 执行 also
+        count as the texts' 施行 (the same thesaurus otherwise)."""
+        if question_type(question) is not AnswerType.DATE:
+            return self
+        words = set(_TAKES_EFFECT.findall(question))
+        if not words:
+            return self
+        view = copy.copy(self)
+        view.__dict__["_entries"] = {**self._entries, **{w: (*self._entries.get(w, ()), EFFECTIVE) for w in words}}
+        return view
 
     def alternatives(self, token: str, library: LexicalIndex | None = None) -> tuple[Alternative, ...]:
         """What counts as this word; with a library, also its spelled-out form there (村委会 → 村民委员会)."""
