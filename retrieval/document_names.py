@@ -39,8 +39,18 @@ class Title:
     short: str  # without 中华人民共和国, brackets and spaces: what a member's name is matched against
 
 
+# 母婴保健这部法, 这个条例: a name said with a demonstrative before its kind word
+_DEMONSTRATIVE = re.compile(r"(?<=[\u4e00-\u9fff])[这那][部个项本]?(?:法律|(条例|规定|办法|章程|法))$")
+
+
 def short_title(title: str) -> str:
     return _BRACKETS.sub("", title.removeprefix(_PREFIX)).replace(" ", "").replace("　", "")
+
+
+def asked_name(text: str) -> str:
+    """The name a question says, as a short title: 中华人民共和国宪法 is asked as 宪法, and 母婴保健这部法 (这个条例,
+    那部法律) is 母婴保健法."""
+    return _DEMONSTRATIVE.sub(lambda match: match.group(1) or "法", short_title(text))
 
 
 def titles_of(documents: Iterable[tuple[str, str]], openings: dict[str, str] | None = None) -> list[Title]:
@@ -150,7 +160,7 @@ class DocumentNames:
         for start, end in candidate_names(question, starts):
             if any(s <= start and end <= e for s, e in spans):
                 continue  # part of a longer name already matched (劳动合同法 holds 合同法)
-            name = short_title(question[start:end])  # 中华人民共和国宪法 is asked as 宪法
+            name = asked_name(question[start:end])
             fits = [t for t in self._holding(name) if spells(name, t, self._everyday)]
             found = list(dict.fromkeys(t.doc_id for t in _of_the_year(fits, question[max(0, start - 6) : end])))
             if 0 < len(found) <= MAX_NAMED:

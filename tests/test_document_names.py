@@ -103,6 +103,16 @@ def test_a_name_starts_after_no_noun(tokenizer: ChineseTokenizer) -> None:
     assert names.named(question, name_starts(question, tokenizer.tagged_words(question))) == ["信访工作条例"]
 
 
+def test_a_name_said_with_a_demonstrative_names_the_document(tokenizer: ChineseTokenizer) -> None:
+    names = DocumentNames([title("母婴保健法"), title("信访工作条例")], never_everyday)
+    for question, named in [
+        ("母婴保健这部法最早是从哪天开始执行的？", ["母婴保健法"]),
+        ("信访工作这个条例对办理期限有什么规定？", ["信访工作条例"]),
+        ("这部法最早是从哪天开始执行的？", []),  # no name before the demonstrative
+    ]:
+        assert names.named(question, name_starts(question, tokenizer.tagged_words(question))) == named
+
+
 def test_a_year_picks_that_years_report(tokenizer: ChineseTokenizer) -> None:
     names = DocumentNames(
         [title("政府工作报告", "政府工作报告（2021年）"), Title("r22", "政府工作报告（2022年）", "政府工作报告")],
