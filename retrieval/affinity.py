@@ -27,8 +27,9 @@ def word_affinity(word: str, lexical: LexicalIndex, everyday_share: float) -> fl
 
 
 def library_affinity(terms: QueryTerms, lexical: LexicalIndex, everyday_share: Callable[[str], float]) -> float:
-    """1 unless even the question's most library-like word (or thesaurus alternative) is one the library says less
-    often than everyday Chinese would: then down to 0 at e⁻³ of that. 1 when no word is evidence either way."""
+    """1 unless even the question's two most library-like words (or thesaurus alternatives), on average, are ones the
+    library says less often than everyday Chinese would: then down to 0 at e⁻³ of that. 1 when no word is evidence
+    either way. Two, not the single best: one generic word (精神, 保存) is in any library."""
     scores = []
     for term in terms.weights:
         if len(term) < 2 or (terms.weights[term] <= 0 and term not in terms.unseen):
@@ -38,4 +39,7 @@ def library_affinity(terms: QueryTerms, lexical: LexicalIndex, everyday_share: C
             score = word_affinity(word, lexical, share) if share > 0 else None
             if score is not None:
                 scores.append(score)
-    return 1.0 + max(-AFFINITY_RANGE, min(0.0, max(scores))) / AFFINITY_RANGE if scores else 1.0
+    if not scores:
+        return 1.0
+    best = sum(sorted(scores)[-2:]) / min(2, len(scores))
+    return 1.0 + max(-AFFINITY_RANGE, min(0.0, best)) / AFFINITY_RANGE
