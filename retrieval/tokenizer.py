@@ -10,7 +10,7 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -199,6 +199,8 @@ class ChineseTokenizer:
         self._ready = False
         self._classes_cache: dict[str, dict[str, str]] = {}
         self._tagged_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._everyday_counts: dict[str, int] = {}  # jieba's own counts of the words the domain's replaced
+        self._everyday_total = 1
 
     @cached_property
     def stopwords(self) -> frozenset[str]:
@@ -218,6 +220,8 @@ class ChineseTokenizer:
         with self._lock:
             if not self._ready:
                 self._jieba.initialize()
+                self._remember_everyday(self._user_dict_words())
+                self._everyday_total = self._jieba.total
                 self._jieba.load_userdict(str(self._user_dict))
                 self._pos = jieba.posseg.POSTokenizer(self._jieba)
                 self._ready = True
@@ -225,13 +229,25 @@ class ChineseTokenizer:
     def add_words(self, words: list[str]) -> None:
         """Teach the tokenizer extra terms (e.g. document titles) so they stay whole."""
         self._ensure_ready()
+        self._remember_everyday(words)
         for word in words:
             self._jieba.add_word(word)
 
     def everyday_share(self, word: str) -> float:
-        """The word's share of everyday Chinese, by jieba's dictionary counts (0 when the dictionary lacks it)."""
+        """The word's share of everyday Chinese, by jieba's own dictionary counts (0 when it lacks the word): not
+        the counts the user dictionary and added titles set, which only keep domain terms whole (书香政协 100000)."""
         self._ensure_ready()
-        return (self._jieba.FREQ.get(word) or 0) / self._jieba.total
+        count = self._everyday_counts[word] if word in self._everyday_counts else self._jieba.FREQ.get(word)
+        return (count or 0) / self._everyday_total
+
+    def _remember_everyday(self, words: Iterable[str]) -> None:
+        """Keep jieba's own count of words about to get the domain's (the first time only)."""
+        for word in words:
+            self._everyday_counts.setdefault(word, self._jieba.FREQ.get(word) or 0)
+
+    def _user_dict_words(self) -> list[str]:
+        lines = self._user_dict.read_text(encoding="utf-8").splitlines()
+        return [line.split()[0] for line in lines if line.strip()]
 
     def tokenize(self, text: str) -> list[str]:
         """Search-mode tokens: "书香政协活动" → ["书香", "政协", "书香政协", "活动"], stopwords removed.

@@ -75,6 +75,13 @@ def test_a_small_library_gives_no_sign(wage_library: KnowledgeBase) -> None:
     assert affinity_of(lexical, wage_library.tokenizer, "新买的手机需要贴膜吗？") == 1.0
 
 
+def test_the_domain_dictionarys_counts_are_no_everyday_chinese(tokenizer: ChineseTokenizer) -> None:
+    # the user dictionary gives 书香政协 and 全国政协 a count of 100000 to keep them whole; everyday Chinese says the
+    # first never and the second far less often than 手机
+    assert tokenizer.everyday_share("书香政协") == 0
+    assert 0 < tokenizer.everyday_share("全国政协") < tokenizer.everyday_share("手机")
+
+
 def test_the_shipped_refusal_model_trusts_evidence_less_for_an_everyday_question() -> None:
     model = RefusalModel.load()
     assert model is not None and "affinity" in model.features
