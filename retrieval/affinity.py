@@ -20,7 +20,7 @@ AFFINITY_RANGE = 3.0  # a best word said e⁻³ as often as everyday Chinese wou
 def word_affinity(word: str, lexical: LexicalIndex, everyday_share: float) -> float | None:
     """log((df + 1) / (E + 1)): df, the passages saying the word; E, those that would say it were the library
     everyday Chinese (its word occurrences × the word's everyday share). None when that is no evidence: a word
-    expected in less than one passage and said in none or one (贴膜 in any library, 手机 in a small one)."""
+    expected in less than one passage and said in none (贴膜 in any library, 手机 in a small one that lacks it)."""
     expected = lexical.word_occurrences * everyday_share
     score = math.log((lexical.document_frequency(word) + 1) / (expected + 1))
     return score if score > 0 or expected >= 1 else None

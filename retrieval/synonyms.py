@@ -79,7 +79,7 @@ class Thesaurus:
         words = set(_TAKES_EFFECT.findall(question))
         if not words:
             return self
-        view = copy.copy(self)
+        view = copy.copy(self)  # shares the tokenizer and path; its own entries, set where cached_property keeps them
         view.__dict__["_entries"] = {**self._entries, **{w: (*self._entries.get(w, ()), EFFECTIVE) for w in words}}
         return view
 
