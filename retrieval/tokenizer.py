@@ -237,7 +237,7 @@ class ChineseTokenizer:
         """The word's share of everyday Chinese, by jieba's own dictionary counts (0 when it lacks the word): not
         the counts the user dictionary and added titles set, which only keep domain terms whole (书香政协 100000)."""
         self._ensure_ready()
-        count = self._everyday_counts[word] if word in self._everyday_counts else self._jieba.FREQ.get(word)
+        count = self._everyday_counts.get(word, self._jieba.FREQ.get(word))
         return (count or 0) / self._everyday_total
 
     def _remember_everyday(self, words: Iterable[str]) -> None:

@@ -89,3 +89,19 @@ def items_over_seeds(kb: KnowledgeBase, title: str, counts: dict[str, int], seed
         with contextlib.suppress(QuizError):  # nothing to ask: the trainer is told so
             found += QuizGenerator(kb).generate(QuizRequest((material,), counts, seed)).items
     return found
+
+
+def other_regulations(topics: tuple[str, ...], second_article: str) -> dict[str, str]:
+    """Files of small city regulations, one per topic, each with its own 施行 article (as every law has), so 施行
+    is an everyday word of the library; `second_article` is formatted with the topic."""
+    return {
+        f"other{n}.md": "\n\n".join(
+            [
+                f"# 某市{topic}条例",
+                f"第一条 为了促进{topic}事业发展，制定本条例。",
+                "第二条 " + second_article.format(topic=topic),
+                f"第三条 本条例自20{10 + n}年3月1日起施行。",
+            ]
+        )
+        for n, topic in enumerate(topics)
+    }

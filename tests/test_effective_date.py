@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quiz_library import build_library
+from quiz_library import build_library, other_regulations
 
 from retrieval.kb import KnowledgeBase
 from retrieval.synonyms import Thesaurus
@@ -22,17 +22,7 @@ FIRE = "\n\n".join(
     ]
 )
 TOPICS = ("全民阅读", "公共图书馆", "非物质文化遗产", "博物馆", "档案", "公共文化服务")
-OTHERS = {
-    f"other{n}.md": "\n\n".join(
-        [
-            f"# 某市{topic}条例",
-            f"第一条 为了促进{topic}事业发展，制定本条例。",
-            f"第二条 本市实行{topic}工作责任制，执行统一的{topic}标准。",
-            f"第三条 本条例自20{10 + n}年3月1日起施行。",
-        ]
-    )
-    for n, topic in enumerate(TOPICS)
-}
+OTHERS = other_regulations(TOPICS, "本市实行{topic}工作责任制，执行统一的{topic}标准。")
 
 
 @pytest.fixture

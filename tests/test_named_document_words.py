@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quiz_library import build_library
+from quiz_library import build_library, other_regulations
 
 from retrieval.kb import KnowledgeBase
 
@@ -23,17 +23,7 @@ PATRIOTIC = "\n\n".join(
 # Other laws: each has its own 施行 article, as every law does, so 施行 is an everyday word of the library while
 # 爱国主义 is rare in it and weighs much.
 TOPICS = ("全民阅读", "公共图书馆", "非物质文化遗产", "博物馆", "档案", "公共文化服务", "体育", "旅游")
-OTHERS = {
-    f"other{n}.md": "\n\n".join(
-        [
-            f"# 某市{topic}条例",
-            f"第一条 为了促进{topic}事业发展，制定本条例。",
-            f"第二条 市人民政府应当将{topic}工作纳入国民经济和社会发展规划。",
-            f"第三条 本条例自20{10 + n}年3月1日起施行。",
-        ]
-    )
-    for n, topic in enumerate(TOPICS)
-}
+OTHERS = other_regulations(TOPICS, "市人民政府应当将{topic}工作纳入国民经济和社会发展规划。")
 
 
 @pytest.fixture
