@@ -245,9 +245,7 @@ class ExtractiveAnswerer:
         chosen = self._choose(candidates)
         answer = self._compose(question, hits, chosen, display_terms, terms, asked)
         answer = replace(answer, highlight_terms=highlight)
-        evidence = self._evidence(hits, chunk_cover, candidates, chosen, terms, asked)
-        evidence = replace(evidence, affinity=library_affinity(terms, lexical, self.tokenizer.everyday_share))
-        return Draft(answer, evidence)
+        return Draft(answer, self._evidence(hits, chunk_cover, candidates, chosen, terms, asked, lexical))
 
     def _evidence(
         self,
@@ -257,9 +255,10 @@ class ExtractiveAnswerer:
         chosen: list[Candidate],
         terms: QueryTerms,
         asked: Asked,
+        lexical: LexicalIndex,
     ) -> Evidence:
         best_passage = hits[max(range(len(hits)), key=lambda i: chunk_cover[i])].chunk
-        best_passage_tokens = set(self.tokenizer.tokenize(index_text(best_passage)))
+        best_tokens = set(self.tokenizer.tokenize(index_text(best_passage)))
         raw = sorted((h.bm25_score for h in hits), reverse=True)
         margin = (raw[0] - raw[1]) / raw[0] if len(raw) > 1 and raw[0] > 0 else (1.0 if raw and raw[0] > 0 else 0.0)
         best = chosen[0] if chosen else None
@@ -267,7 +266,6 @@ class ExtractiveAnswerer:
         # the most specific word the library knows: an unseen one (红烧肉, 衣服) can be in no passage at all
         known = [t for t in terms.weights if t not in terms.unseen]
         heaviest = max(known, key=lambda t: terms.weights[t], default=None)
-        best_tokens = best_passage_tokens
         return Evidence(
             coverage=max(chunk_cover),
             sentence_coverage=best.cover if best else 0.0,
@@ -284,6 +282,7 @@ class ExtractiveAnswerer:
             no_question_word=0.0 if terms.says_any(best_tokens) else 1.0,
             foreign=1.0 if terms.foreign else 0.0,
             lone_match=1.0 if _lone(*terms.words_covered(best_tokens)) else 0.0,
+            affinity=library_affinity(terms, lexical, self.tokenizer.everyday_share),
         )
 
     @staticmethod

@@ -51,6 +51,7 @@ class Thesaurus:
     def __init__(self, tokenizer: ChineseTokenizer, path: Path = SYNONYMS):
         self._tokenizer = tokenizer
         self._path = path
+        self._for_this_question: dict[str, tuple[Alternative, ...]] = {}  # consulted first (for_question)
 
     @cached_property
     def _entries(self) -> dict[str, tuple[Alternative, ...]]:
@@ -79,13 +80,16 @@ class Thesaurus:
         words = set(_TAKES_EFFECT.findall(question))
         if not words:
             return self
-        view = copy.copy(self)  # shares the tokenizer and path; its own entries, set where cached_property keeps them
-        view.__dict__["_entries"] = {**self._entries, **{w: (*self._entries.get(w, ()), EFFECTIVE) for w in words}}
+        view = copy.copy(self)  # shares the tokenizer, path and loaded entries
+        view._for_this_question = {w: (*self._entries.get(w, ()), EFFECTIVE) for w in words}
         return view
+
+    def _lookup(self, token: str) -> tuple[Alternative, ...]:
+        return self._for_this_question.get(token) or self._entries.get(token, ())
 
     def alternatives(self, token: str, library: LexicalIndex | None = None) -> tuple[Alternative, ...]:
         """What counts as this word; with a library, also its spelled-out form there (村委会 → 村民委员会)."""
-        found = self._entries.get(token, ())
+        found = self._lookup(token)
         if not found and library is not None:
             return abbreviations_of(library).alternatives(token)
         return found
@@ -94,7 +98,7 @@ class Thesaurus:
         """The tokens that are pieces of a token the thesaurus says otherwise, or of one of `wholes`: 手机卡 is
         电话卡, so its 手机 is no word of the question's own — the whole word and its alternatives stand for it."""
         tokens = list(tokens)
-        words = [*wholes, *(t for t in tokens if self._entries.get(t))]
+        words = [*wholes, *(t for t in tokens if self._lookup(t))]
         return {t for t in tokens if any(t in word and t != word for word in words)}
 
     def expand(self, tokens: list[str], library: LexicalIndex | None = None, abbreviations: bool = False) -> list[str]:
@@ -110,7 +114,7 @@ class Thesaurus:
         extra = [
             word
             for t in tokens
-            for word in ([w for alt in self._entries.get(t, ()) for w in alt] or spelled.get(t, ()))
+            for word in ([w for alt in self._lookup(t) for w in alt] or spelled.get(t, ()))
             if word not in kept
         ]
         return kept + list(dict.fromkeys(extra))

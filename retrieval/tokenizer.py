@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import re
 import threading
 import unicodedata
@@ -208,9 +209,13 @@ class ChineseTokenizer:
         return frozenset(line.strip() for line in lines if line.strip())
 
     @cached_property
+    def _user_dict_bytes(self) -> bytes:
+        return self._user_dict.read_bytes()  # read once: the version digest, the everyday counts and jieba use it
+
+    @cached_property
     def version(self) -> str:
         """Identifies jieba, the rules, the dictionary and the stopwords: an index built with another is stale."""
-        digest = hashlib.sha256(self._user_dict.read_bytes() + self._stopwords_path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(self._user_dict_bytes + self._stopwords_path.read_bytes()).hexdigest()
         return f"jieba-{jieba.__version__}/r{RULES_VERSION}/{digest[:10]}"
 
     def _ensure_ready(self) -> None:
@@ -222,7 +227,7 @@ class ChineseTokenizer:
                 self._jieba.initialize()
                 self._remember_everyday(self._user_dict_words())
                 self._everyday_total = self._jieba.total
-                self._jieba.load_userdict(str(self._user_dict))
+                self._jieba.load_userdict(io.BytesIO(self._user_dict_bytes))
                 self._pos = jieba.posseg.POSTokenizer(self._jieba)
                 self._ready = True
 
@@ -246,7 +251,7 @@ class ChineseTokenizer:
             self._everyday_counts.setdefault(word, self._jieba.FREQ.get(word) or 0)
 
     def _user_dict_words(self) -> list[str]:
-        lines = self._user_dict.read_text(encoding="utf-8").splitlines()
+        lines = self._user_dict_bytes.decode("utf-8-sig").splitlines()
         return [line.split()[0] for line in lines if line.strip()]
 
     def tokenize(self, text: str) -> list[str]:
