@@ -70,6 +70,16 @@ HELDOUT9_DOCS = (
     "社会法/学位法(2024-04-26).md",
     "社会法/红十字会法(2017-02-24).md",
 )
+# An eighth held-out set (heldout10_laws_qa.jsonl), written blind by a helper in session 18 over five more laws
+# (physicians, advertising, public libraries, occupational disease, preschool education) while fresh7's results
+# were read and tuned on.
+HELDOUT10_DOCS = (
+    "行政法/医师法(2021-08-20).md",
+    "行政法/广告法(2021-04-29).md",
+    "行政法/公共图书馆法(2018-10-26).md",
+    "社会法/职业病防治法(2018-12-29).md",
+    "行政法/学前教育法(2024-11-08).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -94,6 +104,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT7_DOCS,
             *HELDOUT8_DOCS,
             *HELDOUT9_DOCS,
+            *HELDOUT10_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()

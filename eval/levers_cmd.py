@@ -64,7 +64,7 @@ class LeverResult:
     withheld: dict[str, WithheldScores] = field(default_factory=dict)  # measured for the shipped configuration
 
 
-POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+POLICY_SETS = ("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 # The refusal model is fitted on every set whose questions were read and tuned on (from session 17: 120
 # unanswerable questions, not dev's 73 alone, and laws of five sets written apart); the rest only report it.
 FIT_SETS = ("dev", "dev3", "fresh4", "fresh5", "fresh6")
@@ -96,8 +96,11 @@ def policy_sets() -> dict[str, list[QAItem]]:
         "fresh5": load_qa_jsonl(DATA / "heldout7_laws_qa.jsonl"),
         # written blind by a helper in session 16 over five more laws: never tuned on
         "fresh6": load_qa_jsonl(DATA / "heldout8_laws_qa.jsonl"),
-        # written blind by a helper in session 17 over five more laws: never tuned on
+        # written blind by a helper in session 17 over five more laws; its failures were read and tuned on from
+        # session 18
         "fresh7": load_qa_jsonl(DATA / "heldout9_laws_qa.jsonl"),
+        # written blind by a helper in session 18 over five more laws: never tuned on
+        "fresh8": load_qa_jsonl(DATA / "heldout10_laws_qa.jsonl"),
     }
 
 
