@@ -40,7 +40,14 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|多少[^，。？的]{1,2}?费"
         ),
     ),
-    (AnswerType.PERSON, re.compile(r"是谁|谁是|哪位|叫什么名字|姓什么")),
+    # a name is asked for an office's holder (会长是谁, 谁是主任); who acts (是谁出面请来的, 负总责的是谁) is
+    # answered by a body or a role as often (由理事会聘请, 主要负责人): the BODY cue below takes those
+    (
+        AnswerType.PERSON,
+        re.compile(
+            r"(?:长|主席|主任|书记|总理|主委|委员|理事|经理)是谁(?=[？?！!。，,]|呢|啊|$)|谁是|哪位|叫什么名字|姓什么"
+        ),
+    ),
     (
         AnswerType.AGE,
         re.compile(
@@ -117,7 +124,7 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.BODY: re.compile(
         r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"
-        r"办公厅|国务院|中央|书记|负责人|领导|群众|公民"
+        r"办公厅|国务院|中央|书记|负责人|领导|群众|公民|理事会"
     ),
     # a person's name needs part-of-speech tagging: the answerer checks it (ChineseTokenizer.has_person_name)
     AnswerType.PERSON: re.compile(r"(?!)"),

@@ -47,6 +47,10 @@ from retrieval.types import Chunk
         # as many as one likes: whether that is allowed (办理电话卡不得超出…限制的数量), not a count
         ("一个人想办多少张手机卡就能办多少张吗？", AnswerType.RULE),
         ("一个人最多能办多少张手机卡？", AnswerType.COUNT),
+        # a name for an office's holder; who acts is answered by a body or a role (由…理事会聘请, 主要负责人)
+        ("现在中国红十字会的会长是谁？", AnswerType.PERSON),
+        ("红会的名誉会长是谁出面请来的？", AnswerType.BODY),
+        ("厂里出了事故，头一个负总责的是谁？", AnswerType.BODY),
     ],
 )
 def test_question_types(question: str, expected: AnswerType) -> None:
