@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from retrieval.abbreviations import is_subsequence
+from retrieval.tokenizer import is_pointing
 
 # How document titles end; a question's name ends the same way (党章 names a …章程).
 KINDS = ("法典", "条例", "章程", "报告", "决议", "规定", "办法", "决定", "意见", "规则", "细则", "纲要", "法", "章")
@@ -180,7 +181,7 @@ def _of_the_year(fits: list[Title], around: str) -> list[Title]:
 
 def name_starts(text: str, tagged: Iterable[tuple[str, str]]) -> list[int]:
     """Where a name can start: at a word that follows no noun (党组工作条例 is no 工作条例; 按消法 holds 消法)."""
-    starts, position, after_noun = [], 0, False
+    starts, position, after_noun, previous = [], 0, False, ""
     for word, flag in tagged:
         found = text.find(word, position)
         if found < 0:
@@ -188,5 +189,7 @@ def name_starts(text: str, tagged: Iterable[tuple[str, str]]) -> list[int]:
         if not after_noun:
             starts.append(found)
         position = found + len(word)
-        after_noun = flag.startswith(NOUN_FLAGS)
+        # a demonstrative's measure word (这版, 这部) is no noun: 这版红十字会法 names 红十字会法
+        after_noun = flag.startswith(NOUN_FLAGS) and not is_pointing(previous + word) and not is_pointing(word)
+        previous = word
     return starts

@@ -168,9 +168,18 @@ def _remembered(cache: dict[str, T], key: str, make: Callable[[], T]) -> T:
     return value
 
 
+# jieba's HMM makes words of an asking word or a demonstrative and what follows it (哪天起, 这版, 那部): they
+# point, they name nothing
+_POINTING = re.compile(r"哪.{0,2}|[这那][一]?[版部条项款次届个种份本]")
+
+
+def is_pointing(word: str) -> bool:
+    return bool(_POINTING.fullmatch(word))
+
+
 def word_class(word: str, tag: str) -> str:
     """ "noun", "content" or "function": how much a question word says about what is asked."""
-    if tag.startswith(FUNCTION_TAGS):
+    if tag.startswith(FUNCTION_TAGS) or is_pointing(word):
         return "function"
     if tag.startswith("m"):  # numerals: "60" and "一年" matter, "几届" and "多少" only ask
         return "function" if any(q in word for q in QUESTION_NUMBERS) else "content"
@@ -342,6 +351,8 @@ class ChineseTokenizer:
 
     def _class_of(self, token: str) -> str:
         """Class of a token that posseg segmented differently: function only if all its words are."""
+        if is_pointing(token):
+            return "function"
         pairs = [pair for pair in self._pos.cut(token) if pair.word not in self.stopwords]
         found = {word_class(pair.word, pair.flag) for pair in pairs}
         return "function" if found == {"function"} else ("noun" if "noun" in found else "content")

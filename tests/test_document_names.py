@@ -109,6 +109,7 @@ def test_a_name_said_with_a_demonstrative_names_the_document(tokenizer: ChineseT
         ("母婴保健这部法最早是从哪天开始执行的？", ["母婴保健法"]),
         ("信访工作这个条例对办理期限有什么规定？", ["信访工作条例"]),
         ("这部法最早是从哪天开始执行的？", []),  # no name before the demonstrative
+        ("现在这版母婴保健法是哪天起实行的？", ["母婴保健法"]),  # …or after it: 这版 is no noun before the name
     ]:
         assert names.named(question, name_starts(question, tokenizer.tagged_words(question))) == named
 
