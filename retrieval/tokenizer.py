@@ -148,6 +148,21 @@ _NOT_VERB_OBJECT = frozenset(f"{_NUMERAL_CHARS}万几年月日天时周岁次")
 _SEPARATED = re.compile(rf"(?=([\u4e00-\u9fff])([了过完着](?:{_TIMES})?|{_TIMES}|个)([\u4e00-\u9fff]))")
 
 
+# The hundred-odd commonest Chinese surnames (about nine in ten people bear one) and the compound ones
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊"
+    "葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉"
+    "骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏"
+    "宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝习栗"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "令狐", "司徒")
+
+
+def _starts_with_surname(word: str) -> bool:
+    return word[0] in _SURNAMES or word.startswith(_COMPOUND_SURNAMES)
+
+
 # jieba part-of-speech tags of words that shape a question rather than carry its topic:
 # pronouns, adverbs, prepositions, conjunctions, particles, interjections, locatives, measure words, time words.
 FUNCTION_TAGS = ("r", "d", "p", "c", "u", "y", "e", "o", "f", "q", "t", "z", "x")
@@ -358,9 +373,13 @@ class ChineseTokenizer:
         return "function" if found == {"function"} else ("noun" if "noun" in found else "content")
 
     def has_person_name(self, text: str) -> bool:
-        """True when jieba tags a word of the text as a person's name (nr): answers a 是谁 question."""
+        """True when jieba tags a word of the text as a person's name (nr) that starts with a surname: answers a
+        是谁 question (the HMM also tags 红新月 and the like nr)."""
         self._ensure_ready()
-        return any(pair.flag == "nr" and len(pair.word) >= 2 for pair in self._pos.cut(normalize(text)))
+        return any(
+            pair.flag in ("nr", "nrfg") and 2 <= len(pair.word) <= 4 and _starts_with_surname(pair.word)
+            for pair in self._pos.cut(normalize(text))
+        )
 
     def query_tokens(self, text: str) -> list[str]:
         """Tokens for a search query: the question's function words dropped (unless nothing else is left)."""
