@@ -14,7 +14,7 @@ from pathlib import Path
 from retrieval.abbreviations import abbreviations_of
 from retrieval.answer_types import AnswerType, question_type
 from retrieval.lexical import LexicalIndex
-from retrieval.tokenizer import DATA_DIR, ChineseTokenizer
+from retrieval.tokenizer import DATA_DIR, ChineseTokenizer, normalize
 
 SYNONYMS = DATA_DIR / "synonyms.txt"
 # An alternative: a word, then the pieces jieba cuts it into. It is present when the word is, or all its pieces
@@ -45,6 +45,9 @@ def pieces(text: str, tokens: list[str]) -> list[str]:
 # states one way: 本法自…起施行.
 _TAKES_EFFECT = re.compile(r"生效|实行|执行|实施")
 EFFECTIVE = ("施行",)
+# An entry this long is a phrase the question may say although jieba cuts it in pieces (叫去问话 → 叫 去 问话);
+# a shorter one would match across word boundaries (开课 of 说好的开课 is a word; 的开 is not).
+MIN_PHRASE = 3
 
 
 class Thesaurus:
@@ -52,6 +55,7 @@ class Thesaurus:
         self._tokenizer = tokenizer
         self._path = path
         self._for_this_question: dict[str, tuple[Alternative, ...]] = {}  # consulted first (for_question)
+        self.phrases: tuple[str, ...] = ()  # the question's entries jieba cuts in pieces (for_question)
 
     @cached_property
     def _entries(self) -> dict[str, tuple[Alternative, ...]]:
@@ -73,16 +77,33 @@ class Thesaurus:
         return (parts[0],) if parts and text not in tokens else (text,)  # one token stands for it
 
     def for_question(self, question: str) -> Thesaurus:
-        """This thesaurus for one question: when it asks when something takes effect, its 实行 / 生效 / 执行 also
-        count as the texts' 施行 (the same thesaurus otherwise)."""
-        if question_type(question) is not AnswerType.DATE:
-            return self
-        words = set(_TAKES_EFFECT.findall(question))
-        if not words:
+        """This thesaurus for one question (the same thesaurus when nothing below applies):
+        - its entries of three or more characters the question says, which jieba cuts in pieces (叫去问话,
+          赖着不走), are its `phrases`: words of the question whose alternatives stand for their pieces;
+        - when it asks when something takes effect, its 实行 / 生效 / 执行 also count as the texts' 施行."""
+        phrases = self._phrases_in(question)
+        words = set(_TAKES_EFFECT.findall(question)) if question_type(question) is AnswerType.DATE else set()
+        if not phrases and not words:
             return self
         view = copy.copy(self)  # shares the tokenizer, path and loaded entries
         view._for_this_question = {w: (*self._entries.get(w, ()), EFFECTIVE) for w in words}
+        view.phrases = phrases
         return view
+
+    def _phrases_in(self, question: str) -> tuple[str, ...]:
+        text = normalize(question).lower()
+        said = [phrase for phrase in self._long_entries if phrase in text]
+        # the longest says it: 人大常委会 is said, not its 人大常委 (= 常务委员会组成人员)
+        return tuple(p for p in said if not any(p in longer and p != longer for longer in said))
+
+    @cached_property
+    def _long_entries(self) -> tuple[str, ...]:
+        return tuple(word for word in self._entries if len(word) >= MIN_PHRASE)
+
+    def with_phrases(self, tokens: Iterable[str]) -> list[str]:
+        """The question's phrases first (those not already a token), then its tokens."""
+        tokens = list(tokens)
+        return [*(p for p in self.phrases if p not in tokens), *tokens]
 
     def _lookup(self, token: str) -> tuple[Alternative, ...]:
         return self._for_this_question.get(token) or self._entries.get(token, ())
@@ -105,6 +126,7 @@ class Thesaurus:
         """The tokens followed by the words of their alternatives, whole and in pieces (for the BM25 query: the
         texts' 中国人民政治协商会议 yields 政治, 协商, 会议, never 政治协商会议). With `abbreviations`, the
         spelled-out form of an abbreviation is added, or stands in for it (Abbreviations.replaces)."""
+        tokens = self.with_phrases(tokens)
         table = abbreviations_of(library) if library is not None and abbreviations else None
         spelled = {t: table.expansions(t) for t in tokens} if table is not None else {}
         replaced = [t for t in spelled if table is not None and table.replaces(t)]

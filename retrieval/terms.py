@@ -194,6 +194,8 @@ def weigh_terms(
     one-character verb (想, 去, 办) at a fifth and ignores unseen modal compounds (能管, 要交).
     """
     classes = demote_asking_words(classes, asking)
+    if thesaurus is not None:  # its phrases the question says are words of the question (叫去问话)
+        classes = {**{p: "content" for p in thesaurus.phrases if p not in classes}, **classes}
     n = max(len(lexical.state.chunk_ids), 1)
     unseen_weight = unseen_factor * math.log(1 + (n + 0.5) / 0.5)
     library = lexical if abbreviations else None

@@ -192,7 +192,7 @@ def test_title_and_heading_boosts_prefer_the_passage_named_by_its_heading(librar
 
 # -- answer levers ------------------------------------------------------------------------------------------------
 def test_answer_typing_prefers_the_sentence_with_a_duration(library: KnowledgeBase) -> None:
-    question = "信访事项多长时间要办结？"  # two sentences cover it equally; one holds a duration
+    question = "信访事项要几天办结？"  # two sentences cover it equally; one holds a duration
     assert "60日内" in view(library, answer_max_sentences=1).ask(question).text
     assert "60日内" not in view(library, answer_max_sentences=1, answer_typing=False).ask(question).text
 

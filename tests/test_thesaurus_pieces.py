@@ -49,3 +49,33 @@ def test_a_question_on_phone_cards_is_answered_from_the_phone_card_rule(phone_li
     assert answer.found
     assert "不得超出国家有关规定限制的数量" in answer.text
     assert "课堂" not in answer.text
+
+
+PATIENTS = "\n\n".join(
+    [
+        "# 医疗条例（节选）",
+        "第二十三条 医疗卫生人员不得泄露患者的隐私和个人信息。",
+        "第二十四条 医疗卫生人员应当向患者说明病情和医疗措施。",
+    ]
+)
+
+
+def test_an_entry_jieba_cuts_in_pieces_is_a_word_of_the_question(tokenizer: ChineseTokenizer) -> None:
+    question = "医生把我的病情往外说，这样行吗？"
+    assert "往外说" not in tokenizer.tokenize(question)  # jieba: 往外 说
+    view = Thesaurus(tokenizer).for_question(question)
+    assert view.phrases == ("往外说",)
+    assert "泄露" in view.expand(tokenizer.tokenize(question))
+
+
+@pytest.fixture
+def patient_library(tmp_path: Path, tokenizer: ChineseTokenizer):
+    kb = build_library(tmp_path, tokenizer, {"patients.md": PATIENTS})
+    yield kb
+    kb.close()
+
+
+def test_a_question_said_in_a_phrase_is_answered_from_the_rule_it_means(patient_library: KnowledgeBase) -> None:
+    answer = patient_library.ask("医生把我的病情往外说，这样行吗？")
+    assert answer.found
+    assert "不得泄露" in answer.text
