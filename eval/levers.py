@@ -37,6 +37,7 @@ _SEARCH_FIELDS = (
     "list_boost",
     "phrase_boost",
     "definition_boost",
+    "implied_weight",
     "dense_weight",
 )
 # The pre-issue behaviour: every lever off.
@@ -55,6 +56,7 @@ BEFORE: dict[str, object] = {
     "list_boost": 0.0,
     "phrase_boost": 0.0,
     "definition_boost": 0.0,
+    "implied_weight": 0.0,
     "answer_typing": False,
     "sentence_bigram_weight": 0.0,
     "answer_value_clause_weight": 0.0,
@@ -80,6 +82,7 @@ def levers(shipped: Settings) -> list[Lever]:
         "type_boost": 0.3,
         "phrase_boost": 0.3,
         "definition_boost": 0.3,
+        "implied_weight": 0.3,
     }
 
     def value(name: str) -> object:
@@ -97,6 +100,10 @@ def levers(shipped: Settings) -> list[Lever]:
         Lever(
             "documents the question names (个保法, 二十大报告)",
             {"named_boost": value("named_boost"), "named_answer_bonus": value("named_answer_bonus")},
+        ),
+        Lever(
+            "the document most best passages come from, searched without its topic words",
+            {"implied_weight": value("implied_weight")},
         ),
         Lever("answer typing (with units)", {"answer_typing": True}),
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),

@@ -157,6 +157,12 @@ class LexicalIndex:
         matrix = self._bm25.scores
         return np.asarray(matrix["indices"][matrix["indptr"][column] : matrix["indptr"][column + 1]])
 
+    def share_in_document(self, token: str, doc_id: str) -> float:
+        """The share of a document's chunks a token occurs in (0 when the document has none)."""
+        in_document = self._doc_array == doc_id
+        size = int(in_document.sum())
+        return float(in_document[self.postings(token)].sum()) / size if size else 0.0
+
     def vocabulary(self) -> list[str]:
         return list(self._bm25.vocab_dict) if self._bm25 is not None else []
 

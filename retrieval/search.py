@@ -53,6 +53,7 @@ class SearchOptions:
     list_boost: float = 0.0  # ×(1 + this) for a passage listing what a list question asks for (哪几种处罚)
     phrase_boost: float = 0.0  # extra score × the share of the question a passage says word for word
     definition_boost: float = 0.0  # extra score for a passage defining the term a question asks the meaning of
+    implied_weight: float = 0.0  # weight of the search within the document the best passages come from
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -75,6 +76,7 @@ class SearchOptions:
             settings.list_boost,
             settings.phrase_boost,
             settings.definition_boost,
+            settings.implied_weight,
         )
 
     @property
@@ -171,6 +173,8 @@ class HybridSearcher:
         naming = self._naming(query) if options.named_boost > 0 and not doc_ids else Naming()
         if naming.doc_ids:
             fused = self._with_named_documents(fused, query, naming, n, weights, options)
+        elif options.implied_weight > 0 and not doc_ids:
+            fused = self._with_implied_document(fused, query, n, weights, options)
         return self._to_hits(fused, legs, k, query, options, frozenset(naming.doc_ids))
 
     def _legs(
@@ -249,6 +253,33 @@ class HybridSearcher:
             merged = {cid: score for cid, score in merged.items() if documents.get(cid) not in naming.doc_ids}
         for cid, score in fuse(within, weights, options.fusion, options.rrf_k):
             merged[cid] = max(merged.get(cid, 0.0), score + options.named_boost)
+        return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+
+    def _with_implied_document(
+        self,
+        fused: list[tuple[str, float]],
+        query: str,
+        n: int,
+        weights: dict[str, float],
+        options: SearchOptions,
+    ) -> list[tuple[str, float]]:
+        """A question most of whose best passages come from one document is asked about that document without
+        naming it: the words most of its passages say (红十字会 in the Red Cross law) tell them apart no more than
+        a name does, so its passages are searched again without them, and that ranking is added at
+        implied_weight."""
+        document = implied_document(fused, self.index.lexical().document_of)
+        if document is None:
+            return fused
+        lexical = self.index.lexical()
+        tokens = self.index.tokenizer.query_tokens(query)
+        topic = [t for t in tokens if lexical.share_in_document(t, document) >= TOPIC_SHARE]
+        asked = without_words(normalize(query), topic)
+        if not topic or not self.index.tokenizer.query_tokens(asked):
+            return fused
+        within = self._legs(asked, n, [document], options, lexical_only=True)
+        merged = dict(fused)
+        for cid, score in fuse(within, weights, options.fusion, options.rrf_k):
+            merged[cid] = merged.get(cid, 0.0) + options.implied_weight * score
         return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
 
     def _field_boosted(
@@ -332,3 +363,24 @@ class HybridSearcher:
             if cid in chunks
         ]
         return hits[:k]
+
+
+# A document is implied when it holds the best passage and at least this many of the best five.
+IMPLIED_SHARE_OF_TOP = 3
+# A word at least this share of a document's passages say is its topic, not what a question asks of it.
+TOPIC_SHARE = 0.3
+
+
+def implied_document(fused: list[tuple[str, float]], document_of: dict[str, str]) -> str | None:
+    """The document of the best passage when it also holds most of the best five (None otherwise)."""
+    top = [document_of.get(cid) for cid, _ in fused[:5]]
+    if not top or top[0] is None or top.count(top[0]) < IMPLIED_SHARE_OF_TOP:
+        return None
+    return top[0]
+
+
+def without_words(text: str, words: Sequence[str]) -> str:
+    """The text with each occurrence of these words replaced by a comma (longest first)."""
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "，")
+    return text
