@@ -157,11 +157,11 @@ class LexicalIndex:
         matrix = self._bm25.scores
         return np.asarray(matrix["indices"][matrix["indptr"][column] : matrix["indptr"][column + 1]])
 
-    def share_in_document(self, token: str, doc_id: str) -> float:
-        """The share of a document's chunks a token occurs in (0 when the document has none)."""
-        in_document = self._doc_array == doc_id
+    def shares_in_document(self, tokens: Sequence[str], doc_id: str) -> dict[str, float]:
+        """For each token, the share of a document's chunks it occurs in (0 when the document has none)."""
+        in_document = self._doc_array == doc_id  # one pass over the chunks, however many tokens
         size = int(in_document.sum())
-        return float(in_document[self.postings(token)].sum()) / size if size else 0.0
+        return {t: float(in_document[self.postings(t)].sum()) / size if size else 0.0 for t in tokens}
 
     def vocabulary(self) -> list[str]:
         return list(self._bm25.vocab_dict) if self._bm25 is not None else []

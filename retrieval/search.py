@@ -272,7 +272,7 @@ class HybridSearcher:
             return fused
         lexical = self.index.lexical()
         tokens = self.index.tokenizer.query_tokens(query)
-        topic = [t for t in tokens if lexical.share_in_document(t, document) >= TOPIC_SHARE]
+        topic = [t for t, share in lexical.shares_in_document(tokens, document).items() if share >= TOPIC_SHARE]
         asked = without_words(normalize(query), topic)
         if not topic or not self.index.tokenizer.query_tokens(asked):
             return fused

@@ -43,7 +43,7 @@ def test_a_question_about_one_law_ranks_its_passages_by_what_it_asks(land_librar
     question = "跟邻居为承包地的地界吵起来了，可以找谁来调解？"
     lexical = land_library.index.lexical()
     land = next(d.doc_id for d in land_library.documents() if "土地承包" in d.title)
-    assert lexical.share_in_document("承包", land) > 0.3  # the law's topic: it tells its articles apart no more
+    assert lexical.shares_in_document(["承包"], land)["承包"] > 0.3  # its topic: tells its articles apart no more
     defaults = land_library.searcher.defaults
     without = land_library.search(question, k=1, options=replace(defaults, implied_weight=0.0))
     with_implied = land_library.search(question, k=1, options=replace(defaults, implied_weight=0.3))
