@@ -211,10 +211,11 @@ laws no other set uses, written blind by a helper in session 14; its failures we
 15); **fresh5** = `heldout7_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 15;
 its failures were read and tuned on from session 16); **fresh6** = `heldout8_laws_qa.jsonl` (30 + 10 over five
 more laws, written blind by a helper in session 16; its failures were read and tuned on from session 17);
-**fresh7** = `heldout9_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 17, never
-tuned on); dev and held-out also hold 20 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all
-over the shared corpus plus 43 laws (`eval/laws.py`: the thirty-five question laws and eight distractors on
-neighbouring topics). **CMRC** = the
+**fresh7** = `heldout9_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 17; its
+failures were read and tuned on from session 18); **fresh8** = `heldout10_laws_qa.jsonl` (30 + 10 over five more
+laws, written blind by a helper in session 18, never tuned on); dev and held-out also hold 20 off-topic questions
+each (`offtopic_qa.jsonl`, odd / even ids); all over the shared corpus plus 48 laws (`eval/laws.py`: the forty
+question laws and eight distractors on neighbouring topics). **CMRC** = the
 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and dev3) only; the refusal model is
 fitted on dev. *answer right* = found, at most 300
 characters without markers, and containing the gold short answer (the evidence span when there is none); *false
@@ -225,7 +226,8 @@ issue are in it too, and so are the later fixes that are not switches (thesaurus
 section answers only for headings that carry the question, the document title counted in a sentence's match, a
 duration needing a number, measure words as units). The refusal model (sign-constrained, its threshold saved with
 it) is refitted whenever the evidence changes (`python -m eval levers --calibrate`), from session 16 on every
-set read and tuned on (from session 17: dev, dev3, fresh4, fresh5, fresh6; before session 16, on dev alone). All
+set read and tuned on (from session 18: dev, dev3, fresh4, fresh5, fresh6, fresh7; before session 16, on dev
+alone). All
 rows use the BM25-based legs without the dense leg (embedding_model none): with only the English fallback model here
 it adds nothing (sections 1 and 4). The static-vector row uses fastText vectors trained on the laws and the corpus
 (`eval/train_vectors.py`, trained by the first run into data/eval-cache/)."""
