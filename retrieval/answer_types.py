@@ -45,7 +45,8 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.PERSON,
         re.compile(
-            r"(?:长|主席|主任|书记|总理|主委|委员|理事|经理)是谁(?=[？?！!。，,]|呢|啊|$)|谁是|哪位|叫什么名字|姓什么"
+            r"(?:长|主席|主任|书记|总理|主委|委员|理事|经理)(?:是谁|是哪一?位)(?=[？?！!。，,]|呢|啊|$)|谁是|哪一?位|叫什么名字"
+            r"|姓什么"
         ),
     ),
     (
@@ -284,12 +285,14 @@ class Asked:
     kind: AnswerType = AnswerType.NONE
     units: tuple[str, ...] = ()
     listed: str | None = None  # what a list question lists (有哪些义务 → 义务)
+    office: str | None = None  # the office whose holder a 是谁 question asks for (部长是谁 → 部长)
 
     @classmethod
     def of(cls, question: str) -> Asked:
         kind = question_type(question)
         units = asked_units(question) if kind in _UNIT_KINDS else ()
-        return cls(kind, units, listed_noun(question) if kind is AnswerType.LIST else None)
+        listed = listed_noun(question) if kind is AnswerType.LIST else None
+        return cls(kind, units, listed, asked_office(question) if kind is AnswerType.PERSON else None)
 
     def introduces(self, sentence: str) -> bool:
         """The sentence introduces a list of what is asked: “公务员应当履行下列义务：” for 公务员有哪些义务."""
@@ -302,10 +305,36 @@ class Asked:
     def held_by(self, text: str, has_person_name: Callable[[str], bool]) -> bool:
         """The text holds an answer of this kind (in the asked unit, when one is asked)."""
         if self.kind is AnswerType.PERSON:
-            return has_person_name(text)
+            return _names_near(text, self.office, has_person_name)
         if self.units:  # the unit is the sharper test: 两届 answers 几届 though no count cue names 届
             return has_unit(text, self.units)
         return has_type(text, self.kind)
+
+
+# 现在的文化和旅游部部长是谁, 全国政协主席是哪一位: the office, two characters before the asking words
+_OFFICE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁|是哪一?位)(?:[？?！!。，,]|呢|啊|$)")
+NAME_REACH = 8  # characters between an office and its holder's name (全国政协主席王沪宁, 王某某同志任部长)
+
+
+def asked_office(question: str) -> str | None:
+    match = _OFFICE.search(normalize(question))
+    return match.group(1) if match else None
+
+
+def _names_near(text: str, office: str | None, has_person_name: Callable[[str], bool]) -> bool:
+    """A person's name in the text, and next to the office when one is asked: a sentence on the office's
+    powers with some other name in it says nothing of who holds it."""
+    if office is None:
+        return has_person_name(text)
+    for match in re.finditer(re.escape(office), text):
+        before = _SENTENCE_END.split(text[max(0, match.start() - NAME_REACH) : match.start()])[-1]
+        after = _SENTENCE_END.split(text[match.end() : match.end() + NAME_REACH])[0]
+        if has_person_name(before + office + after):
+            return True
+    return False
+
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 # 有哪些义务, 哪几项职责？: the two to four characters after the asking word, up to the question's end

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.answer_types import AnswerType, asked_units, asking_words, has_type, has_unit, question_type
+from retrieval.answer_types import AnswerType, Asked, asked_units, asking_words, has_type, has_unit, question_type
 from retrieval.bigram_leg import CharBigramIndex, char_bigrams, question_bigrams
 from retrieval.cilin import Cilin, cilin_path, parse_cilin
 from retrieval.clauses import answering_clause, lacks_subject, restore_subject, split_clauses, strip_ellipsis
@@ -271,3 +271,11 @@ def test_static_vector_leg_ranks_by_meaning_of_known_words(tmp_path: Path) -> No
     assert loaded is not None
     assert loaded.search(loaded_model.sentence(["辞职"]), 3)[0][0] == "a"
     assert loaded.search(loaded_model.sentence(["未知词"]), 3) == []
+
+
+def test_an_office_holder_is_a_name_next_to_the_office(tokenizer) -> None:
+    asked = Asked.of("现在的全国政协主席是哪一位？")
+    assert asked.kind is AnswerType.PERSON and asked.office == "主席"
+    assert asked.held_by("全国政协主席王沪宁出席会议。", tokenizer.has_person_name)
+    # a name elsewhere says nothing of who holds the office
+    assert not asked.held_by("全国政协主席主持会议。王晓军同志参加会议并讲话。", tokenizer.has_person_name)
