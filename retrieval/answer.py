@@ -109,9 +109,28 @@ def _lone(said: int, words: int) -> bool:
     return words > 1 and said <= 1
 
 
-def meets_requirements(chunk: Chunk, required: Sequence[str]) -> bool:
+def meets_requirements(chunk: Chunk, required: Sequence[str], opening: Callable[[str], str] = lambda _: "") -> bool:
+    """The passage says every required specific, or its document's opening does (a document's date line,
+    （2018年1月2日）, dates all its passages: 2018年中央一号文件 asks any of them)."""
     text = _evidence_text(chunk)
-    return all(term in text for term in required)
+    missing = [term for term in required if term not in text]
+    return not missing or all(term in strip_punctuation(normalize(opening(chunk.doc_id))) for term in missing)
+
+
+def openings(chunks_of: ChunksOf | None) -> Callable[[str], str]:
+    """doc id → the start of its first passage (read once per document and question)."""
+    found: dict[str, str] = {}
+
+    def opening(doc_id: str) -> str:
+        if doc_id not in found:
+            first = chunks_of(doc_id)[:1] if chunks_of is not None else []
+            found[doc_id] = first[0].text[:OPENING_CHARS] if first else ""
+        return found[doc_id]
+
+    return opening
+
+
+OPENING_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -228,9 +247,10 @@ class ExtractiveAnswerer:
         highlight = discriminative_terms(terms)
         asked = Asked.of(question) if settings.answer_typing else Asked()
         required = required_terms(question)
+        opening = openings(chunks_of)
         chunk_cover = [
             terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk))))
-            if meets_requirements(h.chunk, required)
+            if meets_requirements(h.chunk, required, opening)
             else 0.0
             for h in hits
         ]
