@@ -30,6 +30,10 @@ EVERYDAY_SHARE = 0.001
 BOOSTED_TYPES = frozenset(
     {AnswerType.DURATION, AnswerType.AGE, AnswerType.MONEY, AnswerType.COUNT, AnswerType.DATE, AnswerType.PERSON}
 )
+# A document is implied when it holds the best passage and at least this many of the best five.
+IMPLIED_SHARE_OF_TOP = 3
+# A word at least this share of a document's passages say is its topic, not what a question asks of it.
+TOPIC_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -267,10 +271,10 @@ class HybridSearcher:
         naming it: the words most of its passages say (红十字会 in the Red Cross law) tell them apart no more than
         a name does, so its passages are searched again without them, and that ranking is added at
         implied_weight."""
-        document = implied_document(fused, self.index.lexical().document_of)
+        lexical = self.index.lexical()
+        document = implied_document(fused, lexical.document_of)
         if document is None:
             return fused
-        lexical = self.index.lexical()
         tokens = self.index.tokenizer.query_tokens(query)
         topic = [t for t, share in lexical.shares_in_document(tokens, document).items() if share >= TOPIC_SHARE]
         asked = without_words(normalize(query), topic)
@@ -363,12 +367,6 @@ class HybridSearcher:
             if cid in chunks
         ]
         return hits[:k]
-
-
-# A document is implied when it holds the best passage and at least this many of the best five.
-IMPLIED_SHARE_OF_TOP = 3
-# A word at least this share of a document's passages say is its topic, not what a question asks of it.
-TOPIC_SHARE = 0.3
 
 
 def implied_document(fused: list[tuple[str, float]], document_of: dict[str, str]) -> str | None:
