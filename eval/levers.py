@@ -176,7 +176,8 @@ class LeverRunner:
         kb = self.kb
         missing = kb.searcher.missing_documents(question) if not doc_ids else []
         outline = partial(kb.outline, doc_ids)
-        return answerer.draft(question, hits, kb.index.lexical(), kb.catalog.chunks_of, missing, outline)
+        catalog = kb.catalog
+        return answerer.draft(question, hits, kb.index.lexical(), catalog.chunks_of, missing, outline, catalog.opening)
 
     def drafts(
         self, items: Sequence[QAItem], settings: Settings, model: RefusalModel | None = None

@@ -63,6 +63,7 @@ ARTICLE_MIN_TITLE_MATCH = 0.5
 HIGHLIGHT_IDF_SHARE = 0.45
 ChunksOf = Callable[[str], list[Chunk]]
 OutlineOf = Callable[[], LibraryOutline]  # built only when a list question needs it
+OpeningOf = Callable[[str], str]  # doc id → its first characters (Catalog.opening)
 # 仅供参考 beyond the calibrated threshold: a passage saying under answer_confident_coverage of the question's
 # weight, or one lacking the question's most specific word unless the model is this sure. Chosen on the dev sets
 # against the rule it replaced (any unseen noun, or the specific word missing, always doubtful): right answers
@@ -109,28 +110,27 @@ def _lone(said: int, words: int) -> bool:
     return words > 1 and said <= 1
 
 
-def meets_requirements(chunk: Chunk, required: Sequence[str], opening: Callable[[str], str] = lambda _: "") -> bool:
+def meets_requirements(chunk: Chunk, required: Sequence[str], opening: OpeningOf = lambda _: "") -> bool:
     """The passage says every required specific, or its document's opening does (a document's date line,
     （2018年1月2日）, dates all its passages: 2018年中央一号文件 asks any of them)."""
     text = _evidence_text(chunk)
     missing = [term for term in required if term not in text]
-    return not missing or all(term in strip_punctuation(normalize(opening(chunk.doc_id))) for term in missing)
+    if not missing:
+        return True
+    said = strip_punctuation(normalize(opening(chunk.doc_id)))
+    return all(term in said for term in missing)
 
 
-def openings(chunks_of: ChunksOf | None) -> Callable[[str], str]:
-    """doc id → the start of its first passage (read once per document and question)."""
+def remembered_openings(opening_of: OpeningOf | None) -> OpeningOf:
+    """doc id → its opening, asked of the catalog once per document and question (nothing without a catalog)."""
     found: dict[str, str] = {}
 
     def opening(doc_id: str) -> str:
         if doc_id not in found:
-            first = chunks_of(doc_id)[:1] if chunks_of is not None else []
-            found[doc_id] = first[0].text[:OPENING_CHARS] if first else ""
+            found[doc_id] = opening_of(doc_id) if opening_of is not None else ""
         return found[doc_id]
 
     return opening
-
-
-OPENING_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,9 @@ class ExtractiveAnswerer:
         chunks_of: ChunksOf | None = None,
         missing_documents: Sequence[str] = (),
         outline: OutlineOf | None = None,
+        opening_of: OpeningOf | None = None,
     ) -> Answer:
-        return self.decide(self.draft(question, hits, lexical, chunks_of, missing_documents, outline))
+        return self.decide(self.draft(question, hits, lexical, chunks_of, missing_documents, outline, opening_of))
 
     # -- the decision ---------------------------------------------------------------------------------
     def decide(self, draft: Draft) -> Answer:
@@ -220,10 +221,12 @@ class ExtractiveAnswerer:
         chunks_of: ChunksOf | None = None,
         missing_documents: Sequence[str] = (),
         outline: OutlineOf | None = None,
+        opening_of: OpeningOf | None = None,
     ) -> Draft:
         """The answer before refusal is decided, with its evidence. `missing_documents`: the 《titles》 the question
         quotes that the library lacks — what it asks is in them, so the nearest passage elsewhere is no answer.
-        `outline`: the searchable library's outline, for list questions whose section is not among the hits."""
+        `outline`: the searchable library's outline, for list questions whose section is not among the hits.
+        `opening_of`: a document's first characters, whose date line dates all its passages."""
         if not question.strip():
             return Draft(Answer(question, EMPTY_QUESTION, found=False, mode="none"), None)
         if missing_documents:
@@ -247,7 +250,7 @@ class ExtractiveAnswerer:
         highlight = discriminative_terms(terms)
         asked = Asked.of(question) if settings.answer_typing else Asked()
         required = required_terms(question)
-        opening = openings(chunks_of)
+        opening = remembered_openings(opening_of)
         chunk_cover = [
             terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk))))
             if meets_requirements(h.chunk, required, opening)

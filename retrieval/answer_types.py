@@ -28,6 +28,8 @@ class AnswerType(StrEnum):
     NONE = "none"
 
 
+# …是谁 / …是哪位 closing a question: it asks who holds what stands before it (部长是谁, 主席是哪一位)
+_HOLDER_ASKED = r"(?:是谁|是哪一?位)(?=[？?！!。，,]|呢|啊|$)"
 _CHINESE_NUMERAL = "[零〇一二两三四五六七八九十百千万半]"
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?|" + _CHINESE_NUMERAL + "+)"
 # Question cues, tried in this order: the first that matches names the type.
@@ -44,10 +46,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     # answered by a body or a role as often (由理事会聘请, 主要负责人): the BODY cue below takes those
     (
         AnswerType.PERSON,
-        re.compile(
-            r"(?:长|主席|主任|书记|总理|主委|委员|理事|经理)(?:是谁|是哪一?位)(?=[？?！!。，,]|呢|啊|$)|谁是|哪一?位|叫什么名字"
-            r"|姓什么"
-        ),
+        re.compile(rf"(?:长|主席|主任|书记|总理|主委|委员|理事|经理){_HOLDER_ASKED}|谁是|哪一?位|叫什么名字|姓什么"),
     ),
     (
         AnswerType.AGE,
@@ -312,7 +311,8 @@ class Asked:
 
 
 # 现在的文化和旅游部部长是谁, 全国政协主席是哪一位: the office, two characters before the asking words
-_OFFICE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁|是哪一?位)(?:[？?！!。，,]|呢|啊|$)")
+_OFFICE = re.compile(r"([\u4e00-\u9fff]{2})" + _HOLDER_ASKED)
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 NAME_REACH = 8  # characters between an office and its holder's name (全国政协主席王沪宁, 王某某同志任部长)
 
 
@@ -332,9 +332,6 @@ def _names_near(text: str, office: str | None, has_person_name: Callable[[str], 
         if has_person_name(before + office + after):
             return True
     return False
-
-
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 # 有哪些义务, 哪几项职责？: the two to four characters after the asking word, up to the question's end

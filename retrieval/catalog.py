@@ -287,9 +287,13 @@ class Catalog:
 
     def openings(self, chars: int = 200) -> dict[str, str]:
         """Each document's first characters (a subtitle such as ——在…大会上的报告 names the document too)."""
-        sql = "SELECT doc_id, substr(text, 1, :n) AS opening FROM chunks WHERE position = 0"
-        rows = self.execute(sql, {"n": chars})
+        rows = self.execute(_OPENINGS, {"n": chars})
         return {row["doc_id"]: row["opening"] for row in rows}
+
+    def opening(self, doc_id: str, chars: int = 200) -> str:
+        """One document's first characters (its date line: （2018年1月2日）)."""
+        rows = self.execute(_OPENINGS + " AND doc_id = :doc_id", {"n": chars, "doc_id": doc_id})
+        return rows[0]["opening"] if rows else ""
 
     def heading_rows(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """Each document's distinct heading paths, with its title: the library's outline, without the texts."""
@@ -342,6 +346,7 @@ class StagedDocument:
     replaces: str | None = None
 
 
+_OPENINGS = "SELECT doc_id, substr(text, 1, :n) AS opening FROM chunks WHERE position = 0"
 _INSERT_DOCUMENT = (
     "INSERT INTO documents(doc_id, name, title, file_type, size_bytes, pages, ocr_pages, n_chunks, n_chars, "
     "pipeline_version, added_by, added_at, flags) VALUES (:doc_id, :name, :title, :file_type, :size_bytes, "

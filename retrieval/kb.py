@@ -105,7 +105,10 @@ class KnowledgeBase:
         hits = self.search(question, k or self.settings.top_k, doc_ids)
         missing = self.searcher.missing_documents(question) if not doc_ids else []
         outline = partial(self.outline, doc_ids)
-        answer = self.answerer.answer(question, hits, self.index.lexical(), self.catalog.chunks_of, missing, outline)
+        catalog = self.catalog
+        answer = self.answerer.answer(
+            question, hits, self.index.lexical(), catalog.chunks_of, missing, outline, catalog.opening
+        )
         return hits, replace(answer, notices=answer.notices + instruction_caveat(answer) + tuple(self.notices))
 
     def outline(self, doc_ids: Sequence[str] | None = None) -> LibraryOutline:
