@@ -80,6 +80,15 @@ HELDOUT10_DOCS = (
     "社会法/职业病防治法(2018-12-29).md",
     "行政法/学前教育法(2024-11-08).md",
 )
+# A ninth held-out set (heldout11_laws_qa.jsonl), written blind by a helper in session 19 over five more laws
+# (teachers, vaccines, product quality, copyright, railways) while fresh8's results were read and tuned on.
+HELDOUT11_DOCS = (
+    "行政法/教师法(2009-08-27).md",
+    "行政法/疫苗管理法(2019-06-29).md",
+    "经济法/产品质量法(2018-12-29).md",
+    "民法商法/著作权法(2020-11-11).md",
+    "经济法/铁路法(2015-04-24).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -105,6 +114,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT8_DOCS,
             *HELDOUT9_DOCS,
             *HELDOUT10_DOCS,
+            *HELDOUT11_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()
