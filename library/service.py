@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -414,9 +415,8 @@ class Library:
         stale_chunks = {c.id for doc_id in dropped for c in self.catalog.chunks_of(doc_id)}
         generation, stamp = self.catalog.generation() + 1, new_stamp()
         started = time.perf_counter()
-        rows = list(self.catalog.iter_tokens(exclude_docs=dropped | batch.staged_ids))
-        for item in batch.staged:
-            rows.extend((c.id, c.doc_id, list(t)) for c, t in zip(item.chunks, item.tokens, strict=True))
+        staged = ((c.id, c.doc_id, t) for item in batch.staged for c, t in zip(item.chunks, item.tokens, strict=True))
+        rows = chain(self.catalog.iter_tokens(exclude_docs=dropped | batch.staged_ids), staged)  # streamed
         index = LexicalIndex.build(rows, generation, self.tokenizer.version, stamp)
         bm25_s = time.perf_counter() - started
         chunks = [c for item in batch.staged for c in item.chunks]
@@ -460,8 +460,7 @@ class Library:
 
     def _republish(self, state: GenerationState) -> None:
         """The generation's legs built again from the stored tokens, under its own number and stamp."""
-        rows = list(self.catalog.iter_tokens())
-        index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
+        index = LexicalIndex.build(self.catalog.iter_tokens(), state.number, self.tokenizer.version, state.stamp)
         self._publish(index, build_bigram_leg(self.catalog))
         self._prune_shared(state.number, state.stamp)
 

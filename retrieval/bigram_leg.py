@@ -81,13 +81,16 @@ def bigram_bm25(texts: Sequence[str]) -> bm25s.BM25:
         batch = texts[start : start + _BATCH]
         doc, gram = _gram_occurrences(batch)
         pairs, tf = np.unique((doc << _DOC_SHIFT) | gram, return_counts=True)
-        docs.append((pairs >> _DOC_SHIFT) + start)
+        # int32 where it fits: at 100k chunks these arrays hold ~15 M pairs each
+        docs.append(((pairs >> _DOC_SHIFT) + start).astype(np.int32))
         grams.append(pairs & ((1 << _DOC_SHIFT) - 1))
-        counts.append(tf)
+        counts.append(tf.astype(np.int32))
         lengths.append(np.bincount(doc, minlength=len(batch)))
     every = np.concatenate(grams)
+    del grams
     vocabulary = np.unique(every)
-    term = np.searchsorted(vocabulary, every)  # cheaper than np.unique's return_inverse (an argsort)
+    term = np.searchsorted(vocabulary, every).astype(np.int32)  # cheaper than np.unique's return_inverse (an argsort)
+    del every
     vocab = {_gram_text(int(code)): column for column, code in enumerate(vocabulary)}
     return counts_to_bm25(np.concatenate(docs), term, np.concatenate(counts), np.concatenate(lengths), vocab)
 

@@ -7,11 +7,12 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import bm25s
 import numpy as np
@@ -20,6 +21,7 @@ from retrieval.bm25_matrix import counts_to_bm25
 from retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 STATE_FILE = "state.json"
 # (generation, stamp) of a generation folder, small enough to read before trusting a leg saved beside the BM25.
 LABEL_FILE = "label.json"
@@ -49,19 +51,41 @@ class LexicalState:
     stamp: str = ""  # the catalog's generation stamp (retrieval.catalog.new_stamp); "" in older artefacts
 
 
-def tokens_bm25(documents: Sequence[Sequence[str]]) -> bm25s.BM25:
-    """bm25s' index of these token lists, counted with numpy (retrieval.bm25_matrix): the per-token Python work
-    is one dictionary lookup."""
+# Rows counted at a time: only one batch's token lists need be alive (at 100k chunks the whole library's
+# ~25 M token strings took ~1.5 GB when they were read into one list first)
+_BATCH = 20_000
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def tokens_bm25(documents: Iterable[Sequence[str]]) -> bm25s.BM25:
+    """bm25s' index of these token lists, counted with numpy (retrieval.bm25_matrix) a batch at a time: the
+    per-token Python work is one dictionary lookup."""
     vocab: dict[str, int] = {}
-    lengths = np.fromiter((len(tokens) for tokens in documents), dtype=np.int64, count=len(documents))
-    term = np.fromiter(
-        (vocab.setdefault(token, len(vocab)) for tokens in documents for token in tokens),
-        dtype=np.int64,
-        count=int(lengths.sum()),
-    )
-    doc = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
-    pairs, tf = np.unique((doc << 32) | term, return_counts=True)
-    return counts_to_bm25(pairs >> 32, pairs & 0xFFFFFFFF, tf, lengths, vocab)
+    docs, terms, counts, lengths = [], [], [], []
+    start = 0
+    for batch in _batches(documents, _BATCH):
+        length = np.fromiter((len(tokens) for tokens in batch), dtype=np.int64, count=len(batch))
+        term = np.fromiter(
+            (vocab.setdefault(token, len(vocab)) for tokens in batch for token in tokens),
+            dtype=np.int64,
+            count=int(length.sum()),
+        )
+        doc = np.repeat(np.arange(start, start + len(batch), dtype=np.int64), length)
+        pairs, tf = np.unique((doc << 32) | term, return_counts=True)
+        docs.append((pairs >> 32).astype(np.int32))
+        terms.append((pairs & 0xFFFFFFFF).astype(np.int32))
+        counts.append(tf.astype(np.int32))
+        lengths.append(length)
+        start += len(batch)
+    if not lengths:
+        return counts_to_bm25(*(np.zeros(0, dtype=np.int64) for _ in range(4)), vocab)
+    doc, term, tf, length = (np.concatenate(parts) for parts in (docs, terms, counts, lengths))
+    return counts_to_bm25(doc, term, tf, length, vocab)
 
 
 class LexicalIndex:
@@ -72,13 +96,21 @@ class LexicalIndex:
 
     @classmethod
     def build(
-        cls, rows: Sequence[tuple[str, str, list[str]]], generation: int, tokenizer_version: str, stamp: str = ""
+        cls, rows: Iterable[tuple[str, str, Sequence[str]]], generation: int, tokenizer_version: str, stamp: str = ""
     ) -> LexicalIndex:
-        """Index (chunk id, doc id, tokens) rows, as Catalog.iter_tokens yields them."""
-        state = LexicalState(generation, tokenizer_version, tuple(r[0] for r in rows), tuple(r[1] for r in rows), stamp)
-        if not rows:
-            return cls(None, state)
-        return cls(tokens_bm25([r[2] for r in rows]), state)
+        """Index (chunk id, doc id, tokens) rows, as Catalog.iter_tokens yields them (read once, as a stream)."""
+        chunk_ids: list[str] = []
+        doc_ids: list[str] = []
+
+        def tokens() -> Iterator[Sequence[str]]:
+            for chunk_id, doc_id, chunk_tokens in rows:
+                chunk_ids.append(chunk_id)
+                doc_ids.append(doc_id)
+                yield chunk_tokens
+
+        bm25 = tokens_bm25(tokens())
+        state = LexicalState(generation, tokenizer_version, tuple(chunk_ids), tuple(doc_ids), stamp)
+        return cls(bm25 if chunk_ids else None, state)
 
     @classmethod
     def load(cls, path: Path, mmap: bool = True) -> LexicalIndex | None:

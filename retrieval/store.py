@@ -238,14 +238,13 @@ class Index:
         """BM25 from the catalog's stored tokens, labelled with the generation the rows were read at."""
         while True:
             started = time.perf_counter()
-            rows = list(self.catalog.iter_tokens())
-            after = self.catalog.generation_state()
+            index = LexicalIndex.build(self.catalog.iter_tokens(), state.number, self.tokenizer.version, state.stamp)
+            after = self.catalog.generation_state()  # the rows were all read at `state`
             if after == state:
-                index = LexicalIndex.build(rows, state.number, self.tokenizer.version, state.stamp)
                 log.info(
                     "BM25 of generation %d built from the catalog: %d passages in %.1f s",
                     state.number,
-                    len(rows),
+                    len(index.state.chunk_ids),
                     time.perf_counter() - started,
                 )
                 return index
