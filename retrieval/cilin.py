@@ -20,6 +20,9 @@ CILIN_FILE = "data/cilin_ex.txt"
 # A big set is a loose category (“人 士 人物 人士 人氏 人选 …”): its members are not interchangeable.
 MAX_SET_SIZE = 12
 MAX_ALTERNATIVES = 8
+# 词林's classes of people named by who they are to someone: Ab 男女老少 (闺女, 小孩), Ah 亲属 (侄子, 老公),
+# Aj 交往 (邻居, 同事, 朋友)
+RELATION_CLASSES = frozenset({"Ab", "Ah", "Aj"})
 
 
 def cilin_path() -> Path | None:
@@ -52,6 +55,18 @@ def _load(path: Path) -> dict[str, tuple[str, ...]]:
     return parse_cilin(path.read_text(encoding="utf-8").splitlines())
 
 
+@lru_cache(maxsize=2)
+def _word_classes(path: Path) -> dict[str, frozenset[str]]:
+    """Each word → the two-letter classes (Ab, Ah, …) of every line it is on, sets of any size included."""
+    classes: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        code, _, words_text = line.strip().partition(" ")
+        if len(code) == 8:
+            for word in words_text.split():
+                classes.setdefault(word, set()).add(code[:2])
+    return {word: frozenset(found) for word, found in classes.items()}
+
+
 class Cilin:
     """Synonyms of a word, limited to words the library actually uses (the others cannot match anything)."""
 
@@ -73,6 +88,12 @@ class Cilin:
     def knows(self, word: str) -> bool:
         """The word is in 词林: a word of the language, not a colloquial fragment (交了, 得批)."""
         return word in self._synonyms
+
+    def names_a_relation(self, word: str) -> bool:
+        """The word only ever names a person by who they are to someone (侄子, 闺女, 邻居): in a member's story
+        (我侄子…) such a word is a character, not the topic."""
+        classes = _word_classes(self._path).get(word) if self._path is not None else None
+        return bool(classes) and classes <= RELATION_CLASSES
 
     def synonyms(self, word: str, known: Callable[[str], bool] = lambda _: True) -> tuple[str, ...]:
         """Up to MAX_ALTERNATIVES synonyms of a word that pass `known` (e.g. document frequency > 0)."""

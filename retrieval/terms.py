@@ -4,6 +4,7 @@ sentence's) tokens by the class of the word they come from, with thesaurus alter
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -148,18 +149,23 @@ def _class_factor(term: str, cls: str, refined: bool) -> float:
 
 def demote_asking_words(classes: dict[str, str], asking: Sequence[str]) -> dict[str, str]:
     """Tokens that lie inside the question's interrogative phrases (哪几种 → 哪几, 几种) count as function words,
-    and so do the tokens jieba cuts across one's end (几本书 → 本书, 几本书): no text says them (“每年阅读书目
-    不少于八本”), and as words the library never uses they outweighed the rest of “委员每年要读几本书”."""
+    and so do the tokens jieba cuts across one's end (几本书 → 本书, 几本书; 哪天起 → 天起; 多少钱): no text says
+    them (“每年阅读书目不少于八本”), and as words the library never uses they outweighed the rest of
+    “委员每年要读几本书”."""
     if not asking:
         return classes
     return {t: ("function" if any(_asks(t, phrase) for phrase in asking) else cls) for t, cls in classes.items()}
+
+
+# asking phrases jieba glues to the word after them (几本书, 哪天起 → 天起, 多少钱)
+_COUNTING_ASKS = ("几", "哪", "多少")
 
 
 def _asks(token: str, phrase: str) -> bool:
     if token in phrase:
         return True
     straddles = any(token.startswith(phrase[start:]) for start in range(1, len(phrase)))
-    return len(phrase) > 1 and phrase[0] == "几" and (token.startswith(phrase) or straddles)
+    return len(phrase) > 1 and phrase.startswith(_COUNTING_ASKS) and (token.startswith(phrase) or straddles)
 
 
 def _idf(lexical: LexicalIndex, alternative: Alternative, term_known: bool) -> float:
@@ -217,6 +223,8 @@ def weigh_terms(
             weights[term] = idf * _class_factor(term, cls, refined)
         elif term in stand_ins:
             weights[term] = max(lexical.idf(word) for word in stand_ins[term]) * _class_factor(term, cls, refined)
+        elif _story_person(term, cilin, refined):
+            weights[term] = 0.0
         elif cls == "noun" and _unheard(term, known, refined):
             weights[term] = unseen_weight
             unseen.add(term)
@@ -244,6 +252,16 @@ def _unheard(term: str, known: set[str], refined: bool) -> bool:
     """A word of the question the library never uses, none of its pieces either (得批 and 能管 are a modal
     and a verb the library may well use)."""
     return len(term) > 1 and not any(part in term for part in known) and not (refined and term[0] in _MODALS)
+
+
+# 表哥, 堂姐: relatives 词林 does not list
+_COUSIN = re.compile(r"[表堂][哥姐弟妹兄]")
+
+
+def _story_person(term: str, cilin: Cilin | None, refined: bool) -> bool:
+    """A relative or acquaintance the library never names (表哥, 侄子, 邻居) is a character of the member's story,
+    not a topic the library lacks: it weighs nothing rather than the most."""
+    return refined and (bool(_COUSIN.fullmatch(term)) or (cilin is not None and cilin.names_a_relation(term)))
 
 
 def _in_dictionary(term: str, cilin: Cilin | None, synonyms: dict[str, tuple[str, ...]]) -> bool:

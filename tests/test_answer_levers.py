@@ -486,6 +486,56 @@ def test_a_big_library_builds_the_bigram_leg_in_the_background(library: Knowledg
     assert built is not None and built.search("基层工会委员会", 1)
 
 
+FOOD_SHOP = """# 某市食品经营规定
+
+第一条 超过保质期的食品，经营者应当单独存放。
+
+第二条 超过保质期的食品应当及时销毁。
+
+第三条 食品经营者在经营活动中不得出售、赠送超过保质期或者标注虚假生产日期的食品，违反规定的依法处理。
+"""
+
+
+def test_a_one_character_verb_finds_the_two_character_word_the_law_uses(
+    tmp_path: Path, tokenizer: ChineseTokenizer
+) -> None:
+    # members say 卖, laws say 出售 / 销售: without the thesaurus entry the question's only verb matches
+    # nothing, and the article that merely stores such food ranks as high as the one that forbids selling it
+    write_files(tmp_path / "lib", {"food.md": FOOD_SHOP})
+    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
+    writer = Library(settings, tokenizer=tokenizer, embedder=None)
+    writer.add_many(uploads_from_paths([tmp_path / "lib"], settings))
+    writer.close()
+    kb = KnowledgeBase(settings, tokenizer=tokenizer)
+    try:
+        assert ("出售",) in kb.thesaurus.alternatives("卖")
+        question = "超过保质期的食品，店里还能卖吗？"
+        assert "不得出售" in kb.search(question, 1)[0].chunk.text
+        answer = kb.ask(question)
+        assert answer.found and answer.text.startswith("第三条")
+    finally:
+        kb.close()
+
+
+def test_the_people_of_a_members_story_and_a_glued_asking_word_weigh_nothing(library: KnowledgeBase) -> None:
+    from retrieval.answer_types import asking_words
+    from retrieval.terms import weigh_terms
+
+    # 表哥 and 闺女 say who the story is about and 多少钱 asks (jieba glues 多少 to 钱): none is a topic the
+    # library lacks, but as unseen nouns each weighed the most and pulled the coverage of the answer down
+    question = "我表哥的闺女在工会上班，会费一个月交多少钱？"
+    lexical = library.index.lexical()
+    classes = library.tokenizer.term_classes(question)
+    assert {"表哥", "闺女", "多少钱"} <= set(classes)
+    assert not any(lexical.document_frequency(w) for w in ("表哥", "闺女", "多少钱"))
+    terms = weigh_terms(classes, lexical, library.thesaurus, library.cilin, asking=asking_words(question), refined=True)
+    assert not {"表哥", "闺女", "多少钱"} & terms.unseen
+    assert all(terms.weights[w] == 0 for w in ("表哥", "闺女", "多少钱"))
+    unrefined = weigh_terms(classes, lexical, library.thesaurus, library.cilin)
+    assert {"表哥", "闺女"} <= unrefined.unseen  # outside answer typing they still count as unseen
+    assert terms.coverage({"会费", "工会"}) > 2 * unrefined.coverage({"会费", "工会"})
+
+
 def test_asking_phrases_and_colloquial_bounds_weigh_as_the_text_says_them(library: KnowledgeBase) -> None:
     from retrieval.answer_types import asking_words
     from retrieval.terms import weigh_terms
