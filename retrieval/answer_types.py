@@ -124,7 +124,10 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.BODY: re.compile(
         r"机关|部门|政府|委员会|法院|检察院|主席|主任|代表大会|公安|组织|单位|监护人|本人|党委|党组|支部|常委会|"
-        r"办公厅|国务院|中央|书记|负责人|领导|群众|公民|理事会"
+        r"办公厅|国务院|中央|书记|负责人|领导|群众|公民|理事会|"
+        # who bears it as laws name them: 经营者, 组团社, 金融机构, 所有权人; 由…承担 names whoever it is
+        r"机构|企业|公司|(?<![或再])者|旅行社|组团社|学校|医院|协会|银行|所有权人|管理人|责任人|"
+        r"由[^，。；]{1,20}(?:承担|负责|支付|赔偿)"
     ),
     # a person's name needs part-of-speech tagging: the answerer checks it (ChineseTokenizer.has_person_name)
     AnswerType.PERSON: re.compile(r"(?!)"),

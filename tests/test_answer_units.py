@@ -279,3 +279,13 @@ def test_an_office_holder_is_a_name_next_to_the_office(tokenizer) -> None:
     assert asked.held_by("全国政协主席王沪宁出席会议。", tokenizer.has_person_name)
     # a name elsewhere says nothing of who holds the office
     assert not asked.held_by("全国政协主席主持会议。王晓军同志参加会议并讲话。", tokenizer.has_person_name)
+
+
+def test_a_who_question_is_answered_by_the_party_a_law_names() -> None:
+    # laws name who bears a duty as an actor (…者), a firm, an agency (…机构, …社) or an owner (…人), often
+    # as 由…承担: each is an answer to 谁来负责 / 找谁赔, although no 机关 or 部门 is named
+    assert has_type("因设备故障造成的损失，由网络服务提供者承担。", AnswerType.BODY)
+    assert has_type("由于分包单位的原因导致违约的，由总承包社承担责任。", AnswerType.BODY)
+    assert has_type("停车设施的所有权人或者管理人应当定期维护。", AnswerType.BODY)
+    assert has_type("托管资金由存管银行负责保管。", AnswerType.BODY)
+    assert not has_type("违反本规定的，依法予以警告或者罚款。", AnswerType.BODY)  # 或者 names nobody
