@@ -86,7 +86,9 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         AnswerType.RULE,
         re.compile(
             r"能不能|能否|可不可以|可以.{0,12}吗|是否|允许|行不行|要不要|需不需要|必须.{0,12}吗|得不得|会不会|"
-            r"该不该|应不应该|有没有权|算不算|能.{0,12}吗|要.{0,12}吗|是不是"
+            r"该不该|应不应该|有没有权|算不算|能.{0,12}吗|要.{0,12}吗|是不是|"
+            # 这样行吗, 让不让, 能拿他怎么办: laws answer with what may or must be done (可以停止为其提供服务)
+            r"行吗|让不让|准不准|许不许|合法吗|违法吗|违规吗|怎么办"
         ),
     ),
     # a bare 几 before a measure word not listed above asks a number only when nothing else asks: “摆几盆花、做块
@@ -96,6 +98,9 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 # 几 that asks nothing: 好几家 (several), 那几个党员 (those), 十几 / 几十 (a rough number), 几乎 (almost)
 # …and 要是哪位委员… / 如果谁…: anyone, in a condition — the question asks what follows (能不能申请复议)
 _INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])|(?:要是|如果|假如|万一|若是?)(?:哪位|谁)")
+# in a question that asks yes or no (…还会挨罚吗), 推搡了几下 / 住了几天 tells the story: a few (开了几年才能换 asks)
+_STORY_FEW = re.compile(r"了几(?=[下次回遍天年个])")
+_YES_NO = re.compile(r"吗\W*$")
 # 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes, a question whether that is allowed
 # (not 几点到几点: a span)
 _FREE_CHOICE = re.compile(r"(多少|几|什么时候)([^，。？！?!,]{0,6}就[^，。？！?!,]{0,6}?)\1")
@@ -133,7 +138,8 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PERSON: re.compile(r"(?!)"),
     # 一律不摆花草, 不准, 只能: a rule as policy texts also say it
     AnswerType.RULE: re.compile(
-        r"应当|不得|可以|必须|禁止|有权|不能|无权|不予|须|严禁|方可|才能|允许|一律|不准|不许|不宜|不应|只能"
+        r"应当|不得|可以|必须|禁止|有权|不能|无权|不予|须|严禁|方可|才能|允许|一律|不准|不许|不宜|不应|只能|"
+        r"有[^，。；]{0,12}权利"  # 有优先通行的权利
     ),
     AnswerType.LIST: re.compile(r"[、；;]|[：:]\s*$|^[（(][一二三四五六七八九十]+[）)]|^[0-9]+[.、．]"),
 }
@@ -159,7 +165,10 @@ _BLANK = re.compile(r"[（(]\s*[）)]|_{2,}")
 
 def _asking_text(question: str) -> str:
     """The question normalised, its 几 that ask nothing masked."""
-    return _FREE_CHOICE.sub(r"·\2·", _INDEFINITE.sub("·", normalize(question)))
+    text = _INDEFINITE.sub("·", normalize(question))
+    if _YES_NO.search(text):
+        text = _STORY_FEW.sub("了·", text)
+    return _FREE_CHOICE.sub(r"·\2·", text)
 
 
 def question_type(question: str) -> AnswerType:

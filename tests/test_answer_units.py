@@ -289,3 +289,12 @@ def test_a_who_question_is_answered_by_the_party_a_law_names() -> None:
     assert has_type("停车设施的所有权人或者管理人应当定期维护。", AnswerType.BODY)
     assert has_type("托管资金由存管银行负责保管。", AnswerType.BODY)
     assert not has_type("违反本规定的，依法予以警告或者罚款。", AnswerType.BODY)  # 或者 names nobody
+
+
+def test_a_story_of_a_few_times_asks_no_number_and_a_bare_is_it_ok_asks_a_rule() -> None:
+    # 吵了几次 tells what happened in a yes-or-no question; 开了几年才能 asks how long
+    assert question_type("跟同事吵了几次架，单位还会给我处分吗？") is not AnswerType.COUNT
+    assert question_type("单位的电脑用了几年才能报废？") is AnswerType.DURATION
+    assert question_type("在小区门口摆摊卖菜，这样行吗？") is AnswerType.RULE
+    assert question_type("邻居天天半夜装修，我能拿他怎么办？") is AnswerType.RULE
+    assert has_type("执行任务的救护车辆有优先通行的权利。", AnswerType.RULE)  # 有…的权利 is a rule too
