@@ -176,9 +176,20 @@ def question_type(question: str) -> AnswerType:
     if _BLANK.search(text):  # a fill-in-the-blank stem asks for the missing words, whatever they are
         return AnswerType.NONE
     for answer_type, cue in _QUESTION_CUES:
-        if cue.search(text):
-            return answer_type
+        match = cue.search(text)
+        if match:
+            return AnswerType.RULE if _governed_by_yes_or_no(text, match.start()) else answer_type
     return AnswerType.NONE
+
+
+# 饭馆能不能规定一桌最低得消费多少钱, 能不能晚几年再去: whether is asked of the whole clause, the amount inside it
+_YES_OR_NO = re.compile(r"能不能|可不可以|能否|可否|是否|让不让|行不行|准不准|许不许")
+
+
+def _governed_by_yes_or_no(text: str, position: int) -> bool:
+    """An A-not-A question word earlier in the same clause asks whether, whatever number follows."""
+    clause_start = max(text.rfind(mark, 0, position) for mark in "，,。；;？?！!") + 1
+    return bool(_YES_OR_NO.search(text, clause_start, position))
 
 
 def has_type(sentence: str, answer_type: AnswerType) -> bool:

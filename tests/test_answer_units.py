@@ -298,3 +298,11 @@ def test_a_story_of_a_few_times_asks_no_number_and_a_bare_is_it_ok_asks_a_rule()
     assert question_type("在小区门口摆摊卖菜，这样行吗？") is AnswerType.RULE
     assert question_type("邻居天天半夜装修，我能拿他怎么办？") is AnswerType.RULE
     assert has_type("执行任务的救护车辆有优先通行的权利。", AnswerType.RULE)  # 有…的权利 is a rule too
+
+
+def test_whether_asked_of_a_clause_outweighs_the_number_inside_it() -> None:
+    # the law answers 能不能…多少钱 with a rule (不得设置最低消费), not an amount
+    assert question_type("茶馆能不能规定每人最低消费多少钱？") is AnswerType.RULE
+    assert question_type("能不能晚几年再去报到？") is AnswerType.RULE
+    # a second clause asks its own number
+    assert question_type("不交会费能不能退会，要交多少钱？") is AnswerType.MONEY
