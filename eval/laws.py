@@ -89,6 +89,15 @@ HELDOUT11_DOCS = (
     "民法商法/著作权法(2020-11-11).md",
     "经济法/铁路法(2015-04-24).md",
 )
+# A tenth held-out set (heldout12_laws_qa.jsonl), written blind by a helper in session 20 over five more laws
+# (medicines, entry and exit, trademarks, archives, animal epidemics) while fresh9's results were read and tuned on.
+HELDOUT12_DOCS = (
+    "行政法/药品管理法(2019-08-26).md",
+    "行政法/出境入境管理法(2012-06-30).md",
+    "民法商法/商标法(2019-04-23).md",
+    "行政法/档案法(2020-06-20).md",
+    "经济法/动物防疫法(2021-01-22).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -115,6 +124,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT9_DOCS,
             *HELDOUT10_DOCS,
             *HELDOUT11_DOCS,
+            *HELDOUT12_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()
