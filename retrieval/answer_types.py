@@ -32,12 +32,16 @@ class AnswerType(StrEnum):
 _HOLDER_ASKED = r"(?:是谁|是哪一?位)(?=[？?！!。，,]|呢|啊|$)"
 _CHINESE_NUMERAL = "[零〇一二两三四五六七八九十百千万半]"
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?|" + _CHINESE_NUMERAL + "+)"
+# what a 标准…是多少 may measure instead of a sum (轨距的标准宽度是多少)
+_MEASURES = "宽度|长度|高度|深度|距离|面积|重量|体积|温度|速度"
+# asking a length or a distance (离铁路多近, 有多宽): answered by a number of metres
+_DISTANCE_ASKED = r"多远|多近|多宽|多高|多深|多粗|多厚|(?:宽度|长度|高度|深度|距离)(?:是|为|有)?多少"
 # Question cues, tried in this order: the first that matches names the type.
 _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.MONEY,
         re.compile(
-            r"多少钱|几块钱|多少元|什么价|(?:费|工资|补贴|补助|津贴|奖金|罚款|租金|薪酬|标准)[^，。？]{0,4}多少(?![个种项类名人次条家所])|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
+            rf"多少钱|几块钱|多少元|什么价|(?:费|工资|补贴|补助|津贴|奖金|罚款|租金|薪酬|标准)(?:(?!{_MEASURES})[^，。？]){{0,4}}多少(?![个种项类名人次条家所])|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
             # 多少党费, 多少学费: a fee named after 多少 (多少违约金 stays a count: the law answers it by a rule)
             r"|多少[^，。？的]{1,2}?费"
         ),
@@ -77,7 +81,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|什么(?:情况|情形|条件)"  # conditions: the text lists them (有下列情形之一的)
         ),
     ),
-    (AnswerType.COUNT, re.compile(r"多少|几个|几名|几人|几次|几倍|几成|百分之几|多大比例|比例是")),
+    (AnswerType.COUNT, re.compile(_DISTANCE_ASKED + r"|多少|几个|几名|几人|几次|几倍|几成|百分之几|多大比例|比例是")),
     (
         AnswerType.BODY,
         re.compile(r"谁|哪个机关|哪个部门|哪个单位|哪级|哪一级|什么机关|什么部门|由哪|归哪|哪个法院|哪个组织"),
@@ -88,7 +92,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"能不能|能否|可不可以|可以.{0,12}吗|是否|允许|行不行|要不要|需不需要|必须.{0,12}吗|得不得|会不会|"
             r"该不该|应不应该|有没有权|算不算|能.{0,12}吗|要.{0,12}吗|是不是|"
             # 这样行吗, 让不让, 能拿他怎么办: laws answer with what may or must be done (可以停止为其提供服务)
-            r"行吗|让不让|准不准|许不许|合法吗|违法吗|违规吗|怎么办"
+            r"行吗|让不让|准不准|许不许|合法吗|违法吗|违规吗|怎么办|该[^，。？]{0,8}吗"
         ),
     ),
     # a bare 几 before a measure word not listed above asks a number only when nothing else asks: “摆几盆花、做块
@@ -99,7 +103,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 # …and 要是哪位委员… / 如果谁…: anyone, in a condition — the question asks what follows (能不能申请复议)
 _INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])|(?:要是|如果|假如|万一|若是?)(?:哪位|谁)")
 # in a question that asks yes or no (…还会挨罚吗), 推搡了几下 / 住了几天 tells the story: a few (开了几年才能换 asks)
-_STORY_FEW = re.compile(r"了几(?=[下次回遍天年个])")
+_STORY_FEW = re.compile(r"了几(?=[下次回遍天年个样件只本趟])")
 _YES_NO = re.compile(r"吗\W*$")
 # 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes, a question whether that is allowed
 # (not 几点到几点: a span)
@@ -114,7 +118,8 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     # an amount of money answers 多少 too (价格上限是多少 → 18万元)
     AnswerType.COUNT: re.compile(
         _NUM
-        + r"\s*(?:万|亿)*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|斤|公斤|吨|亩|公顷|平方米|公里|千瓦)"
+        + r"\s*(?:万|亿)*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|斤|公斤|吨|亩|公顷|平方米|公里|千瓦|"
+        + r"米|毫米|厘米)"
         + r"|百分之|分之|半数|过半"
     ),
     AnswerType.DATE: re.compile(
@@ -206,7 +211,7 @@ def has_type(sentence: str, answer_type: AnswerType) -> bool:
 # The words a question asks with (哪几种, 多大, 几年, 行不行): they shape the question, not its topic.
 _ASKING = re.compile(
     r"哪[一二三四五六七八九十几]?[个首位种类件部条项些里儿天年月级家所]?|什么(?:时候|时间|地方)|什么样?的?|啥|多少|多大|多久|多长|多高|多远|"
-    r"几[个种类年月天日次名人条项倍届岁号成本篇页份字]?|怎么样?|怎样|如何|为什么|为啥|是否|能否|能不能|可不可以|行不行|"
+    r"多近|多宽|多深|多粗|多厚|几[个种类年月天日次名人条项倍届岁号成本篇页份字只样件]?|怎么样?|怎样|如何|为什么|为啥|是否|能否|能不能|可不可以|行不行|"
     r"要不要|会不会|有没有|是不是|算不算|该不该|吗|呢|吧"
 )
 
@@ -263,11 +268,16 @@ _ASKED_UNIT = re.compile(
 _ASKED_PERCENT = re.compile(r"百分之几|百分之多少|多大比例|比例是多少|比例为多少|几成|比率是多少|缴费比例")
 
 
+_LENGTHS = ("米", "公尺", "毫米", "厘米", "公分", "公里", "千米")
+
+
 def asked_units(question: str) -> tuple[str, ...]:
     """The units an answer to this question must carry (empty when it asks for none): 几年 → 年, 周年."""
     text = _asking_text(question)
     if _ASKED_PERCENT.search(text):
         return _PERCENT
+    if re.search(_DISTANCE_ASKED, text):
+        return _LENGTHS
     match = _ASKED_UNIT.search(text)
     if match is None:
         return ()

@@ -306,3 +306,18 @@ def test_whether_asked_of_a_clause_outweighs_the_number_inside_it() -> None:
     assert question_type("能不能晚几年再去报到？") is AnswerType.RULE
     # a second clause asks its own number
     assert question_type("不交会费能不能退会，要交多少钱？") is AnswerType.MONEY
+
+
+def test_a_length_or_distance_asked_wants_metres() -> None:
+    # 多近 / 多宽 ask a length (the law: 二十米以内, 1435毫米); 标准宽度是多少 is no sum of money
+    assert question_type("在河堤边上放牛，离堤多近就不让放了？") is AnswerType.COUNT
+    assert question_type("高速公路的标准宽度是多少？") is AnswerType.COUNT
+    assert question_type("低保的补助标准是多少？") is AnswerType.MONEY
+    assert "米" in asked_units("井口离房子要有多远？")
+    assert has_unit("在堤脚外五十米以内不得取土。", asked_units("离堤多近不能取土？"))
+    assert has_type("轨距为1435毫米。", AnswerType.COUNT)
+
+
+def test_a_should_i_question_asks_a_rule_and_a_story_of_a_few_things_asks_no_number() -> None:
+    # 我该交吗 asks whether one must pay; 拿走了几样货 tells what happened
+    assert question_type("检查的人拿走了几样货，还让我交检测费，我该交吗？") is AnswerType.RULE
