@@ -79,3 +79,28 @@ def test_a_question_said_in_a_phrase_is_answered_from_the_rule_it_means(patient_
     answer = patient_library.ask("医生把我的病情往外说，这样行吗？")
     assert answer.found
     assert "不得泄露" in answer.text
+
+
+ID_CARDS = "\n\n".join(
+    [
+        "# 居民身份证法（节选）",
+        "第十条 申请领取居民身份证，应当填写《居民身份证申领登记表》，交验居民户口簿。",
+        "第十五条 任何组织或者个人不得扣押居民身份证。",
+    ]
+)
+
+
+def test_the_pieces_of_an_alternative_the_library_says_whole_weigh_less(tmp_path: Path, tokenizer) -> None:
+    # 身份证 → 居民身份证: the whole word matches the concept; its pieces 居民 and 身份 must not count it thrice
+    from retrieval.query import ALTERNATIVE_PIECE_WEIGHT, weighted_query
+
+    kb = build_library(tmp_path, tokenizer, {"id.md": ID_CARDS})
+    try:
+        lexical = kb.index.lexical()
+        weights = weighted_query(
+            "宾馆能扣我的身份证吗", tokenizer, lexical, kb.thesaurus.for_question("宾馆能扣我的身份证吗")
+        )
+        assert weights["居民身份证"] == 1.0 and weights["身份证"] == 1.0
+        assert weights["居民"] == ALTERNATIVE_PIECE_WEIGHT < 1.0
+    finally:
+        kb.close()
