@@ -90,9 +90,9 @@ ID_CARDS = "\n\n".join(
 )
 
 
-def test_the_pieces_of_an_alternative_the_library_says_whole_weigh_less(tmp_path: Path, tokenizer) -> None:
-    # 身份证 → 居民身份证: the whole word matches the concept; its pieces 居民 and 身份 must not count it thrice
-    from retrieval.query import ALTERNATIVE_PIECE_WEIGHT, weighted_query
+def test_the_pieces_of_a_word_the_library_says_whole_weigh_less(tmp_path: Path, tokenizer) -> None:
+    # 身份证 → 居民身份证: the whole words match the concept; their pieces 居民 and 身份 must not count it again
+    from retrieval.query import PIECE_WEIGHT, weighted_query
 
     kb = build_library(tmp_path, tokenizer, {"id.md": ID_CARDS})
     try:
@@ -101,6 +101,7 @@ def test_the_pieces_of_an_alternative_the_library_says_whole_weigh_less(tmp_path
             "宾馆能扣我的身份证吗", tokenizer, lexical, kb.thesaurus.for_question("宾馆能扣我的身份证吗")
         )
         assert weights["居民身份证"] == 1.0 and weights["身份证"] == 1.0
-        assert weights["居民"] == ALTERNATIVE_PIECE_WEIGHT < 1.0
+        assert weights["居民"] == PIECE_WEIGHT < 1.0
+        assert weights["身份"] == PIECE_WEIGHT  # the question's own 身份证 cut in pieces too
     finally:
         kb.close()
