@@ -198,7 +198,10 @@ class ExtractiveAnswerer:
             return answer
         # a subject the library never treats (感冒, 下雨) and a passage that shares one word with the question by
         # chance: refused whatever the coverage (dev and held-out: 3 of 20 off-topic questions, no answerable one)
-        off_topic = evidence.foreign and evidence.lone_match
+        # — unless the question asks for a kind of answer the passage gives (多久 → 二年, 行吗 → 可以): a legal
+        # question told with a story's things (电热毯, 散文), which the model weighs like any other
+        asks_what_it_gives = evidence.typed and evidence.type_match
+        off_topic = evidence.foreign and evidence.lone_match and not asks_what_it_gives
         outright = evidence.strict_type_missing or evidence.no_question_word or off_topic
         probability = 0.0 if outright else model.probability(evidence)
         threshold = self.settings.answer_refusal_threshold

@@ -321,3 +321,21 @@ def test_a_length_or_distance_asked_wants_metres() -> None:
 def test_a_should_i_question_asks_a_rule_and_a_story_of_a_few_things_asks_no_number() -> None:
     # 我该交吗 asks whether one must pay; 拿走了几样货 tells what happened
     assert question_type("检查的人拿走了几样货，还让我交检测费，我该交吗？") is AnswerType.RULE
+
+
+def test_a_story_word_the_library_never_uses_does_not_refuse_a_question_the_passage_answers(
+    tokenizer, tmp_path
+) -> None:
+    # 电热毯 is a word the library never uses and the best passage shares one word with the question; if the
+    # question asks how long and the passage says 二年, it is a legal question told with a story's things
+    from retrieval.answer import Draft, ExtractiveAnswerer
+    from retrieval.settings import Settings
+    from retrieval.types import Answer
+
+    always = RefusalModel((0.0,), 5.0, (0.0,), (1.0,), ("coverage",), threshold=0.5)  # refuses only outright
+    answerer = ExtractiveAnswerer(tokenizer, Settings(data_dir=tmp_path), None, None, always)
+    story = Evidence(0.2, 0.2, 0.1, 1.0, 1.0, 0.2, 0.2, 1.0, 0.0, 0.3, foreign=1.0, lone_match=1.0)
+    draft = Draft(Answer("电热毯漏电烫伤了，拖多久就过了时效？", "诉讼时效期间为二年。"), story)
+    assert answerer.decide(draft).found
+    untyped = replace(story, typed=0.0)  # 绿萝叶子发黄了怎么办: nothing asked that the passage gives
+    assert not answerer.decide(Draft(draft.answer, untyped)).found
