@@ -80,6 +80,8 @@ SEARCH_SCORE_WEIGHT = 0.25
 VALUE_TYPES = frozenset({AnswerType.COUNT, AnswerType.DURATION, AnswerType.DATE})
 # Types whose absence is decisive: a 多少钱 question answered without an amount is not answered.
 STRICT_TYPES = frozenset({AnswerType.MONEY, AnswerType.PERSON, AnswerType.AGE})
+# Values a sentence seldom states by chance (unlike a rule or a list, which nearly every article holds)
+VALUE_ASKED = VALUE_TYPES | STRICT_TYPES
 # …and the amount or age must be in a sentence covering the question nearly as well as the best one does
 STRICT_RELATIVE_COVER = 0.8
 _UNSET: object = object()
@@ -198,10 +200,9 @@ class ExtractiveAnswerer:
             return answer
         # a subject the library never treats (感冒, 下雨) and a passage that shares one word with the question by
         # chance: refused whatever the coverage (dev and held-out: 3 of 20 off-topic questions, no answerable one)
-        # — unless the question asks for a kind of answer the passage gives (多久 → 二年, 行吗 → 可以): a legal
-        # question told with a story's things (电热毯, 散文), which the model weighs like any other
-        asks_what_it_gives = evidence.typed and evidence.type_match
-        off_topic = evidence.foreign and evidence.lone_match and not asks_what_it_gives
+        # — unless the question asks for a value the passage states (多久 → 二年): a legal question told with a
+        # story's things (电热毯, 散文), which the model weighs like any other
+        off_topic = evidence.foreign and evidence.lone_match and not evidence.value_match
         outright = evidence.strict_type_missing or evidence.no_question_word or off_topic
         probability = 0.0 if outright else model.probability(evidence)
         threshold = self.settings.answer_refusal_threshold
@@ -313,6 +314,7 @@ class ExtractiveAnswerer:
             foreign=1.0 if terms.foreign else 0.0,
             lone_match=1.0 if _lone(*terms.words_covered(best_tokens)) else 0.0,
             affinity=library_affinity(terms, lexical, self.tokenizer.everyday_share),
+            value_match=1.0 if asked.kind in VALUE_ASKED and best is not None and best.typed else 0.0,
         )
 
     @staticmethod

@@ -53,6 +53,9 @@ class Evidence:
     # how much the question's words are the library's rather than everyday Chinese (retrieval.affinity): 手机,
     # 洗衣机 are common words the library rarely says
     affinity: float = 1.0
+    # 1 when the question asks for a value (多久, 多少, 哪天, 几岁, 谁) and the best sentence states one of that kind:
+    # rarer by chance than a rule (可以, 应当) or a list, which nearly every article holds
+    value_match: float = 0.0
 
     def vector(self, names: tuple[str, ...] | None = None) -> np.ndarray:
         return np.array([getattr(self, name) for name in names or FEATURES], dtype=np.float64)

@@ -334,8 +334,9 @@ def test_a_story_word_the_library_never_uses_does_not_refuse_a_question_the_pass
 
     always = RefusalModel((0.0,), 5.0, (0.0,), (1.0,), ("coverage",), threshold=0.5)  # refuses only outright
     answerer = ExtractiveAnswerer(tokenizer, Settings(data_dir=tmp_path), None, None, always)
-    story = Evidence(0.2, 0.2, 0.1, 1.0, 1.0, 0.2, 0.2, 1.0, 0.0, 0.3, foreign=1.0, lone_match=1.0)
+    story = Evidence(0.2, 0.2, 0.1, 1.0, 1.0, 0.2, 0.2, 1.0, 0.0, 0.3, foreign=1.0, lone_match=1.0, value_match=1.0)
     draft = Draft(Answer("电热毯漏电烫伤了，拖多久就过了时效？", "诉讼时效期间为二年。"), story)
     assert answerer.decide(draft).found
-    untyped = replace(story, typed=0.0)  # 绿萝叶子发黄了怎么办: nothing asked that the passage gives
-    assert not answerer.decide(Draft(draft.answer, untyped)).found
+    # 开会时可以穿拖鞋吗: a rule (可以, 应当) is in nearly every article, so holding one proves nothing
+    by_chance = replace(story, value_match=0.0)
+    assert not answerer.decide(Draft(Answer("开会时可以穿拖鞋吗？", "委员可以列席。"), by_chance)).found
