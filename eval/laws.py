@@ -98,6 +98,15 @@ HELDOUT12_DOCS = (
     "行政法/档案法(2020-06-20).md",
     "经济法/动物防疫法(2021-01-22).md",
 )
+# An eleventh held-out set (heldout13_laws_qa.jsonl), written blind by a helper in session 21 over five more laws
+# (tax collection, urban real estate, lawyers, wild animals, higher education) while fresh10's results were read.
+HELDOUT13_DOCS = (
+    "经济法/税收征收管理法(2015-04-24).md",
+    "行政法/城市房地产管理法(2019-08-26).md",
+    "行政法/律师法(2017-09-01).md",
+    "经济法/野生动物保护法(2022-12-30).md",
+    "行政法/高等教育法(2018-12-29).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -125,6 +134,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT10_DOCS,
             *HELDOUT11_DOCS,
             *HELDOUT12_DOCS,
+            *HELDOUT13_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()

@@ -216,9 +216,10 @@ failures were read and tuned on from session 18); **fresh8** = `heldout10_laws_q
 laws, written blind by a helper in session 18; its failures were read and tuned on from session 19); **fresh9** =
 `heldout11_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 19; its failures were
 read and tuned on from session 20); **fresh10** = `heldout12_laws_qa.jsonl` (30 + 10 over five more laws, written
-blind by a helper in session 20, never tuned on); dev and held-out also hold 20 off-topic questions each
-(`offtopic_qa.jsonl`, odd / even ids); all over the shared corpus plus 58 laws (`eval/laws.py`: the fifty question
-laws and eight distractors on neighbouring topics).
+blind by a helper in session 20; its failures were read and tuned on from session 21); **fresh11** =
+`heldout13_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 21, never tuned on);
+dev and held-out also hold 20 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all over the shared
+corpus plus 63 laws (`eval/laws.py`: the fifty-five question laws and eight distractors on neighbouring topics).
 **CMRC** = the
 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and dev3) only; the refusal model is
 fitted on dev. *answer right* = found, at most 300
