@@ -38,6 +38,7 @@ _SEARCH_FIELDS = (
     "phrase_boost",
     "definition_boost",
     "implied_weight",
+    "story_floor",
     "dense_weight",
 )
 # The pre-issue behaviour: every lever off.
@@ -57,6 +58,7 @@ BEFORE: dict[str, object] = {
     "phrase_boost": 0.0,
     "definition_boost": 0.0,
     "implied_weight": 0.0,
+    "story_floor": 1.0,
     "answer_typing": False,
     "sentence_bigram_weight": 0.0,
     "answer_value_clause_weight": 0.0,
@@ -105,6 +107,7 @@ def levers(shipped: Settings) -> list[Lever]:
             "the document most best passages come from, searched without its topic words",
             {"implied_weight": value("implied_weight")},
         ),
+        Lever("everyday story words weigh less (觉得, 一天)", {"story_floor": value("story_floor")}),
         Lever("answer typing (with units)", {"answer_typing": True}),
         Lever("passages of the asked type", {"type_boost": value("type_boost")}),
         Lever("passages listing what a list question asks", {"list_boost": value("list_boost")}),

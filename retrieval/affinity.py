@@ -9,10 +9,13 @@ often in the library than in everyday Chinese.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from retrieval.lexical import LexicalIndex
-from retrieval.terms import QueryTerms
+
+if TYPE_CHECKING:  # terms weighs with story_factor below
+    from retrieval.terms import QueryTerms
 
 AFFINITY_RANGE = 3.0  # a best word said e⁻³ as often as everyday Chinese would: no sign of the library's subjects
 
@@ -24,6 +27,25 @@ def word_affinity(word: str, lexical: LexicalIndex, everyday_share: float) -> fl
     expected = lexical.word_occurrences * everyday_share
     score = math.log((lexical.document_frequency(word) + 1) / (expected + 1))
     return score if score > 0 or expected >= 1 else None
+
+
+def story_factor(
+    words: Iterable[str], lexical: LexicalIndex, everyday_share: Callable[[str], float], floor: float
+) -> float:
+    """How much a question's word counts in the search: a word the library says less often than everyday Chinese
+    would (觉得, 一天, 医院) tells the question's story, not its subject, however rare in the library, and a rare
+    word is what BM25 weighs most. 1 for a word said at least as often as everyday Chinese would, or of no
+    evidence either way; down to floor at e⁻³ of that. words: a word and its alternatives, the best counts."""
+    scores = []
+    for word in words:
+        share = everyday_share(word)
+        score = word_affinity(word, lexical, share) if share > 0 else None
+        if score is None or score >= 0:
+            return 1.0
+        scores.append(score)
+    if not scores:
+        return 1.0
+    return max(floor, 1.0 + max(scores) / AFFINITY_RANGE)
 
 
 def library_affinity(terms: QueryTerms, lexical: LexicalIndex, everyday_share: Callable[[str], float]) -> float:

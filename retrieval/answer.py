@@ -253,6 +253,8 @@ class ExtractiveAnswerer:
             abbreviations=settings.abbreviations,
             unseen_factor=settings.unseen_noun_weight,
             stand_in_credit=settings.cilin_stand_in,
+            everyday_share=self.tokenizer.everyday_share,
+            story_floor=settings.story_floor,
         )
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
         highlight = discriminative_terms(terms)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from retrieval.affinity import story_factor
 from retrieval.cilin import Cilin
 from retrieval.lexical import LexicalIndex
 from retrieval.synonyms import Thesaurus
@@ -27,11 +28,12 @@ def weighted_query(
     cilin_weight: float = 0.0,
     abbreviations: bool = False,
     cilin_stand_in: float = 0.0,
+    story_floor: float = 1.0,
 ) -> dict[str, float]:
     """token → weight: the question's tokens, domain alternatives and spelled-out abbreviations at 1 (the pieces
     of a word the library says whole at PIECE_WEIGHT), 词林 synonyms at cilin_weight, or at
     cilin_stand_in for a word the library never uses (顾客 → 消费者): there the synonym is the only way the
-    question's word can match."""
+    question's word can match. A word of the question's story (觉得, 一天) weighs down to story_floor."""
     own = tokenizer.tokenize(question)
     tokens = thesaurus.expand(own, lexical, abbreviations) if thesaurus is not None else own
     weights = dict.fromkeys(tokens, 1.0)
@@ -39,6 +41,8 @@ def weighted_query(
     if thesaurus is not None:
         pieces |= _known_alternative_pieces(own, thesaurus, lexical) - set(own)
     weights.update({piece: PIECE_WEIGHT for piece in pieces if piece in weights})
+    for token in set(own) & weights.keys():
+        weights[token] *= story_factor([token], lexical, tokenizer.everyday_share, story_floor)
     if cilin is None or (cilin_weight <= 0 and cilin_stand_in <= 0):
         return weights
     for token, word_class in tokenizer.term_classes(question).items():

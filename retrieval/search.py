@@ -58,6 +58,7 @@ class SearchOptions:
     phrase_boost: float = 0.0  # extra score × the share of the question a passage says word for word
     definition_boost: float = 0.0  # extra score for a passage defining the term a question asks the meaning of
     implied_weight: float = 0.0  # weight of the search within the document the best passages come from
+    story_floor: float = 1.0  # the least weight of a question's word the library says less than everyday Chinese
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchOptions:
@@ -81,6 +82,7 @@ class SearchOptions:
             settings.phrase_boost,
             settings.definition_boost,
             settings.implied_weight,
+            settings.story_floor,
         )
 
     @property
@@ -117,9 +119,10 @@ class HybridSearcher:
         cilin_weight: float = 0.0,
         abbreviations: bool = False,
         cilin_stand_in: float = 0.0,
+        story_floor: float = 1.0,
     ) -> list[tuple[str, float]]:
         lexical = self.index.lexical()
-        if (cilin_weight <= 0 and cilin_stand_in <= 0) or self.cilin is None:
+        if ((cilin_weight <= 0 and cilin_stand_in <= 0) or self.cilin is None) and story_floor >= 1.0:
             tokens = self.index.tokenizer.tokenize(query)
             if self.thesaurus is not None:
                 tokens = self.thesaurus.for_question(query).expand(tokens, lexical, abbreviations)
@@ -134,6 +137,7 @@ class HybridSearcher:
             cilin_weight,
             abbreviations,
             cilin_stand_in,
+            story_floor,
         )
         return weighted_bm25(lexical, weights, k, doc_ids)
 
@@ -187,7 +191,13 @@ class HybridSearcher:
         """Each leg's ranking (empty for a leg weighted 0)."""
         legs = {
             "bm25": self.bm25_leg(
-                query, n, doc_ids, options.cilin_weight, options.abbreviations, options.cilin_stand_in
+                query,
+                n,
+                doc_ids,
+                options.cilin_weight,
+                options.abbreviations,
+                options.cilin_stand_in,
+                options.story_floor,
             )
             if options.bm25_weight > 0
             else [],

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from retrieval.affinity import story_factor
 from retrieval.cilin import Cilin
 from retrieval.lexical import LexicalIndex
 from retrieval.synonyms import Alternative, Thesaurus, present
@@ -187,6 +188,8 @@ def weigh_terms(
     abbreviations: bool = False,
     unseen_factor: float = 1.0,
     stand_in_credit: float = 0.0,
+    everyday_share: Callable[[str], float] | None = None,
+    story_floor: float = 1.0,
 ) -> QueryTerms:
     """IDF weights for a question's tokens, by the class of the word they come from.
 
@@ -221,6 +224,9 @@ def weigh_terms(
         idf = max([own, *(_idf(lexical, alt, own > 0) for alt in alternatives.get(term, ()))])
         if idf > 0:
             weights[term] = idf * _class_factor(term, cls, refined)
+            if everyday_share is not None and story_floor < 1.0:
+                words = [term, *(alt[0] for alt in alternatives.get(term, ()))]
+                weights[term] *= story_factor(words, lexical, everyday_share, story_floor)
         elif term in stand_ins:
             weights[term] = max(lexical.idf(word) for word in stand_ins[term]) * _class_factor(term, cls, refined)
         elif _story_person(term, cilin, refined):
