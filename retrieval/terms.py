@@ -229,7 +229,7 @@ def weigh_terms(
                 weights[term] *= story_factor(words, lexical, everyday_share, story_floor)
         elif term in stand_ins:
             weights[term] = max(lexical.idf(word) for word in stand_ins[term]) * _class_factor(term, cls, refined)
-        elif _story_person(term, cilin, refined):
+        elif _story_person(term, cilin, refined) or (refined and _story_place(term, known)):
             weights[term] = 0.0
         elif cls == "noun" and _unheard(term, known, refined):
             weights[term] = unseen_weight
@@ -258,6 +258,16 @@ def _unheard(term: str, known: set[str], refined: bool) -> bool:
     """A word of the question the library never uses, none of its pieces either (得批 and 能管 are a modal
     and a verb the library may well use)."""
     return len(term) > 1 and not any(part in term for part in known) and not (refined and term[0] in _MODALS)
+
+
+def _story_place(term: str, known: set[str]) -> bool:
+    """厂里, 县里, 店里, 手里, 墙上: where the question's story happens, a place and a 方位词 jieba joins; no law
+    says it so, and as an unseen noun it outweighed the rest of the question."""
+    stem = term[:-1]
+    return len(term) in (2, 3) and term[-1] in _LOCATIVES and (len(stem) == 1 or stem in known)
+
+
+_LOCATIVES = frozenset("里上内中外边")
 
 
 # 表哥, 堂姐: relatives 词林 does not list

@@ -536,6 +536,24 @@ def test_the_people_of_a_members_story_and_a_glued_asking_word_weigh_nothing(lib
     assert terms.coverage({"会费", "工会"}) > 2 * unrefined.coverage({"会费", "工会"})
 
 
+def test_the_place_of_a_members_story_weighs_nothing(library: KnowledgeBase) -> None:
+    from retrieval.terms import weigh_terms
+
+    # 厂里, 店里: a place and the 方位词 jieba joins to it; no text says them, and as unseen nouns each weighed the
+    # most and pulled the coverage of the passage on 会费 down
+    question = "厂里的工会会费，我在店里上班也要交吗？"
+    lexical = library.index.lexical()
+    classes = library.tokenizer.term_classes(question)
+    assert {"厂里", "店里"} <= set(classes)
+    assert not any(lexical.document_frequency(w) for w in ("厂里", "店里"))
+    terms = weigh_terms(classes, lexical, library.thesaurus, library.cilin, refined=True)
+    assert not {"厂里", "店里"} & terms.unseen
+    assert terms.weights["厂里"] == terms.weights["店里"] == 0
+    unrefined = weigh_terms(classes, lexical, library.thesaurus, library.cilin)
+    assert {"厂里", "店里"} <= unrefined.unseen
+    assert terms.coverage({"会费", "工会"}) > unrefined.coverage({"会费", "工会"})
+
+
 def test_asking_phrases_and_colloquial_bounds_weigh_as_the_text_says_them(library: KnowledgeBase) -> None:
     from retrieval.answer_types import asking_words
     from retrieval.terms import weigh_terms
