@@ -139,6 +139,14 @@ def remembered_openings(opening_of: OpeningOf | None) -> OpeningOf:
     return opening
 
 
+def _named_elsewhere(hits: Sequence[Hit], source: Hit) -> bool:
+    """The question names a document the library holds (档案法) and the answer comes from another, not one whose
+    title holds the named one's (宪法修正案 for 宪法): what it asks of that document is not there (2024年又修改了
+    一次, 2023年修订后改了哪些)."""
+    named = {h.chunk.title for h in hits if h.named}
+    return bool(named) and not source.named and not any(title in source.chunk.title for title in named)
+
+
 @dataclass(frozen=True)
 class Candidate:
     hit_rank: int
@@ -203,7 +211,9 @@ class ExtractiveAnswerer:
         # — unless the question asks for a value the passage states (多久 → 二年): a legal question told with a
         # story's things (电热毯, 散文), which the model weighs like any other
         off_topic = evidence.foreign and evidence.lone_match and not evidence.value_match
-        outright = evidence.strict_type_missing or evidence.no_question_word or off_topic
+        # a question asking a named document (档案法, 政协章程) what the best sentence only another one says: on the
+        # read sets 7 unanswerable questions on revisions (2024年又修改了一次) and 1 wrong answer, none right
+        outright = evidence.strict_type_missing or evidence.no_question_word or off_topic or evidence.named_elsewhere
         probability = 0.0 if outright else model.probability(evidence)
         threshold = self.settings.answer_refusal_threshold
         if probability < (model.threshold if threshold is None else threshold):
@@ -317,6 +327,7 @@ class ExtractiveAnswerer:
             lone_match=1.0 if _lone(*terms.words_covered(best_tokens)) else 0.0,
             affinity=library_affinity(terms, lexical, self.tokenizer.everyday_share),
             value_match=1.0 if asked.kind in VALUE_ASKED and best is not None and best.typed else 0.0,
+            named_elsewhere=1.0 if best is not None and _named_elsewhere(hits, hits[best.hit_rank]) else 0.0,
         )
 
     @staticmethod

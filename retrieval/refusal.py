@@ -56,6 +56,8 @@ class Evidence:
     # 1 when the question asks for a value (多久, 多少, 哪天, 几岁, 谁) and the best sentence states one of that kind:
     # rarer by chance than a rule (可以, 应当) or a list, which nearly every article holds
     value_match: float = 0.0
+    # 1 when the question names a document the library holds (档案法) and the best sentence is from another one
+    named_elsewhere: float = 0.0
 
     def vector(self, names: tuple[str, ...] | None = None) -> np.ndarray:
         return np.array([getattr(self, name) for name in names or FEATURES], dtype=np.float64)

@@ -48,3 +48,28 @@ def test_the_name_is_left_out_only_for_the_search_within_the_named_document(
 
     assert "爱国主义" not in asked("爱国主义教育法从哪天起施行？")
     assert asked("国家为什么要开展爱国主义教育？") == "国家为什么要开展爱国主义教育？"
+
+
+# Another law's history: the revision the question asks of the named law is there, in the wrong law.
+REVISED = "\n\n".join(
+    [
+        "# 中华人民共和国体育法",
+        "2022年6月24日第十三届全国人民代表大会常务委员会第三十五次会议修订《中华人民共和国体育法》，新增了反兴奋剂一章。",
+        "第一条 为了发展体育运动，增强人民体质，制定本法。",
+    ]
+)
+
+
+@pytest.fixture
+def revised_library(tmp_path: Path):
+    kb = build_library(tmp_path, files={"patriotic.md": PATRIOTIC, "sport.md": REVISED, **OTHERS})
+    yield kb
+    kb.close()
+
+
+def test_what_a_named_law_does_not_say_is_not_answered_from_another(revised_library: KnowledgeBase) -> None:
+    question = "爱国主义教育法2022年修订时新增了哪些内容？"
+    assert any(hit.named for hit in revised_library.search(question, k=5))
+    answer = revised_library.ask(question)
+    assert not answer.found, answer.text
+    assert revised_library.ask("爱国主义教育法从哪天起施行？").found  # asked of it, and it says it
