@@ -32,10 +32,11 @@ def word_affinity(word: str, lexical: LexicalIndex, everyday_share: float) -> fl
 def story_factor(
     words: Iterable[str], lexical: LexicalIndex, everyday_share: Callable[[str], float], floor: float
 ) -> float:
-    """How much a question's word counts in the search: a word the library says less often than everyday Chinese
-    would (觉得, 一天, 医院) tells the question's story, not its subject, however rare in the library, and a rare
-    word is what BM25 weighs most. 1 for a word said at least as often as everyday Chinese would, or of no
-    evidence either way; down to floor at e⁻³ of that. words: a word and its alternatives, the best counts."""
+    """How much a question's word counts in the search and the answer: a word the library says less often than
+    everyday Chinese would (觉得, 一天, 医院) tells the question's story, not its subject, however rare in the
+    library, and a rare word is what BM25 weighs most. 1 for a word said at least as often as everyday Chinese
+    would, or of no evidence either way; down to floor at e⁻³ of that. words: a word and its alternatives, the best
+    counts."""
     scores = []
     for word in words:
         share = everyday_share(word)
