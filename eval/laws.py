@@ -107,6 +107,15 @@ HELDOUT13_DOCS = (
     "经济法/野生动物保护法(2022-12-30).md",
     "行政法/高等教育法(2018-12-29).md",
 )
+# A twelfth held-out set (heldout14_laws_qa.jsonl), written blind by a helper in session 22 over five more laws
+# (environment, land, farmers' co-operatives, administrative coercion, statistics) while fresh11's results were read.
+HELDOUT14_DOCS = (
+    "行政法/环境保护法(2014-04-24).md",
+    "行政法/土地管理法(2019-08-26).md",
+    "民法商法/农民专业合作社法(2017-12-27).md",
+    "行政法/行政强制法(2011-06-30).md",
+    "经济法/统计法(2024-09-13).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -135,6 +144,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT11_DOCS,
             *HELDOUT12_DOCS,
             *HELDOUT13_DOCS,
+            *HELDOUT14_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()

@@ -66,7 +66,7 @@ class LeverResult:
 
 POLICY_SETS = (
     *("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3"),
-    *("fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11"),
+    *("fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12"),
 )
 # The refusal model is fitted on every set whose questions were read and tuned on (from session 18: 130
 # unanswerable questions, not dev's 73 alone, and laws of six sets written apart); the rest only report it.
@@ -111,8 +111,11 @@ def policy_sets() -> dict[str, list[QAItem]]:
         # written blind by a helper in session 20 over five more laws; its failures were read and tuned on from
         # session 21
         "fresh10": load_qa_jsonl(DATA / "heldout12_laws_qa.jsonl"),
-        # written blind by a helper in session 21 over five more laws: never tuned on
+        # written blind by a helper in session 21 over five more laws; its failures were read and tuned on from
+        # session 22
         "fresh11": load_qa_jsonl(DATA / "heldout13_laws_qa.jsonl"),
+        # written blind by a helper in session 22 over five more laws: never tuned on
+        "fresh12": load_qa_jsonl(DATA / "heldout14_laws_qa.jsonl"),
     }
 
 
