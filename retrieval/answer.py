@@ -20,6 +20,7 @@ from retrieval.cilin import Cilin
 from retrieval.clauses import answering_clause, restore_subject, strip_ellipsis
 from retrieval.definitions import AskedTerms
 from retrieval.lexical import LexicalIndex, index_text
+from retrieval.misjoined import recut_classes
 from retrieval.outline import LibraryOutline
 from retrieval.refusal import Evidence, RefusalModel
 from retrieval.sentences import with_list_items
@@ -253,7 +254,7 @@ class ExtractiveAnswerer:
             return Draft(Answer(question, text, found=False, mode="none"), None)
         settings = self.settings
         terms = weigh_terms(
-            self.tokenizer.term_classes(question),
+            recut_classes(question, self.tokenizer, lexical),
             lexical,
             self.thesaurus.for_question(question) if self.thesaurus is not None else None,
             self.cilin if settings.cilin_weight > 0 or settings.cilin_stand_in > 0 else None,

@@ -13,6 +13,7 @@ import numpy as np
 from retrieval.affinity import story_factor
 from retrieval.cilin import Cilin
 from retrieval.lexical import LexicalIndex
+from retrieval.misjoined import library_recut
 from retrieval.synonyms import Thesaurus
 from retrieval.tokenizer import ChineseTokenizer
 
@@ -34,7 +35,8 @@ def weighted_query(
     of a word the library says whole at PIECE_WEIGHT), 词林 synonyms at cilin_weight, or at
     cilin_stand_in for a word the library never uses (顾客 → 消费者): there the synonym is the only way the
     question's word can match. A word of the question's story (觉得, 一天) weighs down to story_floor."""
-    own = tokenizer.tokenize(question)
+    recut = library_recut(question, tokenizer, lexical)
+    own = recut.tokens(tokenizer.tokenize(question))
     tokens = thesaurus.expand(own, lexical, abbreviations) if thesaurus is not None else own
     weights = dict.fromkeys(tokens, 1.0)
     pieces = _pieces_of_known_words(own, lexical)
@@ -46,7 +48,7 @@ def weighted_query(
     if cilin is None or (cilin_weight <= 0 and cilin_stand_in <= 0):
         return weights
     for token, word_class in tokenizer.term_classes(question).items():
-        if word_class == "function":
+        if word_class == "function" or token in recut.misjoined:
             continue
         weight = max(cilin_stand_in, cilin_weight) if lexical.document_frequency(token) == 0 else cilin_weight
         for synonym in cilin.synonyms(token, known=lambda w: lexical.document_frequency(w) > 0):

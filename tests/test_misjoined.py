@@ -1,0 +1,69 @@
+"""A question's word jieba cut across a word the library says (在外地摊上了官司 → 在外 / 地摊, 不讲理由 → 不讲理 /
+由) is read as the library's word: jieba settles an ambiguous cut by everyday frequency, the library's words are
+the better judge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from quiz_library import build_library
+
+from retrieval.kb import KnowledgeBase
+from retrieval.misjoined import recut, recut_classes
+from retrieval.query import weighted_query
+from retrieval.tokenizer import ChineseTokenizer
+
+SHOPPING = """# 网络购物条例
+
+第一条 经营者采用网络、电视、电话、邮购等方式销售商品，消费者有权自收到商品之日起七日内退货，且无需说明理由。
+
+第二条 经营者提供商品或者服务，应当向消费者出具发票等购货凭证或者服务单据。
+
+第三条 经营者不得以格式条款作出排除或者限制消费者权利的规定。
+"""
+LAWYERS = """# 律师执业条例
+
+第一条 律师执业不受地域限制，可以在外地代理诉讼。
+
+第二条 律师应当保守在执业活动中知悉的国家秘密、商业秘密。
+
+第三条 律师不得在同一案件中为双方当事人担任代理人。
+"""
+QUESTION = "网上买的衣服到手不喜欢，不讲理由的话几天之内还能退？"
+
+
+def test_a_token_straddling_a_library_word_gives_way_to_it() -> None:
+    says = {"外地", "代理", "律师"}.__contains__
+    cut = recut("我在外地摊上了官司", ["我", "在外", "地摊", "上", "了", "官司"], says, lambda word: True)
+    assert cut.misjoined == {"在外", "地摊"}
+    assert cut.words == ("外地",)
+    assert cut.tokens(["在外", "地摊", "官司"]) == ["官司", "外地"]
+
+
+def test_a_commoner_word_is_not_recut_into_a_rarer_one() -> None:
+    frequency = {"美国": 0.001, "国人": 0.0001}.get
+    cut = recut("美国人来中国", ["美国", "人"], {"国人"}.__contains__, lambda word: True, lambda w: frequency(w, 0.0))
+    assert not cut.misjoined
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
+    kb = build_library(Path(tmp_path_factory.mktemp("misjoined")), tokenizer, {"购物.md": SHOPPING, "律师.md": LAWYERS})
+    yield kb
+    kb.close()
+
+
+def test_the_word_leg_and_the_answer_read_the_library_word(library: KnowledgeBase) -> None:
+    lexical, tokenizer = library.index.lexical(), library.tokenizer
+    assert "不讲理" in tokenizer.words(QUESTION)  # jieba's cut, which no text says
+    weights = weighted_query(QUESTION, tokenizer, lexical)
+    assert weights.get("理由") == 1.0 and "不讲理" not in weights
+    classes = recut_classes(QUESTION, tokenizer, lexical)
+    assert "理由" in classes and "不讲理" not in classes
+
+
+def test_the_member_gets_the_seven_days(library: KnowledgeBase) -> None:
+    answer = library.ask(QUESTION)
+    assert answer.found
+    assert "七日内退货" in answer.text
