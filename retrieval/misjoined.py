@@ -26,6 +26,9 @@ class Recut:
     misjoined: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()
 
+    def joined(self, other: Recut) -> Recut:
+        return Recut(self.misjoined | other.misjoined, (*self.words, *(w for w in other.words if w not in self.words)))
+
     def tokens(self, tokens: Sequence[str]) -> list[str]:
         """The tokens with the misjoined ones replaced by the words they straddle."""
         kept = [t for t in tokens if t not in self.misjoined]
@@ -35,13 +38,37 @@ class Recut:
 def library_recut(question: str, tokenizer: ChineseTokenizer, lexical: LexicalIndex) -> Recut:
     """recut over jieba's plain cut of the question, judged by the library's words and jieba's dictionary."""
     words = [w for w in tokenizer.words(question) if not _NOT_A_TOPIC & set(w)]
-    return recut(
+    says = lambda word: lexical.document_frequency(word) > 0  # noqa: E731
+    straddled = recut(
         question,
         words,
-        lambda word: lexical.document_frequency(word) > 0,
+        says,
         lambda word: tokenizer.everyday_share(word) > 0 and not _NOT_A_TOPIC & set(word),
         tokenizer.everyday_share,
     )
+    return straddled.joined(_glued(words, says, tokenizer))
+
+
+def _glued(words: Sequence[str], says: Callable[[str], bool], tokenizer: ChineseTokenizer) -> Recut:
+    """Words jieba's HMM made up by gluing a modal, a particle or a pronoun to a word (税能 of 税能不能, 人来 of
+    两个人来店里): the library never says them, it says the word; read as that word. A one-character verb
+    (交 of 要交, 管 of 能管) says too little to stand alone; a made-up word without such glue (微信, 绿萝) stays:
+    it is what the question is about."""
+    misjoined: set[str] = set()
+    found: list[str] = []
+    for word in words:
+        if len(word) < 2 or says(word) or tokenizer.everyday_share(word) > 0:
+            continue
+        core = word.strip(_GLUE)
+        if core and core != word and says(core) and (len(core) > 1 or _is_noun(core, tokenizer)):
+            misjoined.add(word)
+            if core not in found:
+                found.append(core)
+    return Recut(frozenset(misjoined), tuple(found))
+
+
+# what jieba's HMM glues to a word: modals, adverbs, aspect particles, pronouns, measure words
+_GLUE = "能会要可得想该去来再也都就还又才着了过的是个我你他她这那有"
 
 
 def recut(
@@ -97,3 +124,7 @@ def recut_classes(question: str, tokenizer: ChineseTokenizer, lexical: LexicalIn
     for word in cut.words:
         kept.setdefault(word, tokenizer.term_classes(word).get(word, "content"))
     return kept
+
+
+def _is_noun(word: str, tokenizer: ChineseTokenizer) -> bool:
+    return tokenizer.term_classes(word).get(word) == "noun"

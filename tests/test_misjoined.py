@@ -10,7 +10,7 @@ import pytest
 from quiz_library import build_library
 
 from retrieval.kb import KnowledgeBase
-from retrieval.misjoined import recut, recut_classes
+from retrieval.misjoined import library_recut, recut, recut_classes
 from retrieval.query import weighted_query
 from retrieval.tokenizer import ChineseTokenizer
 
@@ -30,7 +30,16 @@ LAWYERS = """# 律师执业条例
 
 第三条 律师不得在同一案件中为双方当事人担任代理人。
 """
+TAXES = """# 税收征收条例
+
+第一条 税由税务机关依照法律征收，任何单位和个人不得擅自减免。
+
+第二条 税款可以按月交，也可以按季度交。
+
+第三条 纳税人因有特殊困难，不能按期缴纳税款的，可以延期缴纳税款，但是最长不得超过三个月。
+"""
 QUESTION = "网上买的衣服到手不喜欢，不讲理由的话几天之内还能退？"
+GLUED = "今年生意不好，税能不能缓一缓再交？"
 
 
 def test_a_token_straddling_a_library_word_gives_way_to_it() -> None:
@@ -49,7 +58,8 @@ def test_a_commoner_word_is_not_recut_into_a_rarer_one() -> None:
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
-    kb = build_library(Path(tmp_path_factory.mktemp("misjoined")), tokenizer, {"购物.md": SHOPPING, "律师.md": LAWYERS})
+    files = {"购物.md": SHOPPING, "律师.md": LAWYERS, "税收.md": TAXES}
+    kb = build_library(Path(tmp_path_factory.mktemp("misjoined")), tokenizer, files)
     yield kb
     kb.close()
 
@@ -67,3 +77,19 @@ def test_the_member_gets_the_seven_days(library: KnowledgeBase) -> None:
     answer = library.ask(QUESTION)
     assert answer.found
     assert "七日内退货" in answer.text
+
+
+def test_a_noun_the_hmm_glued_to_a_modal_is_read_alone(library: KnowledgeBase) -> None:
+    lexical, tokenizer = library.index.lexical(), library.tokenizer
+    assert "税能" in tokenizer.words(GLUED)  # jieba's HMM: 税能 / 不能, a word no text says
+    weights = weighted_query(GLUED, tokenizer, lexical)
+    assert weights.get("税") == 1.0 and "税能" not in weights
+    classes = recut_classes(GLUED, tokenizer, lexical)
+    assert classes.get("税") == "noun" and "税能" not in classes  # no longer the heaviest, unseen noun
+
+
+def test_a_one_character_verb_is_not_split_off(library: KnowledgeBase) -> None:
+    lexical, tokenizer = library.index.lexical(), library.tokenizer
+    assert "再交" in tokenizer.words(GLUED) and lexical.document_frequency("交") > 0
+    cut = library_recut(GLUED, tokenizer, lexical)
+    assert "再交" not in cut.misjoined and "交" not in cut.words  # 交 alone says too little to stand for it
