@@ -266,6 +266,7 @@ class ExtractiveAnswerer:
             stand_in_credit=settings.cilin_stand_in,
             everyday_share=self.tokenizer.everyday_share,
             story_floor=settings.story_floor,
+            question=question,
         )
         display_terms = tuple(t for t, w in terms.weights.items() if w > 0)
         highlight = discriminative_terms(terms)

@@ -12,6 +12,7 @@ import numpy as np
 
 from retrieval.affinity import story_factor
 from retrieval.cilin import Cilin
+from retrieval.inside_words import said_only_inside
 from retrieval.lexical import LexicalIndex
 from retrieval.misjoined import library_recut
 from retrieval.synonyms import Thesaurus
@@ -45,6 +46,8 @@ def weighted_query(
     weights.update({piece: PIECE_WEIGHT for piece in pieces if piece in weights})
     for token in set(own) & weights.keys():
         weights[token] *= story_factor([token], lexical, tokenizer.everyday_share, story_floor)
+        if INSIDE_WORDS and said_only_inside(token, question, lexical):
+            weights[token] = 0.0  # 挂号 of 挂号费 matched only 挂号信
     if cilin is None or (cilin_weight <= 0 and cilin_stand_in <= 0):
         return weights
     for token, word_class in tokenizer.term_classes(question).items():
@@ -128,3 +131,6 @@ def top_k(scores: np.ndarray, ids: Sequence[str], k: int, mask: np.ndarray | Non
     best = np.argpartition(-scores, k - 1)[:k]
     best = best[np.lexsort((best, -scores[best]))]
     return [(ids[int(i)], float(scores[i])) for i in best if scores[i] > 0]
+
+
+INSIDE_WORDS = True

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from retrieval.affinity import story_factor
 from retrieval.cilin import Cilin
+from retrieval.inside_words import said_only_inside
 from retrieval.lexical import LexicalIndex
 from retrieval.synonyms import Alternative, Thesaurus, present
 
@@ -190,6 +191,7 @@ def weigh_terms(
     stand_in_credit: float = 0.0,
     everyday_share: Callable[[str], float] | None = None,
     story_floor: float = 1.0,
+    question: str = "",
 ) -> QueryTerms:
     """IDF weights for a question's tokens, by the class of the word they come from.
 
@@ -201,6 +203,8 @@ def weigh_terms(
     rarest known synonym, which stands in for it at `stand_in_credit`.
     `refined` (with answer typing) also treats the asking words (哪几种, 多大) as function words, weighs a
     one-character verb (想, 去, 办) at a fifth and ignores unseen modal compounds (能管, 要交).
+    Given the question, a word the library says only inside longer words of another meaning (挂号 of 挂号信)
+    counts as one it never uses.
     """
     classes = demote_asking_words(classes, asking)
     if thesaurus is not None:  # its phrases the question says are words of the question (叫去问话)
@@ -210,7 +214,8 @@ def weigh_terms(
     library = lexical if abbreviations else None
     alternatives = {t: thesaurus.alternatives(t, library) for t in classes} if thesaurus else {}
     covered = thesaurus.covered_pieces(classes) if thesaurus else set()
-    known = {t for t in classes if lexical.document_frequency(t) > 0}
+    inside = {t for t in classes if question and said_only_inside(t, question, lexical)}
+    known = {t for t in classes if lexical.document_frequency(t) > 0 and t not in inside}
     synonyms = _cilin_synonyms(classes, lexical, cilin) if cilin_credit > 0 or stand_in_credit > 0 else {}
     stand_ins = _stand_ins(synonyms, lexical, alternatives, refined) if stand_in_credit > 0 else {}
     weights: dict[str, float] = {}
@@ -220,7 +225,7 @@ def weigh_terms(
         if term in covered:
             weights[term] = 0.0  # 手机 of 手机卡 (= 电话卡): the whole word and its alternatives stand for it
             continue
-        own = lexical.idf(term)
+        own = 0.0 if term in inside else lexical.idf(term)
         idf = max([own, *(_idf(lexical, alt, own > 0) for alt in alternatives.get(term, ()))])
         if idf > 0:
             weights[term] = idf * _class_factor(term, cls, refined)

@@ -1,0 +1,56 @@
+"""Words the library says only inside longer words of another meaning: 挂号 only in 挂号信, 二手 only in 二手车,
+家里 only in 行家里手. jieba's search mode indexes those pieces, so a question's 挂号费 or 家里 matched passages
+about registered mail and experts; the question's word is in fact one the library never uses.
+
+A longer word whose head (last characters) is the question's word means the same thing (电冰箱 for 冰箱, 停车位
+for 车位, 副会长 for 会长), and so does a four-character phrase whose half it is (公车私用 for 公车): such
+occurrences count as the word's own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
+
+from retrieval.lexical import LexicalIndex
+
+
+def said_only_inside(token: str, question: str, lexical: LexicalIndex) -> bool:
+    """True when every passage that says the token says it inside a longer word the question does not say and
+    whose head it is not."""
+    if len(token) < 2 or lexical.document_frequency(token) == 0:
+        return False
+    containers = [
+        word
+        for word in _longer_words(lexical).get(token[:2], ())
+        if token in word and not _same_sense(token, word) and word not in question
+    ]
+    # cheap first: the longer words' passages cannot hold all of the token's when they are fewer
+    if sum(lexical.document_frequency(word) for word in containers) < lexical.document_frequency(token):
+        return False
+    left = lexical.postings(token)
+    for word in sorted(containers, key=lexical.document_frequency, reverse=True):
+        left = left[~np.isin(left, lexical.postings(word), assume_unique=True)]
+        if left.size == 0:
+            return True
+    return False
+
+
+def _same_sense(token: str, word: str) -> bool:
+    """The token is the longer word's head (电冰箱, 停车位) or a whole half of a four-character phrase (公车私用,
+    打架斗殴): it means there what it means alone. Not so a prefix of a compound (挂号信, 二手车) nor a piece
+    straddling a phrase's halves (行家里手)."""
+    return word.endswith(token) or (len(word) == 4 and len(token) == 2 and word.startswith(token))
+
+
+@lru_cache(maxsize=1)  # the current library only: an old generation is let go
+def _longer_words(lexical: LexicalIndex) -> dict[str, tuple[str, ...]]:
+    """The library's words of three or more characters, listed under each two-character piece they hold."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for word in lexical.vocabulary():
+        if len(word) >= 3:
+            for start in range(len(word) - 1):
+                found[word[start : start + 2]].add(word)
+    return {piece: tuple(words) for piece, words in found.items()}
