@@ -18,14 +18,15 @@ from retrieval.lexical import LexicalIndex
 
 
 def said_only_inside(token: str, question: str, lexical: LexicalIndex) -> bool:
-    """True when every passage that says the token says it inside a longer word the question does not say and
-    whose head it is not."""
+    """True when every passage that says the token says it inside a longer word whose head it is not and that
+    does not go on as the question does around it."""
     if len(token) < 2 or lexical.document_frequency(token) == 0:
         return False
+    said_around = _with_a_neighbour(token, question)
     containers = [
         word
         for word in _longer_words(lexical).get(token[:2], ())
-        if token in word and not _same_sense(token, word) and word not in question
+        if token in word and not _same_sense(token, word) and not any(span in word for span in said_around)
     ]
     # cheap first: the longer words' passages cannot hold all of the token's when they are fewer
     if sum(lexical.document_frequency(word) for word in containers) < lexical.document_frequency(token):
@@ -36,6 +37,18 @@ def said_only_inside(token: str, question: str, lexical: LexicalIndex) -> bool:
         if left.size == 0:
             return True
     return False
+
+
+def _with_a_neighbour(token: str, question: str) -> list[str]:
+    """The token with the character before or after it in the question (身份证 for the 身份 of 身份证): a longer
+    word holding one of these is the question's own word (居民身份证), not another sense."""
+    spans = []
+    start = question.find(token)
+    while start >= 0:
+        end = start + len(token)
+        spans += [question[max(start - 1, 0) : end], question[start : end + 1]]
+        start = question.find(token, start + 1)
+    return [span for span in spans if len(span) > len(token)]
 
 
 def _same_sense(token: str, word: str) -> bool:
