@@ -38,7 +38,10 @@ class Recut:
 def library_recut(question: str, tokenizer: ChineseTokenizer, lexical: LexicalIndex) -> Recut:
     """recut over jieba's plain cut of the question, judged by the library's words and jieba's dictionary."""
     words = [w for w in tokenizer.words(question) if not _NOT_A_TOPIC & set(w)]
-    says = lambda word: lexical.document_frequency(word) > 0  # noqa: E731
+
+    def says(word: str) -> bool:
+        return lexical.document_frequency(word) > 0
+
     straddled = recut(
         question,
         words,

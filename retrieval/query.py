@@ -46,7 +46,7 @@ def weighted_query(
     weights.update({piece: PIECE_WEIGHT for piece in pieces if piece in weights})
     for token in set(own) & weights.keys():
         weights[token] *= story_factor([token], lexical, tokenizer.everyday_share, story_floor)
-        if INSIDE_WORDS and said_only_inside(token, question, lexical):
+        if said_only_inside(token, question, lexical):
             weights[token] = 0.0  # 挂号 of 挂号费 matched only 挂号信
     if cilin is None or (cilin_weight <= 0 and cilin_stand_in <= 0):
         return weights
@@ -131,6 +131,3 @@ def top_k(scores: np.ndarray, ids: Sequence[str], k: int, mask: np.ndarray | Non
     best = np.argpartition(-scores, k - 1)[:k]
     best = best[np.lexsort((best, -scores[best]))]
     return [(ids[int(i)], float(scores[i])) for i in best if scores[i] > 0]
-
-
-INSIDE_WORDS = True
