@@ -116,6 +116,15 @@ HELDOUT14_DOCS = (
     "行政法/行政强制法(2011-06-30).md",
     "经济法/统计法(2024-09-13).md",
 )
+# A thirteenth held-out set (heldout15_laws_qa.jsonl), written blind by a helper in session 23 over five more laws
+# (emergencies, urban-rural planning, seeds, highways, special equipment) while fresh12's results were read.
+HELDOUT15_DOCS = (
+    "行政法/突发事件应对法(2024-06-28).md",
+    "行政法/城乡规划法(2019-04-23).md",
+    "经济法/种子法(2021-12-24).md",
+    "经济法/公路法(2017-11-04).md",
+    "社会法/特种设备安全法(2013-06-29).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -145,6 +154,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT12_DOCS,
             *HELDOUT13_DOCS,
             *HELDOUT14_DOCS,
+            *HELDOUT15_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()

@@ -2,6 +2,9 @@
 家里 only in 行家里手. jieba's search mode indexes those pieces, so a question's 挂号费 or 家里 matched passages
 about registered mail and experts; the question's word is in fact one the library never uses.
 
+Only a word of everyday Chinese (in jieba's dictionary) is judged so: a name (许申, 美安) is said inside longer
+tokens only because jieba's HMM glues it to its neighbours (许申著), and it is the question's subject.
+
 A longer word whose head (last characters) is the question's word means the same thing (电冰箱 for 冰箱, 停车位
 for 车位, 副会长 for 会长), and so does a four-character phrase whose half it is (公车私用 for 公车): such
 occurrences count as the word's own.
@@ -10,6 +13,7 @@ occurrences count as the word's own.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -17,10 +21,10 @@ import numpy as np
 from retrieval.lexical import LexicalIndex
 
 
-def said_only_inside(token: str, question: str, lexical: LexicalIndex) -> bool:
-    """True when every passage that says the token says it inside a longer word whose head it is not and that
-    does not go on as the question does around it."""
-    if len(token) < 2 or lexical.document_frequency(token) == 0:
+def said_only_inside(token: str, question: str, lexical: LexicalIndex, everyday_share: Callable[[str], float]) -> bool:
+    """True when the token is an everyday word and every passage that says it says it inside a longer word whose
+    head it is not and that does not go on as the question does around it."""
+    if len(token) < 2 or lexical.document_frequency(token) == 0 or everyday_share(token) == 0:
         return False
     said_around = _with_a_neighbour(token, question)
     containers = [

@@ -46,7 +46,7 @@ def weighted_query(
     weights.update({piece: PIECE_WEIGHT for piece in pieces if piece in weights})
     for token in set(own) & weights.keys():
         weights[token] *= story_factor([token], lexical, tokenizer.everyday_share, story_floor)
-        if said_only_inside(token, question, lexical):
+        if said_only_inside(token, question, lexical, tokenizer.everyday_share):
             weights[token] = 0.0  # 挂号 of 挂号费 matched only 挂号信
     if cilin is None or (cilin_weight <= 0 and cilin_stand_in <= 0):
         return weights

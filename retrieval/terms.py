@@ -214,7 +214,11 @@ def weigh_terms(
     library = lexical if abbreviations else None
     alternatives = {t: thesaurus.alternatives(t, library) for t in classes} if thesaurus else {}
     covered = thesaurus.covered_pieces(classes) if thesaurus else set()
-    inside = {t for t in classes if question and said_only_inside(t, question, lexical)}
+    inside = (
+        {t for t in classes if said_only_inside(t, question, lexical, everyday_share)}
+        if question and everyday_share is not None
+        else set()
+    )
     known = {t for t in classes if lexical.document_frequency(t) > 0 and t not in inside}
     synonyms = _cilin_synonyms(classes, lexical, cilin) if cilin_credit > 0 or stand_in_credit > 0 else {}
     stand_ins = _stand_ins(synonyms, lexical, alternatives, refined) if stand_in_credit > 0 else {}
