@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from retrieval.tokenizer import normalize
 
@@ -29,7 +30,7 @@ class AnswerType(StrEnum):
 
 
 # …是谁 / …是哪位 closing a question: it asks who holds what stands before it (部长是谁, 主席是哪一位)
-_HOLDER_ASKED = r"(?:是谁|是哪一?位)(?=[？?！!。，,]|呢|啊|$)"
+_HOLDER_ASKED = r"(?:是谁|是哪一?位)(?=[？?！!。，,]|呢|啊|呀|$)"
 _CHINESE_NUMERAL = "[零〇一二两三四五六七八九十百千万半]"
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?|" + _CHINESE_NUMERAL + "+)"
 # what a 标准…是多少 may measure instead of a sum (轨距的标准宽度是多少)
@@ -46,11 +47,13 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|多少[^，。？的]{1,2}?费"
         ),
     ),
-    # a name is asked for an office's holder (会长是谁, 谁是主任); who acts (是谁出面请来的, 负总责的是谁) is
-    # answered by a body or a role as often (由理事会聘请, 主要负责人): the BODY cue below takes those
+    # a name is asked for an office's holder (会长是谁, 谁是主任, 一把手是谁啊); who acts (是谁出面请来的, 负总责的
+    # 是谁) is answered by a body or a role as often (由理事会聘请, 主要负责人): the BODY cue below takes those
     (
         AnswerType.PERSON,
-        re.compile(rf"(?:长|主席|主任|书记|总理|主委|委员|理事|经理){_HOLDER_ASKED}|谁是|哪一?位|叫什么名字|姓什么"),
+        re.compile(
+            rf"(?:长|主席|主任|书记|总理|主委|委员|理事|经理|一把手|头头){_HOLDER_ASKED}|谁是|哪一?位|叫什么名字|姓什么"
+        ),
     ),
     (
         AnswerType.AGE,
@@ -105,6 +108,10 @@ _INDEFINITE = re.compile(r"[那这好十没]几|几(?=[乎十百千万])|(?:要�
 # in a question that asks yes or no (…还会挨罚吗), 推搡了几下 / 住了几天 tells the story: a few (开了几年才能换 asks)
 _STORY_FEW = re.compile(r"了几(?=[下次回遍天年个样件只本趟])")
 _YES_NO = re.compile(r"吗\W*$")
+# …and 把我家几口人、一年挣多少都问得清清楚楚，他们能往外说吗: an amount in a clause before the one asking yes or no
+# is the story's, not what is asked
+_STORY_AMOUNT = re.compile(r"多少|几(?!乎)")
+_CLAUSE_MARK = re.compile(r"[，,。；;！!]")
 # 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes, a question whether that is allowed
 # (not 几点到几点: a span)
 _FREE_CHOICE = re.compile(r"(多少|几|什么时候)([^，。？！?!,]{0,6}就[^，。？！?!,]{0,6}?)\1")
@@ -173,6 +180,8 @@ def _asking_text(question: str) -> str:
     text = _INDEFINITE.sub("·", normalize(question))
     if _YES_NO.search(text):
         text = _STORY_FEW.sub("了·", text)
+        last_clause = max((m.end() for m in _CLAUSE_MARK.finditer(text)), default=0)
+        text = _STORY_AMOUNT.sub("·", text[:last_clause]) + text[last_clause:]
     return _FREE_CHOICE.sub(r"·\2·", text)
 
 
@@ -340,6 +349,8 @@ class Asked:
             return _names_near(text, self.office, has_person_name)
         if self.units:  # the unit is the sharper test: 两届 answers 几届 though no count cue names 届
             return has_unit(text, self.units)
+        if self.listed and _several_named(text, self.listed):
+            return True  # 哪些会议 → 全体会议和常委会议: two of them, joined, are a list
         return has_type(text, self.kind)
 
 
@@ -367,8 +378,25 @@ def _names_near(text: str, office: str | None, has_person_name: Callable[[str], 
     return False
 
 
-# 有哪些义务, 哪几项职责？: the two to four characters after the asking word, up to the question's end
-_LISTED = re.compile(r"哪(?:些|几[项种类个条]?)([\u4e00-\u9fff]{2,4}?)(?:[？?，,。！!]|呢|吗|啊|$)")
+# 有哪些义务, 哪几项职责？: the two to four characters after the asking word, up to the question's end (not a
+# measure word and a one-character noun: 哪几样钱 names no list heading)
+_LISTED = re.compile(
+    r"哪(?:些|几[项种类个条样点]?(?![项种类个条样点]))([\u4e00-\u9fff]{2,4}?)(?:[？?，,。！!]|呢|吗|啊|$)"
+)
+
+
+# what joins the items of a short list (全体会议和常委会议, 警告或者罚款), within a few characters
+_JOINED = re.compile(r"和|及|与|、|或者|或|以及")
+_ITEM_REACH = 12
+
+
+def _several_named(text: str, noun: str) -> bool:
+    """The text names the listed noun twice with a joining word between (全体会议和常委会议 for 哪些会议)."""
+    starts = [m.start() for m in re.finditer(re.escape(noun), text)]
+    return any(
+        later - earlier <= _ITEM_REACH and _JOINED.search(text, earlier + len(noun), later)
+        for earlier, later in pairwise(starts)
+    )
 
 
 def listed_noun(question: str) -> str | None:

@@ -7,6 +7,7 @@ that word instead: the library word joins the question, the straddling token lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ def library_recut(question: str, tokenizer: ChineseTokenizer, lexical: LexicalIn
         lambda word: tokenizer.everyday_share(word) > 0 and not _NOT_A_TOPIC & set(word),
         tokenizer.everyday_share,
     )
-    return straddled.joined(_glued(words, says, tokenizer))
+    return straddled.joined(_glued(words, says, tokenizer)).joined(_then_glued(question))
 
 
 def _glued(words: Sequence[str], says: Callable[[str], bool], tokenizer: ChineseTokenizer) -> Recut:
@@ -68,6 +69,16 @@ def _glued(words: Sequence[str], says: Callable[[str], bool], tokenizer: Chinese
             if core not in found:
                 found.append(core)
     return Recut(frozenset(misjoined), tuple(found))
+
+
+# 几个人才能办, 看多少天才行: an amount's unit, then 才 (only then) before a modal — jieba reads 人才, 天才
+_UNIT_THEN = re.compile(r"(?<=[零〇一二两三四五六七八九十百千万几多少个])([\u4e00-\u9fff])才(?=[能行可算会])")
+
+
+def _then_glued(question: str) -> Recut:
+    """The unit and the adverb 才 jieba joins into a word of its own (人才 talent, 天才 genius): no topic of the
+    question, which counts people or days."""
+    return Recut(frozenset(m.group(1) + "才" for m in _UNIT_THEN.finditer(normalize(question))))
 
 
 # what jieba's HMM glues to a word: modals, adverbs, aspect particles, pronouns, measure words

@@ -9,7 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.answer_types import AnswerType, Asked, asked_units, asking_words, has_type, has_unit, question_type
+from retrieval.answer_types import (
+    AnswerType,
+    Asked,
+    asked_units,
+    asking_words,
+    has_type,
+    has_unit,
+    listed_noun,
+    question_type,
+)
 from retrieval.bigram_leg import CharBigramIndex, char_bigrams, question_bigrams
 from retrieval.cilin import Cilin, cilin_path, parse_cilin
 from retrieval.clauses import answering_clause, lacks_subject, restore_subject, split_clauses, strip_ellipsis
@@ -340,3 +349,28 @@ def test_a_story_word_the_library_never_uses_does_not_refuse_a_question_the_pass
     # 开会时可以穿拖鞋吗: a rule (可以, 应当) is in nearly every article, so holding one proves nothing
     by_chance = replace(story, value_match=0.0)
     assert not answerer.decide(Draft(Answer("开会时可以穿拖鞋吗？", "委员可以列席。"), by_chance)).found
+
+
+def test_an_amount_told_before_the_clause_asking_yes_or_no_is_the_story() -> None:
+    # 几口人、挣多少 were asked of the member, not by them: the question asks whether they may be passed on
+    question = "统计员上门登记，把我家几口人、一年挣多少都问得清清楚楚，他们能把这些随便往外说吗？"
+    assert question_type(question) is AnswerType.RULE
+    assert question_type("前几年把老家的房子卖了，现在还能再批宅基地吗？") is AnswerType.RULE
+    # the clause asking yes or no asks the amount itself, or the question ends with its own asking word
+    assert question_type("一年最多能请几天假吗？") is AnswerType.DURATION
+    assert question_type("房子卖了，还能拿到多少补偿？") is AnswerType.MONEY
+
+
+def test_colloquial_office_holders_and_list_nouns() -> None:
+    # 一把手是谁啊 asks a name, as 局长是谁 does; 哪几样钱 names no list heading (样钱)
+    assert question_type("现在国家统计局的一把手是谁啊？") is AnswerType.PERSON
+    assert question_type("全国政协主席是谁呀？") is AnswerType.PERSON
+    assert listed_noun("按规矩我们能拿到哪几样钱？") is None
+    assert listed_noun("有哪几项职责？") == "职责"
+
+
+def test_two_of_the_listed_things_joined_are_a_list() -> None:
+    # 哪些会议 is answered by 全体会议和常委会议 though no 、 lists them
+    asked = Asked.of("委员应当按时参加哪些会议？")
+    assert asked.held_by("委员应当按时参加全体会议和常委会议。", lambda text: False)
+    assert not asked.held_by("委员应当按时参加会议。", lambda text: False)

@@ -88,6 +88,16 @@ def test_a_noun_the_hmm_glued_to_a_modal_is_read_alone(library: KnowledgeBase) -
     assert classes.get("税") == "noun" and "税能" not in classes  # no longer the heaviest, unseen noun
 
 
+def test_a_unit_and_then_before_a_modal_is_no_word_of_talent_or_genius(library: KnowledgeBase) -> None:
+    # 几个人才能办 counts people (人 | 才能办), 看多少天才行 days: jieba's 人才 / 天才 are no topic of the question
+    lexical, tokenizer = library.index.lexical(), library.tokenizer
+    for question, glued in (("起码得凑够几个人才能办？", "人才"), ("贴出来让大伙看多少天才行？", "天才")):
+        assert glued in tokenizer.tokenize(question)
+        assert glued in library_recut(question, tokenizer, lexical).misjoined
+        assert glued not in recut_classes(question, tokenizer, lexical)
+    assert "人才" not in library_recut("单位缺人才能怎么办？", tokenizer, lexical).misjoined  # talent, asked
+
+
 def test_a_one_character_verb_is_not_split_off(library: KnowledgeBase) -> None:
     lexical, tokenizer = library.index.lexical(), library.tokenizer
     assert "再交" in tokenizer.words(GLUED) and lexical.document_frequency("交") > 0
