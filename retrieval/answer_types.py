@@ -278,11 +278,17 @@ _ASKED_PERCENT = re.compile(r"百分之几|百分之多少|多大比例|比例�
 
 
 _LENGTHS = ("米", "公尺", "毫米", "厘米", "公分", "公里", "千米")
+# 热线电话是多少, 号码是多少: answered only by a phone number (laws name none: 12315 is a number of five digits)
+PHONE_NUMBER = ("电话号码",)
+_PHONE_ASKED = re.compile(r"(?:电话|热线|号码)[^，。？?]{0,3}多少")
+_PHONE = re.compile(r"\d{5,}")
 
 
 def asked_units(question: str) -> tuple[str, ...]:
     """The units an answer to this question must carry (empty when it asks for none): 几年 → 年, 周年."""
     text = _asking_text(question)
+    if _PHONE_ASKED.search(text):
+        return PHONE_NUMBER
     if _ASKED_PERCENT.search(text):
         return _PERCENT
     if re.search(_DISTANCE_ASKED, text):
@@ -299,6 +305,8 @@ def has_unit(sentence: str, units: Sequence[str]) -> bool:
     if not units:
         return True
     text = normalize(sentence)
+    if units == PHONE_NUMBER:
+        return bool(_PHONE.search(text))
     if units is _PERCENT or units == _PERCENT:
         return bool(re.search(r"百分之" + _AMOUNT + "|" + _AMOUNT + r"\s*(?:%|成)|" + _AMOUNT + "分之", text))
     if "人" in units and _SHARE_OF_PEOPLE.search(text):

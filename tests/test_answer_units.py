@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from retrieval.answer_types import (
+    PHONE_NUMBER,
     AnswerType,
     Asked,
     asked_units,
@@ -374,3 +375,12 @@ def test_two_of_the_listed_things_joined_are_a_list() -> None:
     asked = Asked.of("委员应当按时参加哪些会议？")
     assert asked.held_by("委员应当按时参加全体会议和常委会议。", lambda text: False)
     assert not asked.held_by("委员应当按时参加会议。", lambda text: False)
+
+
+def test_a_phone_number_asked_is_answered_only_by_one() -> None:
+    # the laws name no hotline's number; 七个工作日内 answers 多少天, not 举报电话是多少
+    asked = Asked.of("想举报附近工厂半夜冒黑烟，我们县环保部门的举报电话是多少？")
+    assert asked.units == PHONE_NUMBER
+    assert not asked.held_by("接到举报的部门应当自收到之日起七个工作日内予以处理。", lambda text: False)
+    assert asked.held_by("消费者可以拨打12315投诉。", lambda text: False)
+    assert Asked.of("还有别的投诉电话吗？").units != PHONE_NUMBER
