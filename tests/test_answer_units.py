@@ -384,3 +384,10 @@ def test_a_phone_number_asked_is_answered_only_by_one() -> None:
     assert not asked.held_by("接到举报的部门应当自收到之日起七个工作日内予以处理。", lambda text: False)
     assert asked.held_by("消费者可以拨打12315投诉。", lambda text: False)
     assert Asked.of("还有别的投诉电话吗？").units != PHONE_NUMBER
+
+
+def test_an_area_asked_wants_an_area() -> None:
+    # 多少平方米 is not answered by 面积不得超过规定的标准; 三十五公顷 is an area
+    units = asked_units("在我们省农村批宅基地，一户最多能批多少平方米？")
+    assert not has_unit("宅基地的面积不得超过省、自治区、直辖市规定的标准。", units)
+    assert has_unit("其他土地超过七十公顷的，由国务院批准。", units)
