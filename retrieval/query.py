@@ -16,7 +16,7 @@ from retrieval.inside_words import said_only_inside
 from retrieval.lexical import LexicalIndex
 from retrieval.misjoined import library_recut
 from retrieval.synonyms import Thesaurus
-from retrieval.tokenizer import ChineseTokenizer
+from retrieval.tokenizer import DIRECTIONAL_COMPLEMENTS, ChineseTokenizer
 
 Ranked = list[tuple[str, float]]
 
@@ -37,7 +37,12 @@ def weighted_query(
     cilin_stand_in for a word the library never uses (顾客 → 消费者): there the synonym is the only way the
     question's word can match. A word of the question's story (觉得, 一天) weighs down to story_floor."""
     recut = library_recut(question, tokenizer, lexical)
-    own = recut.tokens(tokenizer.tokenize(question))
+    classes = tokenizer.term_classes(question)
+    own = [
+        t
+        for t in recut.tokens(tokenizer.tokenize(question))
+        if not (t in DIRECTIONAL_COMPLEMENTS and classes.get(t) == "function")  # 出来 of 撤出来
+    ]
     tokens = thesaurus.expand(own, lexical, abbreviations) if thesaurus is not None else own
     weights = dict.fromkeys(tokens, 1.0)
     pieces = _pieces_of_known_words(own, lexical)

@@ -168,6 +168,19 @@ def _starts_with_surname(word: str) -> bool:
 FUNCTION_TAGS = ("r", "d", "p", "c", "u", "y", "e", "o", "f", "q", "t", "z", "x")
 NOUN_TAGS = ("n", "j", "l", "i", "eng", "s")
 QUESTION_NUMBERS = ("几", "多少", "多久", "多长", "多大", "哪")
+# directional complements (撤出来, 交上去, 批下来): they tell which way the verb goes, not what it is about, and
+# jieba's search mode makes tokens of them that are rare in the laws, so they weighed like a topic. Alone they
+# are verbs (出国回来, 刑满出来) and count; 过去 is also "the past".
+DIRECTIONAL_COMPLEMENTS = frozenset(
+    {"出来", "起来", "上去", "下来", "下去", "进来", "进去", "回来", "回去", "过来", "上来", "出去"}
+)
+
+
+def is_complement_in(token: str, word: str) -> bool:
+    """The token is a directional complement ending a longer word of the question (出来 of 撤出来)."""
+    return token in DIRECTIONAL_COMPLEMENTS and len(word) > len(token) and word.endswith(token)
+
+
 CLASSES_CACHE_SIZE = 256
 T = TypeVar("T")
 
@@ -359,9 +372,10 @@ class ChineseTokenizer:
                 word_cls = "content"  # the asker quotes what the question is about (“三个务必”)
             offset += len(word)
             for token in self.tokenize(word):
+                token_cls = "function" if is_complement_in(token, word) else word_cls
                 # a token seen in several words keeps its most meaningful class
-                if classes.get(token) not in ("noun", "content") or word_cls == "noun":
-                    classes[token] = word_cls
+                if classes.get(token) not in ("noun", "content") or token_cls == "noun":
+                    classes[token] = token_cls
         return {token: classes.get(token) or self._class_of(token) for token in self.tokenize(text)}
 
     def _class_of(self, token: str) -> str:
