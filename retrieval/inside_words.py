@@ -62,6 +62,11 @@ def _same_sense(token: str, word: str) -> bool:
     return word.endswith(token) or (len(word) == 4 and len(token) == 2 and word.startswith(token))
 
 
+def prepare(lexical: LexicalIndex) -> None:
+    """Build the table of longer words now (≈ 0.4 s at 20,000 words), not in a member's first question."""
+    _longer_words(lexical)
+
+
 @lru_cache(maxsize=1)  # the current library only: an old generation is let go
 def _longer_words(lexical: LexicalIndex) -> dict[str, tuple[str, ...]]:
     """The library's words of three or more characters, listed under each two-character piece they hold."""

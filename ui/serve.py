@@ -30,6 +30,7 @@ def warm(settings: Settings) -> None:
     from tqdm import tqdm
 
     from library.progress import ProgressHooks
+    from retrieval.inside_words import prepare as prepare_inside_words
     from ui import resources
 
     started = time.perf_counter()
@@ -49,6 +50,8 @@ def warm(settings: Settings) -> None:
     # the quiz generator reads the library's terms once (seconds in a large library): before the first trainer asks
     generator, _ = resources.quiz_services(kb)
     threading.Thread(target=generator.library, name="quiz-library-view", daemon=True).start()
+    # …and the search its table of the library's longer words (inside_words), before the first member asks
+    threading.Thread(target=prepare_inside_words, args=(kb.index.lexical(),), name="inside-words", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
