@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from conftest import write_files
 
 from library.files import uploads_from_paths
@@ -75,6 +77,17 @@ def build_library(
     writer.add_many(uploads_from_paths([folder / "lib"]))
     writer.close()
     return KnowledgeBase(settings, tokenizer=tokenizer, embedder=None)
+
+
+def open_library(
+    factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer, name: str, files: dict[str, str]
+) -> Iterator[KnowledgeBase]:
+    """A module's small library for a fixture to yield from: built in a fresh folder, closed afterwards."""
+    kb = build_library(Path(factory.mktemp(name)), tokenizer, files)
+    try:
+        yield kb
+    finally:
+        kb.close()
 
 
 def doc_id(kb: KnowledgeBase, title: str) -> str:

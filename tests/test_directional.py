@@ -3,10 +3,10 @@ token of it, rare in the laws, and it weighed like the question's topic."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from quiz_library import build_library
+from quiz_library import open_library
 
 from retrieval.kb import KnowledgeBase
 from retrieval.query import weighted_query
@@ -24,10 +24,8 @@ QUESTION = "我是合作社成员，现在想撤出来，得提前多久说？"
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
-    kb = build_library(Path(tmp_path_factory.mktemp("directional")), tokenizer, {"合作社.md": COOPERATIVES})
-    yield kb
-    kb.close()
+def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer) -> Iterator[KnowledgeBase]:
+    yield from open_library(tmp_path_factory, tokenizer, "directional", {"合作社.md": COOPERATIVES})
 
 
 def test_a_directional_complement_is_a_function_word(library: KnowledgeBase) -> None:

@@ -3,10 +3,10 @@ library: a question's 挂号 must not match registered mail, and counts as a wor
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from quiz_library import build_library
+from quiz_library import open_library
 
 from retrieval.inside_words import said_only_inside
 from retrieval.kb import KnowledgeBase
@@ -34,12 +34,10 @@ QUESTION = "去医院看专家门诊，挂号一次要多少钱？"
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
-    kb = build_library(
-        Path(tmp_path_factory.mktemp("inside")), tokenizer, {"邮政.md": POST, "商场.md": SHOPS, "人物.md": PEOPLE}
+def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer) -> Iterator[KnowledgeBase]:
+    yield from open_library(
+        tmp_path_factory, tokenizer, "inside", {"邮政.md": POST, "商场.md": SHOPS, "人物.md": PEOPLE}
     )
-    yield kb
-    kb.close()
 
 
 def test_a_prefix_of_a_compound_is_said_only_inside_it(library: KnowledgeBase) -> None:

@@ -4,10 +4,10 @@ the better judge."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from quiz_library import build_library
+from quiz_library import open_library
 
 from retrieval.kb import KnowledgeBase
 from retrieval.misjoined import library_recut, recut, recut_classes
@@ -57,11 +57,10 @@ def test_a_commoner_word_is_not_recut_into_a_rarer_one() -> None:
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
-    files = {"购物.md": SHOPPING, "律师.md": LAWYERS, "税收.md": TAXES}
-    kb = build_library(Path(tmp_path_factory.mktemp("misjoined")), tokenizer, files)
-    yield kb
-    kb.close()
+def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer) -> Iterator[KnowledgeBase]:
+    yield from open_library(
+        tmp_path_factory, tokenizer, "misjoined", {"购物.md": SHOPPING, "律师.md": LAWYERS, "税收.md": TAXES}
+    )
 
 
 def test_the_word_leg_and_the_answer_read_the_library_word(library: KnowledgeBase) -> None:

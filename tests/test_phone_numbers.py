@@ -3,10 +3,10 @@ it is handled (七个工作日内), never the number, and a figure of days is no
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from quiz_library import build_library
+from quiz_library import open_library
 
 from retrieval.kb import KnowledgeBase
 from retrieval.tokenizer import ChineseTokenizer
@@ -21,10 +21,8 @@ COMPLAINTS = (
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
-    kb = build_library(Path(tmp_path_factory.mktemp("phone")), tokenizer, {"投诉.md": COMPLAINTS})
-    yield kb
-    kb.close()
+def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer) -> Iterator[KnowledgeBase]:
+    yield from open_library(tmp_path_factory, tokenizer, "phone", {"投诉.md": COMPLAINTS})
 
 
 def test_the_hotline_number_is_not_in_the_library(library: KnowledgeBase) -> None:

@@ -3,11 +3,11 @@ speak of the same thing without it: the member's words rarely tell the two apart
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from quiz_library import build_library
+from quiz_library import open_library
 
 from retrieval.kb import KnowledgeBase
 from retrieval.search import SearchOptions
@@ -40,10 +40,8 @@ QUESTION = "我想从合作社退出来，得多久前跟理事长说？"
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer):
-    kb = build_library(Path(tmp_path_factory.mktemp("typed")), tokenizer, {"合作社.md": COOPERATIVES})
-    yield kb
-    kb.close()
+def library(tmp_path_factory: pytest.TempPathFactory, tokenizer: ChineseTokenizer) -> Iterator[KnowledgeBase]:
+    yield from open_library(tmp_path_factory, tokenizer, "typed", {"合作社.md": COOPERATIVES})
 
 
 def first_article(kb: KnowledgeBase, options: SearchOptions) -> str:
