@@ -125,6 +125,15 @@ HELDOUT15_DOCS = (
     "经济法/公路法(2017-11-04).md",
     "社会法/特种设备安全法(2013-06-29).md",
 )
+# A fourteenth held-out set (heldout16_laws_qa.jsonl), written blind by a helper in session 24 over five more laws
+# (anti-monopoly, audit, surveying and mapping, firearms, forests) while fresh13's results were read.
+HELDOUT16_DOCS = (
+    "经济法/反垄断法(2022-06-24).md",
+    "经济法/审计法(2021-10-23).md",
+    "行政法/测绘法(2017-04-27).md",
+    "行政法/枪支管理法(2015-04-24).md",
+    "经济法/森林法(2019-12-28).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -155,6 +164,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT13_DOCS,
             *HELDOUT14_DOCS,
             *HELDOUT15_DOCS,
+            *HELDOUT16_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()

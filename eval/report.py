@@ -220,9 +220,11 @@ blind by a helper in session 20; its failures were read and tuned on from sessio
 `heldout13_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 21; its failures were
 read and tuned on from session 22); **fresh12** = `heldout14_laws_qa.jsonl` (30 + 10 over five more laws, written
 blind by a helper in session 22; its failures were read and tuned on from session 23); **fresh13** =
-`heldout15_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 23, never tuned on);
+`heldout15_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 23; its failures were
+read and tuned on from session 24); **fresh14** = `heldout16_laws_qa.jsonl` (30 + 10 over five more laws, written
+blind by a helper in session 24, never tuned on);
 dev and held-out also hold 20 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all over the shared
-corpus plus 73 laws (`eval/laws.py`: the sixty-five question laws and eight distractors on neighbouring topics).
+corpus plus 78 laws (`eval/laws.py`: the seventy question laws and eight distractors on neighbouring topics).
 **CMRC** = the
 1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and dev3) only; the refusal model is
 fitted on dev. *answer right* = found, at most 300
