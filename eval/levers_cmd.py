@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eval.corpus import corpus_files
-from eval.datasets import QAItem, load_qa_jsonl, load_squad, write_paragraphs
+from eval.datasets import QAItem, SquadSet, load_qa_jsonl, load_squad, sample_items, write_paragraphs
 from eval.laws import LAWS, law_files
 from eval.levers import (
     LeverRunner,
@@ -72,6 +72,9 @@ POLICY_SETS = (
 # The refusal model is fitted on every set whose questions were read and tuned on (from session 18: 130
 # unanswerable questions, not dev's 73 alone, and laws of six sets written apart); the rest only report it.
 FIT_SETS = ("dev", "dev3", "fresh4", "fresh5", "fresh6", "fresh7")
+# CMRC 2018 questions (outside the measured sample) the fitted threshold must not refuse more than the fit sets'
+# false-refusal bound allows: plainly worded answerable questions the fit sets hold few of
+CALIBRATION_QUESTIONS = 500
 
 
 def policy_sets() -> dict[str, list[QAItem]]:
@@ -159,6 +162,8 @@ def measure(
 ) -> list[LeverResult]:
     """The lever configurations (or the tried overrides) on the wanted sets, in one workspace."""
     runners: dict[str, tuple[LeverRunner, list[QAItem]]] = {}
+    squad = load_squad(CMRC) if CMRC.is_file() and ("cmrc" in wanted or calibrate) else None
+    cmrc_runner = index_squad(ws, squad, say) if squad else None
     if set(POLICY_SETS) & set(wanted) or calibrate:
         say("[levers] indexing the shared corpus + laws …")
         runner = LeverRunner(ws.index(policy_corpus(), **vectors()))
@@ -168,15 +173,12 @@ def measure(
                 runners[name] = (runner, sets[name])
         if calibrate:
             say(f"[levers] fitting the refusal model on {', '.join(FIT_SETS)} …")
-            model = fit_refusal(runner, [item for name in FIT_SETS for item in sets[name]], {})
+            general = (cmrc_runner, calibration_items(squad, cmrc_limit)) if cmrc_runner and squad else None
+            model = fit_refusal(runner, [item for name in FIT_SETS for item in sets[name]], {}, general)
             model.save(MODEL_FILE)
             say(f"refusal model → {MODEL_FILE}: {model}")
-    if "cmrc" in wanted and CMRC.is_file():
-        squad = load_squad(CMRC, cmrc_limit or None)
-        folder = ws.scratch("squad")
-        write_paragraphs(squad.paragraphs, folder)
-        say("[levers] indexing CMRC 2018 paragraphs …")
-        runners["cmrc"] = (LeverRunner(ws.index(corpus_files([folder]), **vectors())), list(squad.items))
+    if "cmrc" in wanted and cmrc_runner and squad:
+        runners["cmrc"] = (cmrc_runner, sample_items(squad.items, cmrc_limit or None))
     model = RefusalModel.load()
     shipped = Settings(data_dir=Path("."))
     configs = [(f"try {t}", parse_overrides(t)) for t in tries] or configurations(
@@ -193,6 +195,20 @@ def measure(
             kept = {d: withheld_scores(r, items, overrides, model) for d, (r, items) in runners.items() if d != "cmrc"}
         results.append(LeverResult(name, scores, kept))
     return results
+
+
+def index_squad(ws: Workspace, squad: SquadSet, say: Say) -> LeverRunner:
+    folder = ws.scratch("squad")
+    write_paragraphs(squad.paragraphs, folder)
+    say("[levers] indexing CMRC 2018 paragraphs …")
+    return LeverRunner(ws.index(corpus_files([folder]), **vectors()))
+
+
+def calibration_items(squad: SquadSet, eval_limit: int) -> list[QAItem]:
+    """CMRC questions the refusal threshold is checked on: a seeded sample outside the measured one."""
+    measured = {item.id for item in sample_items(squad.items, eval_limit or None)}
+    rest = [item for item in squad.items if item.id not in measured and item.answerable]
+    return sample_items(rest, CALIBRATION_QUESTIONS)
 
 
 def extra_configurations(shipped: Settings) -> list[tuple[str, dict[str, object]]]:

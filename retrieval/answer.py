@@ -75,9 +75,6 @@ DOUBT_UNLESS_SURE = 0.9
 # weighs what coverage does not (thesaurus alternatives, bigrams, phrases, the asked type). 0.1 → 0.25 on the read
 # sets: dev answers right 0.837 → 0.841, fresh2 0.767 → 0.833, fresh3 0.900 → 0.933, none lost (0.4: −1 held out).
 SEARCH_SCORE_WEIGHT = 0.25
-# the coverage at which a sentence states what a yes-or-no question asks (0.8 and 0.9 moved no read-set answer;
-# with the refitted refusal model an exact statement fell just under its threshold)
-STATED = 0.9
 # Asked values no answer can do without: a 多少 / 几年 / 哪一年 question is refused when no sentence among the
 # passages holds one of the asked kind nor any figure at all (five QA sets: 4 unanswerable questions such, none
 # answerable; the figure test spares units the cues lack: 1.3万亿斤, 十一点半).
@@ -173,6 +170,22 @@ class Draft:
     evidence: Evidence | None  # None: refused before any evidence was weighed (or a structural answer)
 
 
+def answer_probability(model: RefusalModel, evidence: Evidence) -> float:
+    """How likely the evidence answers the question: the model's probability, 0 for evidence refused outright."""
+    return 0.0 if refused_outright(evidence) else model.probability(evidence)
+
+
+def refused_outright(evidence: Evidence) -> bool:
+    # a subject the library never treats (感冒, 下雨) and a passage that shares one word with the question by
+    # chance: refused whatever the coverage (dev and held-out: 3 of 20 off-topic questions, no answerable one)
+    # — unless the question asks for a value the passage states (多久 → 二年): a legal question told with a
+    # story's things (电热毯, 散文), which the model weighs like any other
+    off_topic = evidence.foreign and evidence.lone_match and not evidence.value_match
+    # a question asking a named document (档案法, 政协章程) what the best sentence only another one says: on the
+    # read sets 7 unanswerable questions on revisions (2024年又修改了一次) and 1 wrong answer, none right
+    return bool(evidence.strict_type_missing or evidence.no_question_word or off_topic or evidence.named_elsewhere)
+
+
 class ExtractiveAnswerer:
     def __init__(
         self,
@@ -210,15 +223,7 @@ class ExtractiveAnswerer:
             if evidence.coverage < self.settings.answer_confident_coverage:
                 return replace(answer, notices=(LOW_CONFIDENCE, *answer.notices))
             return answer
-        # a subject the library never treats (感冒, 下雨) and a passage that shares one word with the question by
-        # chance: refused whatever the coverage (dev and held-out: 3 of 20 off-topic questions, no answerable one)
-        # — unless the question asks for a value the passage states (多久 → 二年): a legal question told with a
-        # story's things (电热毯, 散文), which the model weighs like any other
-        off_topic = evidence.foreign and evidence.lone_match and not evidence.value_match
-        # a question asking a named document (档案法, 政协章程) what the best sentence only another one says: on the
-        # read sets 7 unanswerable questions on revisions (2024年又修改了一次) and 1 wrong answer, none right
-        outright = evidence.strict_type_missing or evidence.no_question_word or off_topic or evidence.named_elsewhere
-        probability = 0.0 if outright else model.probability(evidence)
+        probability = answer_probability(model, evidence)
         threshold = self.settings.answer_refusal_threshold
         if probability < (model.threshold if threshold is None else threshold):
             return replace(self._refusal(answer.question, [], answer.query_terms), confidence=round(probability, 3))
@@ -529,9 +534,7 @@ class ExtractiveAnswerer:
                 defines = bool(defined) and defined.defined_in(sentence)
                 # a definition among the law's 用语的含义 is its own item, not the whole list of terms
                 parts = self._parts(sentences, position, whole_lists and not defines)
-                # a sentence saying all the question says answers whether it is so (资料库是否已被清空 →
-                # 资料库已被清空) with no 应当 or 可以 in it
-                typed = self._has_type("".join(parts), asked) or (asked.kind is AnswerType.RULE and cover >= STATED)
+                typed = self._has_type("".join(parts), asked)
                 # The sentence's own coverage leads; the asked type, its passage's coverage and rank break ties.
                 score = terms.coverage(tokens | title) + 0.3 * chunk_cover[rank]
                 score += SEARCH_SCORE_WEIGHT * hit.score / top_score

@@ -1,5 +1,5 @@
 """Refusal calibrated on the evidence: a logistic model of “the library answers this question” over the
-evidence coverage, the retrieval margin and the answer-type match, fitted on the dev set only
+evidence coverage, the retrieval margin and the answer-type match, fitted on six read sets
 (`python -m eval levers --calibrate`, coefficients in retrieval/data/refusal_model.json).
 
 An answer is refused below the threshold fitted with the model (saved in the same file;

@@ -9,7 +9,7 @@ import pytest
 from conftest import write_files
 
 from eval.datasets import QAItem
-from eval.levers import LeverRunner, WithheldScores, withheld_scores
+from eval.levers import LeverRunner, WithheldScores, refusal_threshold, withheld_scores
 from library.files import uploads_from_paths
 from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
@@ -679,6 +679,18 @@ def test_withheld_document_makes_an_on_topic_question_the_library_must_refuse(li
     assert runner.run([truant], {}, RefusalModel.load()).answer_right == 1.0  # answered with its document
     scores = withheld_scores(runner, [truant, shared, unanswerable], {}, RefusalModel.load())
     assert scores == WithheldScores(questions=1, refused=1.0, doubtful=0.0)
+
+
+def test_the_refusal_threshold_keeps_answers_of_another_kind_the_fit_sets_hold_few_of() -> None:
+    # fit sets: 50 answerable questions (one at 0.635) and 10 unanswerable (two at 0.635): 0.64 refuses those
+    # two for one false refusal, the best F1 with false refusals kept to 4 %
+    probabilities = [0.9] * 49 + [0.635] + [0.3] * 8 + [0.635] * 2
+    answerable = [True] * 50 + [False] * 10
+    assert refusal_threshold(probabilities, answerable) == 0.64
+    # a general-domain sample whose answers sit at 0.635 (CMRC's exact statements without a cue of the asked
+    # kind): a threshold above them would refuse a tenth of it
+    general = [0.95] * 90 + [0.635] * 10
+    assert refusal_threshold(probabilities, answerable, general) <= 0.63
 
 
 # a paragraph's argument, long enough that each section is its own passage (the chunker joins short ones)
