@@ -205,12 +205,18 @@ def is_pointing(word: str) -> bool:
     return bool(_POINTING.fullmatch(word))
 
 
+# a count of things in the member's story (拖了半个月, 砍两棵, 干了三次): a numeral and a measure word that is no
+# unit of time or age, which the laws state as values (一年, 三十日)
+_STORY_COUNT = re.compile(rf"[半{_NUMERAL_CHARS}]+[个只棵间次件张台辆块盒包瓶袋趟回遍]")
+
+
 def word_class(word: str, tag: str) -> str:
     """ "noun", "content" or "function": how much a question word says about what is asked."""
     if tag.startswith(FUNCTION_TAGS) or is_pointing(word):
         return "function"
     if tag.startswith("m"):  # numerals: "60" and "一年" matter, "几届" and "多少" only ask
-        return "function" if any(q in word for q in QUESTION_NUMBERS) else "content"
+        asks = any(q in word for q in QUESTION_NUMBERS)
+        return "function" if asks or _STORY_COUNT.fullmatch(word) else "content"
     return "noun" if tag.startswith(NOUN_TAGS) else "content"
 
 
