@@ -71,8 +71,9 @@ def _glued(words: Sequence[str], says: Callable[[str], bool], tokenizer: Chinese
     return Recut(frozenset(misjoined), tuple(found))
 
 
-# 几个人才能办, 看多少天才行: an amount's unit, then 才 (only then) before a modal — jieba reads 人才, 天才
-_UNIT_THEN = re.compile(r"(?<=[零〇一二两三四五六七八九十百千万几多少个])([\u4e00-\u9fff])才(?=[能行可算会])")
+# 几个人才能办, 看多少天才行, 起码要3人才能: an amount's unit, then 才 (only then) before a modal — jieba reads
+# 人才, 天才
+_UNIT_THEN = re.compile(r"(?<=[0-9零〇一二两三四五六七八九十百千万几多少个])([\u4e00-\u9fff])才(?=[能行可算会])")
 
 
 def _then_glued(question: str) -> Recut:

@@ -90,7 +90,12 @@ def test_a_noun_the_hmm_glued_to_a_modal_is_read_alone(library: KnowledgeBase) -
 def test_a_unit_and_then_before_a_modal_is_no_word_of_talent_or_genius(library: KnowledgeBase) -> None:
     # 几个人才能办 counts people (人 | 才能办), 看多少天才行 days: jieba's 人才 / 天才 are no topic of the question
     lexical, tokenizer = library.index.lexical(), library.tokenizer
-    for question, glued in (("起码得凑够几个人才能办？", "人才"), ("贴出来让大伙看多少天才行？", "天才")):
+    asked = (
+        ("起码得凑够几个人才能办？", "人才"),
+        ("贴出来让大伙看多少天才行？", "天才"),
+        ("起码要3人才能办吗？", "人才"),
+    )
+    for question, glued in asked:
         assert glued in tokenizer.tokenize(question)
         assert glued in library_recut(question, tokenizer, lexical).misjoined
         assert glued not in recut_classes(question, tokenizer, lexical)
