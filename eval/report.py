@@ -226,8 +226,8 @@ blind by a helper in session 24, never tuned on);
 dev and held-out also hold 20 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all over the shared
 corpus plus 78 laws (`eval/laws.py`: the seventy question laws and eight distractors on neighbouring topics).
 **CMRC** = the
-1,000-question CMRC 2018 sample of section 4. Everything was tuned on dev (and dev3) only; the refusal model is
-fitted on dev. *answer right* = found, at most 300
+1,000-question CMRC 2018 sample of section 4. Tuning used only the sets named above as read (a set is never tuned
+on while it is blind); the refusal model's fit is described below. *answer right* = found, at most 300
 characters without markers, and containing the gold short answer (the evidence span when there is none); *false
 refusals* = share of answerable questions refused; *ms/q* = search + answer per question in this harness (search
 results are shared between the answer levers, so compare ms/q within a search setting; latency targets are in the
