@@ -134,6 +134,15 @@ HELDOUT16_DOCS = (
     "行政法/枪支管理法(2015-04-24).md",
     "经济法/森林法(2019-12-28).md",
 )
+# A fifteenth held-out set (heldout17_laws_qa.jsonl), written blind by a helper in session 25 over five more laws
+# (water, prisons, meteorology, construction, traditional Chinese medicine) while fresh14's results were read.
+HELDOUT17_DOCS = (
+    "经济法/水法(2016-07-02).md",
+    "行政法/监狱法(2012-10-26).md",
+    "行政法/气象法(2016-11-07).md",
+    "经济法/建筑法(2019-04-23).md",
+    "行政法/中医药法(2016-12-25).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -165,6 +174,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT14_DOCS,
             *HELDOUT15_DOCS,
             *HELDOUT16_DOCS,
+            *HELDOUT17_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()
