@@ -189,11 +189,29 @@ def question_type(question: str) -> AnswerType:
     text = _asking_text(question)
     if _BLANK.search(text):  # a fill-in-the-blank stem asks for the missing words, whatever they are
         return AnswerType.NONE
-    for answer_type, cue in _QUESTION_CUES:
-        match = cue.search(text)
+    # a value asked in the last clause that asks is what is asked (具体罚多少，执法的人主要看哪些方面来定: the
+    # list; the sum is the story); a yes-or-no there leaves the whole question to its cues' order (一届干几年，
+    # 能不能连着干: the years)
+    last = next((kind for start, end in reversed(_clauses(text)) if (kind := _clause_type(text, start, end))), None)
+    if last not in (None, AnswerType.RULE):
+        return last
+    return _clause_type(text, 0, len(text)) or AnswerType.NONE
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    starts = [0, *(m.end() for m in _CLAUSE_MARK.finditer(text))]
+    return [(start, end) for start, end in zip(starts, [*starts[1:], len(text)], strict=True) if start < end]
+
+
+def _clause_type(text: str, start: int, end: int) -> AnswerType | None:
+    """What the span asks by the first cue (in the cues' order) found in it; None for no cue. A lone 几 (摆几盆花)
+    is no value asked of a clause: it asks only when no other cue does."""
+    cues = _QUESTION_CUES if (start, end) == (0, len(text)) else _QUESTION_CUES[:-1]
+    for answer_type, cue in cues:
+        match = cue.search(text, start, end)
         if match:
             return AnswerType.RULE if _governed_by_yes_or_no(text, match.start()) else answer_type
-    return AnswerType.NONE
+    return None
 
 
 # 饭馆能不能规定一桌最低得消费多少钱, 能不能晚几年再去: whether is asked of the whole clause, the amount inside it
