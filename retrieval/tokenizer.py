@@ -139,12 +139,16 @@ def _split_ordinals(text: str) -> list[tuple[str, bool]]:
     return [(piece, flag) for piece, flag in pieces if piece]
 
 
+# Measure words: of time and age, which the laws state as values (一年, 三十日), and of things and of times done,
+# which count what happens in the member's story (砍两棵, 干了三次)
+_TIME_MEASURES = "年月日天时周岁"
+_THING_MEASURES = "个只棵间次件张台辆块盒包瓶袋趟回遍"
 # A separable verb-object word with an aspect particle, a measure word or a count of times inside: 献完血, 当过兵,
 # 离了婚, 请个假, 当了三年兵, 献过好几次血.
 _TIMES = r"[一二三四五六七八九十两几好多]{1,3}[次回年个天趟遍]"
 _COMMON_PAIR = 1000  # jieba frequency of 通过, 超过, 为了, 跟着, 一个, 哪个: words, not verb + particle
 _ESTABLISHED_WORD = 100  # jieba frequency: 判处 889, 处分 973, 至少 5775 are words; 被判 3, 当了 3 are not
-_NOT_VERB_OBJECT = frozenset(f"{_NUMERAL_CHARS}万几年月日天时周岁次")
+_NOT_VERB_OBJECT = frozenset(f"{_NUMERAL_CHARS}万几{_TIME_MEASURES}次")
 _SEPARATED = re.compile(rf"(?=([\u4e00-\u9fff])([了过完着](?:{_TIMES})?|{_TIMES}|个)([\u4e00-\u9fff]))")
 
 
@@ -196,18 +200,17 @@ def _remembered(cache: dict[str, T], key: str, make: Callable[[], T]) -> T:
     return value
 
 
-# jieba's HMM makes words of an asking word or a demonstrative and what follows it (哪天起, 这版, 那部): they
-# point, they name nothing
-_POINTING = re.compile(r"哪.{0,2}|[这那][一]?[版部条项款次届个种份本]")
+# jieba's HMM makes words of an asking word or a demonstrative and what follows it (哪天起, 这版, 那部, 那部法):
+# they point, they name nothing
+_POINTING = re.compile(r"哪.{0,2}|[这那][一]?[版部条项款次届个种份本](?:法|法律|条例|规定)?")
 
 
 def is_pointing(word: str) -> bool:
     return bool(_POINTING.fullmatch(word))
 
 
-# a count of things in the member's story (拖了半个月, 砍两棵, 干了三次): a numeral and a measure word that is no
-# unit of time or age, which the laws state as values (一年, 三十日)
-_STORY_COUNT = re.compile(rf"[半{_NUMERAL_CHARS}]+[个只棵间次件张台辆块盒包瓶袋趟回遍]")
+# a count in the member's story (拖了半个月, 砍两棵, 干了三次): a numeral and a measure word of things
+_STORY_COUNT = re.compile(rf"[半{_NUMERAL_CHARS}]+[{_THING_MEASURES}]")
 
 
 def word_class(word: str, tag: str) -> str:

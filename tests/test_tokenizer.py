@@ -70,6 +70,8 @@ def test_question_words_are_function_words(tokenizer: ChineseTokenizer) -> None:
     classes = tokenizer.term_classes("现在这版红十字会法是哪天起实行的？")
     assert classes["这版"] == "function" and classes["哪天起"] == "function"
     assert classes["实行"] == "content"
+    # …and to the law it points at (那部法 weighed as an unseen noun, the most of the question)
+    assert tokenizer.term_classes("管测量画地图的那部法，是哪天开始生效的？")["那部法"] == "function"
 
 
 def test_a_count_in_the_members_story_is_a_function_word(tokenizer: ChineseTokenizer) -> None:
