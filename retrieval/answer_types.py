@@ -45,6 +45,9 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             rf"多少钱|几块钱|多少元|什么价|(?:费|工资|补贴|补助|津贴|奖金|罚款|租金|薪酬|标准)(?:(?!{_MEASURES})[^，。？]){{0,4}}多少(?![个种项类名人次条家所])|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
             # 多少党费, 多少学费: a fee named after 多少 (多少违约金 stays a count: the law answers it by a rule)
             r"|多少[^，。？的]{1,2}?费"
+            # 按平方怎么收费, 营业额得到多少亿, 多少万元: a charge or a sum of money (多少亿人 is a count)
+            r"|(?:怎么|如何|咋)(?:收费|收钱|算钱|计费)|收费标准|多少万元|(?:营业额|销售额|收入|投资)[^，。？]{0,4}多少"
+            r"|多少[万亿](?![人个户名家所吨斤亩次])"
         ),
     ),
     # a name is asked for an office's holder (会长是谁, 谁是主任, 一把手是谁啊); who acts (是谁出面请来的, 负总责的
