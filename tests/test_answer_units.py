@@ -318,6 +318,20 @@ def test_whether_asked_of_a_clause_outweighs_the_number_inside_it() -> None:
     assert question_type("不交会费能不能退会，要交多少钱？") is AnswerType.MONEY
 
 
+def test_a_charge_or_a_sum_in_ten_thousands_is_asked_as_money() -> None:
+    # both were answered from sentences holding no sum (宅基地的面积, 一个月内备案): laws state no such charge
+    assert question_type("请测绘公司来给我家宅基地量个面积，一般按平方怎么收费？") is AnswerType.MONEY
+    assert question_type("两家公司合并，营业额得到多少亿才需要去跟国家报备？") is AnswerType.MONEY
+    assert question_type("全国有多少亿人口？") is AnswerType.COUNT
+
+
+def test_the_value_asked_in_the_last_asking_clause_is_what_is_asked() -> None:
+    # the sum is the story; the factors are asked (was MONEY: every sentence without an amount refused)
+    assert question_type("听说搞垄断要被罚款，具体罚多少，执法的人主要看哪些方面来定？") is AnswerType.LIST
+    assert question_type("陪审员一届干几年，能不能连着干？") is AnswerType.DURATION  # a yes-or-no after it
+    assert question_type("开个工作会，会场里摆几盆花、做块背景板，算不算违规？") is AnswerType.RULE
+
+
 def test_a_length_or_distance_asked_wants_metres() -> None:
     # 多近 / 多宽 ask a length (the law: 二十米以内, 1435毫米); 标准宽度是多少 is no sum of money
     assert question_type("在河堤边上放牛，离堤多近就不让放了？") is AnswerType.COUNT
