@@ -42,12 +42,12 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.MONEY,
         re.compile(
-            rf"多少钱|几块钱|多少元|什么价|(?:费|工资|补贴|补助|津贴|奖金|罚款|租金|薪酬|标准)(?:(?!{_MEASURES})[^，。？]){{0,4}}多少(?![个种项类名人次条家所])|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
+            rf"多少钱|几块钱|多少元|什么价|(?:费|工资|补贴|补助|津贴|奖金|罚款|租金|薪酬|标准|营业额|销售额|收入|投资)"
+            rf"(?:(?!{_MEASURES})[^，。？]){{0,4}}多少(?![个种项类名人次条家所])|多少(?:工资|补|会费|费|钱|津贴|奖金|薪)"
             # 多少党费, 多少学费: a fee named after 多少 (多少违约金 stays a count: the law answers it by a rule)
             r"|多少[^，。？的]{1,2}?费"
-            # 按平方怎么收费, 营业额得到多少亿, 多少万元: a charge or a sum of money (多少亿人 is a count)
-            r"|(?:怎么|如何|咋)(?:收费|收钱|算钱|计费)|收费标准|多少万元|(?:营业额|销售额|收入|投资)[^，。？]{0,4}多少"
-            r"|多少[万亿](?![人个户名家所吨斤亩次])"
+            # 按平方怎么收费, 多少万 (元), 多少亿: a charge or a sum of money (多少亿人 is a count)
+            r"|(?:怎么|如何|咋)(?:收费|收钱|算钱|计费)|收费标准|多少[万亿](?![人个户名家所吨斤亩次])"
         ),
     ),
     # a name is asked for an office's holder (会长是谁, 谁是主任, 一把手是谁啊); who acts (是谁出面请来的, 负总责的
@@ -195,10 +195,12 @@ def question_type(question: str) -> AnswerType:
     # a value asked in the last clause that asks is what is asked (具体罚多少，执法的人主要看哪些方面来定: the
     # list; the sum is the story); a yes-or-no there leaves the whole question to its cues' order (一届干几年，
     # 能不能连着干: the years)
-    last = next((kind for start, end in reversed(_clauses(text)) if (kind := _clause_type(text, start, end))), None)
+    clauses = _clauses(text)
+    lone_ji = len(clauses) == 1  # a lone 几 asks a value of a clause only when the question is that clause
+    last = next((kind for start, end in reversed(clauses) if (kind := _clause_type(text, start, end, lone_ji))), None)
     if last not in (None, AnswerType.RULE):
         return last
-    return _clause_type(text, 0, len(text)) or AnswerType.NONE
+    return _clause_type(text, 0, len(text), lone_ji=True) or AnswerType.NONE
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -206,10 +208,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in zip(starts, [*starts[1:], len(text)], strict=True) if start < end]
 
 
-def _clause_type(text: str, start: int, end: int) -> AnswerType | None:
-    """What the span asks by the first cue (in the cues' order) found in it; None for no cue. A lone 几 (摆几盆花)
-    is no value asked of a clause: it asks only when no other cue does."""
-    cues = _QUESTION_CUES if (start, end) == (0, len(text)) else _QUESTION_CUES[:-1]
+def _clause_type(text: str, start: int, end: int, lone_ji: bool) -> AnswerType | None:
+    """What the span asks by the first cue (in the cues' order) found in it; None for no cue. `lone_ji`: whether
+    the last cue, a bare 几, counts — 摆几盆花 in one clause of several asks nothing; it asks only when no other
+    cue of the question does."""
+    cues = _QUESTION_CUES if lone_ji else _QUESTION_CUES[:-1]
     for answer_type, cue in cues:
         match = cue.search(text, start, end)
         if match:

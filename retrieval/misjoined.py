@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from retrieval.lexical import LexicalIndex
-from retrieval.tokenizer import ChineseTokenizer, normalize
+from retrieval.tokenizer import NUMERAL_CHARS, ChineseTokenizer, normalize
 
 # the longest library word looked for across a token's edge
 _LONGEST = 3
@@ -73,7 +73,7 @@ def _glued(words: Sequence[str], says: Callable[[str], bool], tokenizer: Chinese
 
 # 几个人才能办, 看多少天才行, 起码要3人才能: an amount's unit, then 才 (only then) before a modal — jieba reads
 # 人才, 天才
-_UNIT_THEN = re.compile(r"(?<=[0-9零〇一二两三四五六七八九十百千万几多少个])([\u4e00-\u9fff])才(?=[能行可算会])")
+_UNIT_THEN = re.compile(rf"(?<=[0-9{NUMERAL_CHARS}万几多少个])([\u4e00-\u9fff])才(?=[能行可算会])")
 
 
 def _then_glued(question: str) -> Recut:

@@ -96,8 +96,8 @@ _CN_DIGITS = {
     "九": 9,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千"
-_ORDINAL = re.compile(rf"第([{_NUMERAL_CHARS}]+|\d+)\s*([编章节条款项])")
+NUMERAL_CHARS = "零〇一二两三四五六七八九十百千"
+_ORDINAL = re.compile(rf"第([{NUMERAL_CHARS}]+|\d+)\s*([编章节条款项])")
 
 
 def chinese_numeral(text: str) -> int | None:
@@ -148,7 +148,7 @@ _THING_MEASURES = "个只棵间次件张台辆块盒包瓶袋趟回遍"
 _TIMES = r"[一二三四五六七八九十两几好多]{1,3}[次回年个天趟遍]"
 _COMMON_PAIR = 1000  # jieba frequency of 通过, 超过, 为了, 跟着, 一个, 哪个: words, not verb + particle
 _ESTABLISHED_WORD = 100  # jieba frequency: 判处 889, 处分 973, 至少 5775 are words; 被判 3, 当了 3 are not
-_NOT_VERB_OBJECT = frozenset(f"{_NUMERAL_CHARS}万几{_TIME_MEASURES}次")
+_NOT_VERB_OBJECT = frozenset(f"{NUMERAL_CHARS}万几{_TIME_MEASURES}次")
 _SEPARATED = re.compile(rf"(?=([\u4e00-\u9fff])([了过完着](?:{_TIMES})?|{_TIMES}|个)([\u4e00-\u9fff]))")
 
 
@@ -210,7 +210,7 @@ def is_pointing(word: str) -> bool:
 
 
 # a count in the member's story (拖了半个月, 砍两棵, 干了三次): a numeral and a measure word of things
-_STORY_COUNT = re.compile(rf"[半{_NUMERAL_CHARS}]+[{_THING_MEASURES}]")
+_STORY_COUNT = re.compile(rf"[半{NUMERAL_CHARS}]+[{_THING_MEASURES}]")
 
 
 def word_class(word: str, tag: str) -> str:
