@@ -143,6 +143,15 @@ HELDOUT17_DOCS = (
     "经济法/建筑法(2019-04-23).md",
     "行政法/中医药法(2016-12-25).md",
 )
+# A sixteenth held-out set (heldout18_laws_qa.jsonl), written blind by a helper in session 26 over five more laws
+# (coal, flood control, people's police, notarization, grasslands) while fresh15's results were read.
+HELDOUT18_DOCS = (
+    "经济法/煤炭法(2016-11-07).md",
+    "经济法/防洪法(2016-07-02).md",
+    "行政法/人民警察法(2012-10-26).md",
+    "行政法/公证法(2017-09-01).md",
+    "经济法/草原法(2021-04-29).md",
+)
 DISTRACTORS = (
     "社会法/劳动法(2018-12-29).md",
     "社会法/妇女权益保障法(2022-10-30).md",
@@ -175,6 +184,7 @@ def law_files(root: Path = LAWS) -> list[Path]:
             *HELDOUT15_DOCS,
             *HELDOUT16_DOCS,
             *HELDOUT17_DOCS,
+            *HELDOUT18_DOCS,
             *DISTRACTORS,
         )
         if (root / name).is_file()

@@ -67,7 +67,7 @@ class LeverResult:
 POLICY_SETS = (
     *("dev", "heldout", "fresh", "dev3", "fresh2", "fresh3"),
     *("fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12"),
-    *("fresh13", "fresh14", "fresh15"),
+    *("fresh13", "fresh14", "fresh15", "fresh16"),
 )
 # The refusal model is fitted on every set whose questions were read and tuned on (from session 18: 130
 # unanswerable questions, not dev's 73 alone, and laws of six sets written apart); the rest only report it.
@@ -127,8 +127,11 @@ def policy_sets() -> dict[str, list[QAItem]]:
         # written blind by a helper in session 24 over five more laws; its failures were read and tuned on from
         # session 25
         "fresh14": load_qa_jsonl(DATA / "heldout16_laws_qa.jsonl"),
-        # written blind by a helper in session 25 over five more laws: never tuned on
+        # written blind by a helper in session 25 over five more laws; its failures were read and tuned on from
+        # session 26
         "fresh15": load_qa_jsonl(DATA / "heldout17_laws_qa.jsonl"),
+        # written blind by a helper in session 26 over five more laws: never tuned on
+        "fresh16": load_qa_jsonl(DATA / "heldout18_laws_qa.jsonl"),
     }
 
 

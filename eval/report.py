@@ -223,9 +223,11 @@ blind by a helper in session 22; its failures were read and tuned on from sessio
 `heldout15_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 23; its failures were
 read and tuned on from session 24); **fresh14** = `heldout16_laws_qa.jsonl` (30 + 10 over five more laws, written
 blind by a helper in session 24; its failures were read and tuned on from session 25); **fresh15** =
-`heldout17_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 25, never tuned on);
+`heldout17_laws_qa.jsonl` (30 + 10 over five more laws, written blind by a helper in session 25; its failures were
+read and tuned on from session 26); **fresh16** = `heldout18_laws_qa.jsonl` (30 + 10 over five more laws, written
+blind by a helper in session 26, never tuned on);
 dev and held-out also hold 20 off-topic questions each (`offtopic_qa.jsonl`, odd / even ids); all over the shared
-corpus plus 83 laws (`eval/laws.py`: the seventy-five question laws and eight distractors on neighbouring topics).
+corpus plus 88 laws (`eval/laws.py`: the eighty question laws and eight distractors on neighbouring topics).
 **CMRC** = the
 1,000-question CMRC 2018 sample of section 4. Tuning used only the sets named above as read (a set is never tuned
 on while it is blind); the refusal model's fit is described below. *answer right* = found, at most 300
