@@ -114,7 +114,10 @@ _YES_NO = re.compile(r"吗\W*$")
 # …and 把我家几口人、一年挣多少都问得清清楚楚，他们能往外说吗: an amount in a clause before the one asking yes or no
 # is the story's, not what is asked
 _STORY_AMOUNT = re.compile(r"多少|几(?!乎)")
-_CLAUSE_MARK = re.compile(r"[，,。；;！!]")
+# what ends a clause inside a question (its question marks end the question: a clause ends at one only when
+# looking back from a word, as _governed_by_yes_or_no does)
+_CLAUSE_MARKS = "，,。；;！!"
+_CLAUSE_MARK = re.compile(f"[{_CLAUSE_MARKS}]")
 # 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes, a question whether that is allowed
 # (not 几点到几点: a span)
 _FREE_CHOICE = re.compile(r"(多少|几|什么时候)([^，。？！?!,]{0,6}就[^，。？！?!,]{0,6}?)\1")
@@ -128,7 +131,9 @@ _SENTENCE_CUES: dict[AnswerType, re.Pattern[str]] = {
     # an amount of money answers 多少 too (价格上限是多少 → 18万元)
     AnswerType.COUNT: re.compile(
         _NUM
-        + r"\s*(?:万|亿)*(?:人|名|个|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|斤|公斤|吨|亩|公顷|平方米|公里|千瓦|"
+        # 一个月, 三个工作日: a length of time, no count
+        + r"\s*(?:万|亿)*(?:人|名|个(?!月|工作日|小时|星期|季度)|次|件|项|条|户|倍|家|位|所|种|类|票|%|元|斤|"
+        + r"公斤|吨|亩|公顷|平方米|公里|千瓦|"
         + r"米|毫米|厘米)"
         + r"|百分之|分之|半数|过半"
     ),
@@ -226,7 +231,7 @@ _YES_OR_NO = re.compile(r"能不能|可不可以|能否|可否|是否|让不让|
 
 def _governed_by_yes_or_no(text: str, position: int) -> bool:
     """An A-not-A question word earlier in the same clause asks whether, whatever number follows."""
-    clause_start = max(text.rfind(mark, 0, position) for mark in "，,。；;？?！!") + 1
+    clause_start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_MARKS + "？?") + 1
     return bool(_YES_OR_NO.search(text, clause_start, position))
 
 

@@ -92,6 +92,9 @@ def test_sentence_types() -> None:
     assert has_type("年满四十五周岁的公民可以被选为主席", AnswerType.AGE)
     assert has_type("处二百元以上一千元以下罚款", AnswerType.MONEY)
     assert not has_type("对村民委员会成员，给予适当补贴。", AnswerType.MONEY)
+    assert has_type("每个监区配备三个谈话室。", AnswerType.COUNT)
+    # 一个月 is a length of time: 一个月能去看几回 is not answered by 一个月内予以审核裁定
+    assert not has_type("人民法院应当自收到建议书之日起一个月内予以审核裁定。", AnswerType.COUNT)
     assert has_type("对党员的纪律处分有五种：警告、严重警告、撤销党内职务", AnswerType.LIST)
     assert has_type("单位不得扣押居民身份证。", AnswerType.RULE)
     assert has_type("会场一律不摆花草、不制作背景板。", AnswerType.RULE)  # a rule without 应当/不得
