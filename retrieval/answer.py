@@ -281,11 +281,10 @@ class ExtractiveAnswerer:
         asked = Asked.of(question) if settings.answer_typing else Asked()
         required = required_terms(question)
         opening = remembered_openings(opening_of)
+        passages = [self._passage_words(h) for h in hits]
         chunk_cover = [
-            terms.coverage(set(self.tokenizer.tokenize(index_text(h.chunk))))
-            if meets_requirements(h.chunk, required, opening)
-            else 0.0
-            for h in hits
+            terms.coverage(words) if meets_requirements(h.chunk, required, opening) else 0.0
+            for h, words in zip(hits, passages, strict=True)
         ]
         if settings.structured_answers and chunks_of is not None and hits:
             structural = self._structural(question, hits, terms, asked, chunks_of, outline)
@@ -298,11 +297,16 @@ class ExtractiveAnswerer:
         chosen = self._choose(candidates)
         answer = self._compose(question, hits, chosen, display_terms, terms, asked)
         answer = replace(answer, highlight_terms=highlight)
-        return Draft(answer, self._evidence(hits, chunk_cover, candidates, chosen, terms, asked, lexical))
+        return Draft(answer, self._evidence(hits, passages, chunk_cover, candidates, chosen, terms, asked, lexical))
+
+    def _passage_words(self, hit: Hit) -> set[str]:
+        """The passage's words as indexed; tokenized here only for a hit the search did not make."""
+        return set(hit.tokens) if hit.tokens else set(self.tokenizer.tokenize(index_text(hit.chunk)))
 
     def _evidence(
         self,
         hits: Sequence[Hit],
+        passages: list[set[str]],
         chunk_cover: list[float],
         candidates: list[Candidate],
         chosen: list[Candidate],
@@ -310,8 +314,7 @@ class ExtractiveAnswerer:
         asked: Asked,
         lexical: LexicalIndex,
     ) -> Evidence:
-        best_passage = hits[max(range(len(hits)), key=lambda i: chunk_cover[i])].chunk
-        best_tokens = set(self.tokenizer.tokenize(index_text(best_passage)))
+        best_tokens = passages[max(range(len(hits)), key=lambda i: chunk_cover[i])]
         raw = sorted((h.bm25_score for h in hits), reverse=True)
         margin = (raw[0] - raw[1]) / raw[0] if len(raw) > 1 and raw[0] > 0 else (1.0 if raw and raw[0] > 0 else 0.0)
         best = chosen[0] if chosen else None

@@ -276,13 +276,17 @@ class Catalog:
         return int(self.execute("SELECT COUNT(*) AS n FROM chunks")[0]["n"])
 
     def chunks_by_ids(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        return {cid: chunk for cid, (chunk, _) in self.indexed_chunks(ids).items()}
+
+    def indexed_chunks(self, ids: Iterable[str]) -> dict[str, tuple[Chunk, tuple[str, ...]]]:
+        """Chunks by id with the BM25 tokens they were indexed under (the same row: no second read)."""
         ids = list(ids)
-        found: dict[str, Chunk] = {}
+        found: dict[str, tuple[Chunk, tuple[str, ...]]] = {}
         query = text("SELECT * FROM chunks WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
         with self.db.transaction() as tx:
             for start in range(0, len(ids), 500):  # SQLite caps bound parameters
                 for row in tx.conn.execute(query, {"ids": ids[start : start + 500]}).mappings():
-                    found[row["id"]] = _row_to_chunk(Row(row))
+                    found[row["id"]] = (_row_to_chunk(Row(row)), tuple(row["tokens"].split()))
         return found
 
     def openings(self, chars: int = 200) -> dict[str, str]:

@@ -364,17 +364,19 @@ class HybridSearcher:
         if boosting:  # a small boost can only reorder the head of the list: fetch and boost that much
             fused = fused[: max(BOOSTED_HEAD, 2 * k)]
             ranked_ids = ranked_ids[: len(fused)]
-        chunks = self.index.catalog.chunks_by_ids(ranked_ids if boosting else ranked_ids[: k * 2])
-        if len(chunks) < k:
-            chunks = self.index.catalog.chunks_by_ids(ranked_ids)
+        indexed = self.index.catalog.indexed_chunks(ranked_ids if boosting else ranked_ids[: k * 2])
+        if len(indexed) < k:
+            indexed = self.index.catalog.indexed_chunks(ranked_ids)
+        chunks = {cid: chunk for cid, (chunk, _) in indexed.items()}
         if boosting:
             fused = self._field_boosted(fused, chunks, query, options)
         bm25 = dict(legs["bm25"])
         dense = dict(legs["dense"])
         hits = [
-            Hit(chunks[cid], score, bm25.get(cid, 0.0), dense.get(cid, 0.0), chunks[cid].doc_id in named)
+            Hit(chunk, score, bm25.get(cid, 0.0), dense.get(cid, 0.0), chunk.doc_id in named, tokens)
             for cid, score in fused
-            if cid in chunks
+            if cid in indexed
+            for chunk, tokens in [indexed[cid]]
         ]
         return hits[:k]
 

@@ -62,6 +62,9 @@ class Hit:
     bm25_score: float = 0.0
     dense_score: float = 0.0
     named: bool = False  # from a document the question names (个保法 → 个人信息保护法)
+    # the passage's words as the lexical leg indexed them (empty for a hit made elsewhere): the answer's coverage
+    # reads them instead of tokenizing the passage again
+    tokens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from library.service import Library
 from retrieval.answer import LOW_CONFIDENCE, NO_ANSWER
 from retrieval.fusion import fuse, rrf_fusion, weighted_fusion
 from retrieval.kb import KnowledgeBase
+from retrieval.lexical import index_text
 from retrieval.search import SearchOptions
 
 
@@ -42,6 +43,12 @@ def test_hits_carry_title_heading_and_scores(filled: KnowledgeBase) -> None:
     assert hit.chunk.title == "某市政协委员履职条例"
     assert hit.chunk.heading == ("第二章 履职", "第五条")
     assert hit.score > 0 and hit.bm25_score > 0
+
+
+def test_hits_carry_the_words_they_were_indexed_under(filled: KnowledgeBase) -> None:
+    """The answer's coverage reads a hit's indexed words instead of tokenizing the passage again."""
+    hits = filled.search("政协委员每届任期几年？", k=3)
+    assert hits and all(h.tokens == tuple(filled.tokenizer.tokenize(index_text(h.chunk))) for h in hits)
 
 
 def test_document_filter(filled: KnowledgeBase) -> None:
