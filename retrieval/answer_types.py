@@ -114,8 +114,8 @@ _YES_NO = re.compile(r"吗\W*$")
 # …and 把我家几口人、一年挣多少都问得清清楚楚，他们能往外说吗: an amount in a clause before the one asking yes or no
 # is the story's, not what is asked
 _STORY_AMOUNT = re.compile(r"多少|几(?!乎)")
-# what ends a clause inside a question (its question marks end the question: a clause ends at one only when
-# looking back from a word, as _governed_by_yes_or_no does)
+# marks that end a clause inside a question; a question mark ends the whole question, so it bounds a clause only
+# looking back from a cue (_governed_by_yes_or_no)
 _CLAUSE_MARKS = "，,。；;！!"
 _CLAUSE_MARK = re.compile(f"[{_CLAUSE_MARKS}]")
 # 想办多少张就能办多少张吗, 要几个就给几个: as many as one likes, a question whether that is allowed
