@@ -372,12 +372,11 @@ class HybridSearcher:
             fused = self._field_boosted(fused, chunks, query, options)
         bm25 = dict(legs["bm25"])
         dense = dict(legs["dense"])
-        hits = [
-            Hit(chunk, score, bm25.get(cid, 0.0), dense.get(cid, 0.0), chunk.doc_id in named, tokens)
-            for cid, score in fused
-            if cid in indexed
-            for chunk, tokens in [indexed[cid]]
-        ]
+        hits = []
+        for cid, score in fused:
+            if cid in indexed:
+                chunk, tokens = indexed[cid]
+                hits.append(Hit(chunk, score, bm25.get(cid, 0.0), dense.get(cid, 0.0), chunk.doc_id in named, tokens))
         return hits[:k]
 
 
